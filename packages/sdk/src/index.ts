@@ -1,0 +1,1 @@
+export { JunctionError } from "./errors.ts";
