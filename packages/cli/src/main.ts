@@ -1,1 +1,33 @@
-console.log("junction");
+import { Command, CommanderError } from "commander";
+import { registerBench } from "./commands/bench.ts";
+import { registerTranslate } from "./commands/translate.ts";
+import { registerValidate } from "./commands/validate.ts";
+import { CliExit, ExitCode } from "./exit-codes.ts";
+
+const program = new Command("junction")
+  .description("Route NATS subjects to AWS, to HTTP and back.")
+  .version("0.1.0")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+registerValidate(program);
+registerTranslate(program);
+registerBench(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = exitCodeOf(err);
+}
+
+function exitCodeOf(err: unknown): number {
+  if (err instanceof CliExit) {
+    process.stderr.write(`junction: ${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof CommanderError) {
+    // --help and --version end through here with exit code 0; usage errors are "invalid input".
+    return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Invalid;
+  }
+  process.stderr.write(`junction: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return ExitCode.Failure;
+}

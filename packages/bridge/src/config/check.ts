@@ -1,0 +1,82 @@
+import { parsePattern, patternsOverlap, validateSubject } from "@junction/sdk";
+import { compileTemplate, type TemplateVocabulary } from "../templates/index.ts";
+import type { PathSegment, ReportProblem } from "./path.ts";
+import type { JunctionConfig } from "./schema.ts";
+
+/** Built-ins of an inbound route's subject template (an SQS message is the source). */
+export const INBOUND_VOCABULARY: TemplateVocabulary = {
+  captures: [],
+  builtins: { attr: "arg", json: "optional", body: "plain", id: "plain" },
+};
+
+/** Checks the meaning of the parts the route compiler does not cover: streams, inbound, kv, gateway. */
+export function checkConfig(config: JunctionConfig, report: ReportProblem): void {
+  checkStreams(config, report);
+  checkUnique(config.inbound, "inbound", "name", report);
+  checkUnique(config.kv, "kv", "bucket", report);
+  config.inbound.forEach((inbound, i) => checkTemplate(inbound.to, INBOUND_VOCABULARY, ["inbound", i, "to"], report));
+  config.gateway?.routes.forEach((route, i) => {
+    const at = (...rest: PathSegment[]) => ["gateway", "routes", i, ...rest];
+    const kinds = (["request", "publish", "stream"] as const).filter((k) => route[k] !== undefined);
+    if (kinds.length !== 1) report(at(), "needs exactly one of `request`, `publish`, `stream`");
+    const params = [...route.path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string);
+    for (const kind of kinds) {
+      checkTemplate(route[kind] as string, { captures: params, builtins: {} }, at(kind), report);
+    }
+  });
+  const seen = new Map<string, number>();
+  config.gateway?.routes.forEach((route, i) => {
+    const key = `${route.method} ${route.path}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else report(["gateway", "routes", i, "path"], `duplicate route ${key} (also gateway.routes[${first}])`);
+  });
+}
+
+function checkStreams(config: JunctionConfig, report: ReportProblem): void {
+  checkUnique(config.streams, "streams", "name", report);
+  const parsed: { stream: number; subject: string; pattern: ReturnType<typeof parsePattern> }[] = [];
+  config.streams.forEach((stream, s) => {
+    stream.subjects.forEach((subject, j) => {
+      try {
+        const pattern = parsePattern(subject);
+        if (pattern.captures.length > 0) {
+          report(["streams", s, "subjects", j], "stream subjects take NATS wildcards (* and >), not {captures}");
+          return;
+        }
+        for (const other of parsed) {
+          if (patternsOverlap(other.pattern, pattern)) {
+            const where = other.stream === s ? "this stream" : `streams[${other.stream}]`;
+            report(["streams", s, "subjects", j], `"${subject}" overlaps "${other.subject}" of ${where}`);
+          }
+        }
+        parsed.push({ stream: s, subject, pattern });
+      } catch (err) {
+        report(["streams", s, "subjects", j], (err as Error).message);
+      }
+    });
+  });
+}
+
+function checkUnique<T>(items: readonly T[], section: string, field: keyof T & string, report: ReportProblem): void {
+  const seen = new Map<unknown, number>();
+  items.forEach((item, i) => {
+    const first = seen.get(item[field]);
+    if (first === undefined) seen.set(item[field], i);
+    else report([section, i, field], `duplicate ${field} "${String(item[field])}" (also ${section}[${first}])`);
+  });
+}
+
+function checkTemplate(
+  source: string,
+  vocabulary: TemplateVocabulary,
+  path: readonly PathSegment[],
+  report: ReportProblem,
+): void {
+  try {
+    const template = compileTemplate(source, vocabulary);
+    if (template.constant) validateSubject(template.renderText({ capture: () => undefined, builtin: () => null }));
+  } catch (err) {
+    report(path, (err as Error).message);
+  }
+}

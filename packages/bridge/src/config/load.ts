@@ -1,0 +1,81 @@
+import { readFile } from "node:fs/promises";
+import { isNode, LineCounter, parseDocument } from "yaml";
+import { ConfigError, type ConfigProblem } from "../errors.ts";
+import { type CompiledRoutes, compileRoutes } from "../routes/compile.ts";
+import { checkConfig } from "./check.ts";
+import { substituteEnv } from "./env.ts";
+import { describeIssue } from "./issues.ts";
+import { formatPath, type PathSegment } from "./path.ts";
+import { ConfigSchema, type JunctionConfig } from "./schema.ts";
+
+export interface LoadedConfig {
+  readonly config: JunctionConfig;
+  readonly routes: CompiledRoutes;
+  /** The file it came from, for resolving relative paths (function handlers). */
+  readonly file?: string;
+}
+
+export interface LoadOptions {
+  /** Variables for `${NAME}` substitution; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly file?: string;
+}
+
+/**
+ * YAML text → `${ENV}` substitution → schema → meaning (routes, templates, streams …). Every problem
+ * of a phase is collected, with its YAML line, and thrown together as one `ConfigError`.
+ */
+export function loadConfig(text: string, options: LoadOptions = {}): LoadedConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const problems: ConfigProblem[] = [];
+  const lineOf = (path: readonly PathSegment[]): number | undefined => {
+    // The deepest node that exists: a missing key is reported on its parent's line.
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  const report = (path: readonly PathSegment[], message: string) => {
+    const line = lineOf(path);
+    problems.push({ path: formatPath(path), message, ...(line === undefined ? {} : { line }) });
+  };
+  // Listed in file order, so the output reads top to bottom like the YAML.
+  const fail = () =>
+    new ConfigError(problems.map((p, i) => ({ p, i })).sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i).map(({ p }) => p));
+
+  for (const error of doc.errors) {
+    problems.push({ path: "", message: error.message.split("\n")[0] ?? error.message, line: lines.linePos(error.pos[0]).line });
+  }
+  if (problems.length > 0) throw fail();
+
+  const raw = substituteEnv(doc.toJS() ?? {}, options.env ?? process.env, report);
+  if (problems.length > 0) throw fail();
+  const parsed = ConfigSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const { path, message } = describeIssue(issue);
+      report(path, message);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw fail();
+
+  const config = parsed.data;
+  checkConfig(config, report);
+  const routes = compileRoutes(config, report);
+  if (problems.length > 0) throw fail();
+  return { config, routes, ...(options.file === undefined ? {} : { file: options.file }) };
+}
+
+export async function loadConfigFile(file: string, options: Omit<LoadOptions, "file"> = {}): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new ConfigError([{ path: "", message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}` }], {
+      cause: err,
+    });
+  }
+  return loadConfig(text, { ...options, file });
+}

@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { DynamoDbTargetSchema } from "../targets/dynamodb/config.ts";
+import { EventBridgeTargetSchema } from "../targets/eventbridge/config.ts";
+import { LambdaTargetSchema } from "../targets/lambda/config.ts";
+import { SqsTargetSchema } from "../targets/sqs/config.ts";
+
+// One schema is the single source of the config's types, defaults, JSON Schema and reference docs.
+// No transforms, so it stays representable as JSON Schema; meaning is checked in compile.ts.
+
+const Name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, '-' or '_'");
+const Duration = z
+  .union([z.int().nonnegative(), z.string().regex(/^\d+(ms|s|m|h|d)$/, "use a number of ms or e.g. 500ms, 30s, 5m, 12h, 7d")])
+  .describe("Milliseconds, or a string such as `30s`, `12h`, `7d`.");
+const Port = z.int().min(0).max(65535);
+
+export const NatsSchema = z
+  .strictObject({
+    servers: z
+      .union([z.literal("local"), z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .default("local")
+      .describe("`local` (the embedded nats-server of `junction up`), a URL, or a list of URLs."),
+    name: z.string().optional().describe("Connection name shown in the server's monitoring."),
+    token: z.string().min(1).optional().describe("Token authentication."),
+    user: z.string().min(1).optional().describe("User for user/password authentication."),
+    pass: z.string().min(1).optional().describe("Password for user/password authentication."),
+    nkeySeed: z.string().min(1).optional().describe("Path of an NKey seed file."),
+    creds: z.string().min(1).optional().describe("Path of a `.creds` file (JWT + NKey)."),
+    tls: z
+      .strictObject({
+        ca: z.string().optional().describe("CA certificate file."),
+        cert: z.string().optional().describe("Client certificate file."),
+        key: z.string().optional().describe("Client key file."),
+        handshakeFirst: z.boolean().optional().describe("TLS before the NATS INFO (server `handshake_first`)."),
+      })
+      .optional(),
+  })
+  .describe("How to reach NATS.");
+
+export const AwsSchema = z
+  .strictObject({
+    region: z.string().min(1).default("us-east-1"),
+    endpoint: z
+      .union([z.literal("local"), z.url()])
+      .optional()
+      .describe("`local` (the embedded AWS edge endpoint), a URL, or omitted for real AWS."),
+  })
+  .describe("How to reach AWS. Credentials come from the usual AWS chain.");
+
+export const LocalSchema = z
+  .strictObject({
+    natsPort: Port.default(4222).describe("Port of the embedded nats-server (0 = random)."),
+    awsPort: Port.default(4566).describe("Port of the embedded AWS edge endpoint (0 = random)."),
+  })
+  .describe("The embedded stack of `junction up`.");
+
+export const FunctionSchema = z.strictObject({
+  handler: z
+    .string()
+    .regex(/^[^#]+#[A-Za-z_$][\w$]*$/, "use `./path/to/module.mjs#exportName`")
+    .describe("Module path (relative to the config file) and export, `./fns/x.mjs#handler`."),
+  timeoutMs: z.int().positive().default(3000),
+});
+
+export const StreamSchema = z.strictObject({
+  name: Name.describe("JetStream stream name."),
+  subjects: z.array(z.string().min(1)).min(1).describe("Subjects the stream captures (NATS wildcards)."),
+  maxAge: Duration.optional(),
+  maxBytes: z.int().positive().optional(),
+  maxMsgs: z.int().positive().optional(),
+  storage: z.enum(["file", "memory"]).default("file"),
+  replicas: z.int().min(1).max(5).default(1),
+  retention: z.enum(["limits", "workqueue", "interest"]).default("limits"),
+  duplicateWindow: Duration.optional().describe("Dedup window for `Nats-Msg-Id` (server default 2m)."),
+});
+
+export const TargetSchema = z.discriminatedUnion("type", [
+  EventBridgeTargetSchema,
+  SqsTargetSchema,
+  DynamoDbTargetSchema,
+  LambdaTargetSchema,
+]);
+
+export const RouteSchema = z.strictObject({
+  name: Name.describe("Route name; also the durable consumer's name."),
+  from: z.strictObject({
+    subject: z.string().min(1).describe("Subject pattern with captures, e.g. `agent.{agentId}.heartbeat`."),
+    stream: Name.optional().describe("Consume durably from this stream (at-least-once). Omit for a core subscription."),
+  }),
+  to: z.array(TargetSchema).min(1).optional().describe("Targets every message is delivered to."),
+  reply: LambdaTargetSchema.optional().describe("Answer NATS requests with this Lambda function's result."),
+  key: z.string().min(1).optional().describe("Ordering key (template). Default: the SQS FIFO group id."),
+});
+
+export const InboundSchema = z.strictObject({
+  name: Name,
+  from: z.strictObject({
+    type: z.literal("sqs"),
+    queue: z.string().min(1).describe("Queue name or URL to poll."),
+  }),
+  to: z
+    .string()
+    .min(1)
+    .describe("NATS subject (template over `{$attr.Name}`, `{$json.path}`, `{$body}`, `{$id}`)."),
+});
+
+export const KvSchema = z.strictObject({
+  bucket: Name.describe("JetStream KV bucket."),
+  table: z.string().min(1).describe("DynamoDB table it is mirrored to."),
+});
+
+export const GatewayRouteSchema = z.strictObject({
+  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+  path: z.string().regex(/^\//, "must start with /").describe("HTTP path; `:name` segments are parameters."),
+  request: z.string().min(1).optional().describe("NATS request subject (template over path parameters)."),
+  publish: z.string().min(1).optional().describe("NATS publish subject (template over path parameters)."),
+  stream: z.string().min(1).optional().describe("NATS streamed-reply subject, answered as Server-Sent Events."),
+  timeoutMs: z.int().positive().default(5000),
+});
+
+export const GatewaySchema = z.strictObject({
+  listen: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, "use host:port, e.g. 127.0.0.1:8080")
+    .default("127.0.0.1:8080")
+    .describe("Address to listen on (port 0 = random)."),
+  routes: z.array(GatewayRouteSchema).default([]),
+});
+
+export const ConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("JSON Schema reference for editors."),
+    nats: NatsSchema.default({ servers: "local" }),
+    aws: AwsSchema.default({ region: "us-east-1" }),
+    local: LocalSchema.default({ natsPort: 4222, awsPort: 4566 }),
+    functions: z.record(Name, FunctionSchema).default({}).describe("Lambda functions served by the embedded stack."),
+    streams: z.array(StreamSchema).default([]),
+    routes: z.array(RouteSchema).default([]),
+    inbound: z.array(InboundSchema).default([]),
+    kv: z.array(KvSchema).default([]),
+    gateway: GatewaySchema.optional(),
+  })
+  .describe("junction.yaml");
+
+export type JunctionConfig = z.output<typeof ConfigSchema>;
+export type RouteConfig = z.output<typeof RouteSchema>;
+export type TargetConfig = z.output<typeof TargetSchema>;
+export type StreamConfig = z.output<typeof StreamSchema>;

@@ -1,0 +1,137 @@
+import {
+  type CompiledPattern,
+  createSubjectRouter,
+  parsePattern,
+  patternCovers,
+  RouteConflictError,
+  type SubjectRouter,
+} from "@junction/sdk";
+import type { PathSegment, ReportProblem } from "../config/path.ts";
+import type { JunctionConfig } from "../config/schema.ts";
+import { compileTarget, type CompiledTarget } from "../targets/index.ts";
+import { compileTemplate, type Template } from "../templates/index.ts";
+import { routeVocabulary } from "./message.ts";
+
+export interface CompiledRoute {
+  readonly name: string;
+  readonly pattern: CompiledPattern;
+  /** The stream the route consumes durably; absent for a core (at-most-once) subscription. */
+  readonly stream?: string;
+  readonly targets: readonly CompiledTarget[];
+  readonly reply?: CompiledTarget;
+  /** Ordering key: the route's `key`, else the first target's (the SQS FIFO group id). */
+  readonly orderingKey?: Template;
+}
+
+export interface CompiledRoutes {
+  readonly routes: readonly CompiledRoute[];
+  /** Most-specific-wins lookup from a subject to its route and captures. */
+  readonly router: SubjectRouter<CompiledRoute>;
+}
+
+/** Subjects that belong to NATS itself; routes may not claim them. */
+const RESERVED = ["$JS", "$SYS", "$KV", "_INBOX"];
+
+export function compileRoutes(config: JunctionConfig, report: ReportProblem): CompiledRoutes {
+  // A duplicate stream name is reported by checkConfig; the first declaration is the one that counts.
+  const streams = new Map([...config.streams].reverse().map((s) => [s.name, s]));
+  const seen = new Map<string, number>();
+  const compiled: { route: CompiledRoute; index: number }[] = [];
+
+  config.routes.forEach((route, index) => {
+    const at = (...rest: PathSegment[]) => ["routes", index, ...rest];
+    const first = seen.get(route.name);
+    if (first !== undefined) report(at("name"), `duplicate route name "${route.name}" (also routes[${first}])`);
+    else seen.set(route.name, index);
+
+    let pattern: CompiledPattern;
+    try {
+      pattern = parsePattern(route.from.subject);
+    } catch (err) {
+      report(at("from", "subject"), (err as Error).message);
+      return;
+    }
+    const head = pattern.tokens[0];
+    if (head?.kind === "literal" && RESERVED.includes(head.value)) {
+      report(at("from", "subject"), `"${head.value}" subjects are reserved for NATS itself`);
+    }
+
+    const stream = route.from.stream;
+    if (stream !== undefined) {
+      const declared = streams.get(stream);
+      if (declared === undefined) {
+        report(at("from", "stream"), `stream "${stream}" is not declared under streams:`);
+      } else if (!declared.subjects.some((s) => coversSafely(s, pattern))) {
+        report(
+          at("from", "subject"),
+          `"${route.from.subject}" is not inside stream ${stream}'s subjects (${declared.subjects.join(", ")})`,
+        );
+      }
+      if (route.reply !== undefined) {
+        report(at("reply"), "a reply route answers NATS requests, so it cannot consume from a stream; remove from.stream");
+      }
+    }
+    if (route.to === undefined && route.reply === undefined) report(at(), "needs `to`, `reply`, or both");
+
+    const vocabulary = routeVocabulary(pattern.captures);
+    const targets = (route.to ?? []).map((target, i) =>
+      compileTarget(target, { vocabulary, path: at("to", i), report, role: "to" }),
+    );
+    const reply =
+      route.reply === undefined
+        ? undefined
+        : compileTarget(route.reply, { vocabulary, path: at("reply"), report, role: "reply" });
+    let key: Template | undefined;
+    if (route.key !== undefined) {
+      try {
+        key = compileTemplate(route.key, vocabulary);
+      } catch (err) {
+        report(at("key"), (err as Error).message);
+      }
+    }
+    const orderingKey = key ?? targets.find((t) => t.orderingKey !== undefined)?.orderingKey;
+    compiled.push({
+      index,
+      route: {
+        name: route.name,
+        pattern,
+        targets,
+        ...(stream === undefined ? {} : { stream }),
+        ...(reply === undefined ? {} : { reply }),
+        ...(orderingKey === undefined ? {} : { orderingKey }),
+      },
+    });
+  });
+
+  return { routes: compiled.map((c) => c.route), router: buildRouter(compiled, report) };
+}
+
+function coversSafely(filter: string, pattern: CompiledPattern): boolean {
+  try {
+    return patternCovers(parsePattern(filter), pattern);
+  } catch {
+    return false; // an invalid stream subject is reported where the stream is checked
+  }
+}
+
+function buildRouter(
+  compiled: readonly { route: CompiledRoute; index: number }[],
+  report: ReportProblem,
+): SubjectRouter<CompiledRoute> {
+  // Conflicts are rare: build, and on a conflict report it, drop the later route and build again,
+  // so every conflict gets listed.
+  let entries = compiled.map(({ route, index }) => ({ name: route.name, pattern: route.pattern, value: route, index }));
+  for (;;) {
+    try {
+      return createSubjectRouter(entries);
+    } catch (err) {
+      if (!(err instanceof RouteConflictError)) throw err;
+      const clashing = entries.filter((e) => err.routes.includes(e.name));
+      const later = clashing[clashing.length - 1];
+      const earlier = clashing[0];
+      if (later === undefined || earlier === undefined || later === earlier) throw err;
+      report(["routes", later.index, "from", "subject"], `${err.message} (routes[${earlier.index}])`);
+      entries = entries.filter((e) => e !== later);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { PathSegment, ReportProblem } from "../config/path.ts";
+import type { RouteMessage } from "../routes/message.ts";
+import type { Template, TemplateScope, TemplateVocabulary } from "../templates/index.ts";
+
+export type AwsService = "eventbridge" | "sqs" | "dynamodb" | "lambda";
+
+/** One AWS API call for one message: what `junction translate` prints and what the runtime batches. */
+export interface TargetRequest {
+  readonly service: AwsService;
+  /** The AWS API action, e.g. `SendMessage`. */
+  readonly operation: string;
+  /** The resolved bus, queue, table or function name. */
+  readonly resource: string;
+  /** The AWS SDK v3 command input for this one message (for EventBridge, the PutEvents entry). */
+  readonly input: Record<string, unknown>;
+}
+
+/** A target with its templates compiled: maps a message, never sends (sending is the runtime's job). */
+export interface CompiledTarget {
+  readonly service: AwsService;
+  /** The ordering key this target implies (the SQS FIFO group id), if any. */
+  readonly orderingKey?: Template;
+  map(scope: TemplateScope, message: RouteMessage): TargetRequest;
+}
+
+export interface TargetCompileContext {
+  readonly vocabulary: TemplateVocabulary;
+  readonly path: readonly PathSegment[];
+  readonly report: ReportProblem;
+  /** `reply` targets answer a NATS request (Lambda RequestResponse). */
+  readonly role: "to" | "reply";
+}

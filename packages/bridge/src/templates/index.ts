@@ -1,0 +1,11 @@
+export {
+  type BuiltinArity,
+  compileTemplate,
+  type Template,
+  type TemplateScope,
+  type TemplateValue,
+  type TemplateVocabulary,
+  toText,
+} from "./compile.ts";
+export { FILTERS, type FilterName, parseTemplate, TemplateError } from "./parse.ts";
+export { compileValue, type ValueTemplate } from "./value.ts";

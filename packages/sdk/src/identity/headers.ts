@@ -1,0 +1,22 @@
+/** Header names of Junction's wire protocol (docs/protocol.md). */
+export const Headers = {
+  MsgId: "Nats-Msg-Id",
+  CorrelationId: "Junction-Correlation-Id",
+  CausationId: "Junction-Causation-Id",
+  Kind: "Junction-Kind",
+  IdempotencyKey: "Junction-Idempotency-Key",
+  TraceParent: "traceparent",
+  TraceState: "tracestate",
+  ServiceError: "Nats-Service-Error",
+  ServiceErrorCode: "Nats-Service-Error-Code",
+} as const;
+export type HeaderName = (typeof Headers)[keyof typeof Headers];
+
+/** Reads a header regardless of case: peers write `Traceparent`, `nats-msg-id` … */
+export function headerValue(headers: Readonly<Record<string, string>>, name: string): string | undefined {
+  const direct = headers[name];
+  if (direct !== undefined) return direct;
+  const lower = name.toLowerCase();
+  for (const key in headers) if (key.toLowerCase() === lower) return headers[key];
+  return undefined;
+}
