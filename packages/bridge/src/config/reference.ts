@@ -17,6 +17,7 @@ type JsonSchema = {
   $ref?: string;
   $defs?: Record<string, JsonSchema>;
   minimum?: number;
+  exclusiveMinimum?: number;
   maximum?: number;
 };
 
@@ -50,7 +51,8 @@ export function renderConfigReference(): string {
   const rows = (schema: JsonSchema, prefix: string, into: string[]) => {
     const s = resolve(schema);
     for (const [name, raw] of Object.entries(s.properties ?? {})) {
-      const prop = resolve(raw);
+      const { $ref: _, ...own } = raw;
+      const prop = raw.$ref && isJson(resolve(raw)) ? raw : { ...resolve(raw), ...own };
       const path = `${prefix}${name}`;
       const required = s.required?.includes(name) ? "yes" : "";
       const def = prop.default === undefined ? "" : `\`${JSON.stringify(prop.default)}\``;
@@ -79,7 +81,9 @@ export function renderConfigReference(): string {
 }
 
 function typeOf(s: JsonSchema, resolve: (s: JsonSchema) => JsonSchema): string {
-  const t = resolve(s);
+  if (s.$ref) return isJson(resolve(s)) ? "JSON (templates)" : (s.$ref.split("/").pop() ?? "?");
+  const t = s;
+  if (isJson(t)) return "JSON (templates)";
   if (t.const !== undefined) return `\`${JSON.stringify(t.const)}\``;
   if (t.enum) return t.enum.map((e) => `\`${JSON.stringify(e)}\``).join(" \\| ");
   const alternatives = t.anyOf ?? t.oneOf;
@@ -88,11 +92,19 @@ function typeOf(s: JsonSchema, resolve: (s: JsonSchema) => JsonSchema): string {
   if (t.type === "object" && !t.properties && typeof t.additionalProperties === "object") {
     return `map of ${typeOf(t.additionalProperties, resolve)}`;
   }
-  if (t.type === "integer" && (t.minimum !== undefined || t.maximum !== undefined)) {
-    return `integer ${t.minimum ?? ""}..${t.maximum ?? ""}`;
+  if (t.type === "integer") {
+    const max = t.maximum === Number.MAX_SAFE_INTEGER ? undefined : t.maximum;
+    if (t.exclusiveMinimum === 0 && max === undefined) return "integer > 0";
+    if (t.minimum !== undefined || max !== undefined) return `integer ${t.minimum ?? ""}..${max ?? ""}`;
   }
   if (Array.isArray(t.type)) return t.type.join(" \\| ");
   return t.type ?? "any JSON";
+}
+
+/** zod's `z.json()`: any of string, number, boolean, null, array, object. */
+function isJson(t: JsonSchema): boolean {
+  const kinds = new Set((t.anyOf ?? []).flatMap((a) => a.type ?? []));
+  return ["string", "number", "boolean", "null", "array", "object"].every((k) => kinds.has(k));
 }
 
 function oneLine(text: string | undefined): string {

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { TemplateJson } from "../../config/json-value.ts";
 
 const ConditionSchema = z.union([
   z.string().min(1),
   z.strictObject({
     expression: z.string().min(1).describe("DynamoDB ConditionExpression."),
     names: z.record(z.string().regex(/^#\w+$/), z.string()).optional().describe("ExpressionAttributeNames."),
-    values: z.record(z.string().regex(/^:\w+$/), z.json()).optional().describe("Values (templates)."),
+    values: z.record(z.string().regex(/^:\w+$/), TemplateJson).optional().describe("Values (templates)."),
   }),
 ]);
 
@@ -14,14 +15,14 @@ export const DynamoDbTargetSchema = z
     type: z.literal("dynamodb"),
     table: z.string().min(1).describe("Table name (template)."),
     key: z
-      .record(z.string(), z.json())
+      .record(z.string(), TemplateJson)
       .optional()
       .describe("Primary key attributes (values are templates). Required with set / add / remove."),
-    set: z.record(z.string(), z.json()).optional().describe("UpdateItem SET attribute = value (templates)."),
-    add: z.record(z.string(), z.json()).optional().describe("UpdateItem ADD attribute value (numbers or sets)."),
+    set: z.record(z.string(), TemplateJson).optional().describe("UpdateItem SET attribute = value (templates)."),
+    add: z.record(z.string(), TemplateJson).optional().describe("UpdateItem ADD attribute value (numbers or sets)."),
     remove: z.array(z.string().min(1)).optional().describe("UpdateItem REMOVE these attributes."),
     item: z
-      .record(z.string(), z.json())
+      .record(z.string(), TemplateJson)
       .optional()
       .describe("PutItem: the whole item (templates); `key` attributes are merged in."),
     condition: ConditionSchema.optional().describe(

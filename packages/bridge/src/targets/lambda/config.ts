@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { TemplateJson } from "../../config/json-value.ts";
 
 export const LambdaTargetSchema = z
   .strictObject({
     type: z.literal("lambda"),
     function: z.string().min(1).describe("Function name or ARN (template)."),
     qualifier: z.string().min(1).optional().describe("Version or alias."),
-    payload: z.json().default("{$json}").describe("Invocation payload: JSON whose strings are templates."),
+    payload: TemplateJson.default("{$json}").describe("Invocation payload: JSON whose strings are templates."),
     timeoutMs: z
       .int()
       .positive()
