@@ -11,7 +11,12 @@ const time = new Date("2026-11-23T12:00:00.000Z");
 const headers = { "Nats-Msg-Id": "msg-1", "Junction-Correlation-Id": "corr-1" };
 
 function one(subject: string, data: unknown): TargetRequest & { route: string } {
-  const out = translate(routes, { subject, data: new TextEncoder().encode(JSON.stringify(data)), headers, time });
+  const out = translate(routes, {
+    subject,
+    data: new TextEncoder().encode(JSON.stringify(data)),
+    headers,
+    time,
+  });
   assert.equal(out.requests.length, 1);
   return { ...(out.requests[0] as TargetRequest), route: out.route };
 }
@@ -25,7 +30,11 @@ describe("mistersmith example", () => {
     assert.equal(r.input.EventBusName, "mistersmith-event-bus");
     assert.equal(r.input.Source, "mistersmith.agent");
     assert.equal(r.input.DetailType, "Agent Heartbeat");
-    assert.deepEqual(JSON.parse(r.input.Detail as string), { agentId: "a-17", type: "heartbeat", payload: { cpu: 0.42 } });
+    assert.deepEqual(JSON.parse(r.input.Detail as string), {
+      agentId: "a-17",
+      type: "heartbeat",
+      payload: { cpu: 0.42 },
+    });
   });
 
   it("sends other agent events with a title-cased detail type", () => {
@@ -33,7 +42,11 @@ describe("mistersmith example", () => {
     assert.equal(r.route, "agent-events");
     assert.equal(r.input.DetailType, "Agent Started");
     assert.equal(r.input.Source, "mistersmith.agent");
-    assert.deepEqual(JSON.parse(r.input.Detail as string), { agentId: "a-17", type: "started", payload: { pid: 9 } });
+    assert.deepEqual(JSON.parse(r.input.Detail as string), {
+      agentId: "a-17",
+      type: "started",
+      payload: { pid: 9 },
+    });
   });
 
   it("sends work to the FIFO queue of its domain and priority, grouped by domain", () => {
@@ -67,7 +80,11 @@ describe("mistersmith example", () => {
         .map((a) => a.split(" = ") as [string, string])
         .map(([n, v]) => [names[n], values[v]]),
     );
-    assert.deepEqual(assignments, { status: "COMPLETE", completedAt: time.getTime() / 1000, result: { ok: true } });
+    assert.deepEqual(assignments, {
+      status: "COMPLETE",
+      completedAt: time.getTime() / 1000,
+      result: { ok: true },
+    });
   });
 
   it("sends broadcasts to EventBridge", () => {
@@ -75,7 +92,10 @@ describe("mistersmith example", () => {
     assert.equal(r.route, "broadcast");
     assert.equal(r.input.Source, "mistersmith.broadcast");
     assert.equal(r.input.DetailType, "Broadcast");
-    assert.deepEqual(JSON.parse(r.input.Detail as string), { topic: "global.shutdown", message: { reason: "maintenance" } });
+    assert.deepEqual(JSON.parse(r.input.Detail as string), {
+      topic: "global.shutdown",
+      message: { reason: "maintenance" },
+    });
   });
 
   it("answers api requests with the Lambda function named after resource and action", () => {
@@ -85,7 +105,9 @@ describe("mistersmith example", () => {
     assert.equal(r.operation, "Invoke");
     assert.equal(r.resource, "mistersmith-api-agent-status");
     assert.equal(r.input.InvocationType, "RequestResponse");
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(r.input.Payload as Uint8Array)), { agentId: "a-17" });
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(r.input.Payload as Uint8Array)), {
+      agentId: "a-17",
+    });
     assert.ok(config.functions[r.resource], "the function is served by the embedded stack");
   });
 

@@ -1,5 +1,6 @@
 export { checkConfig, INBOUND_VOCABULARY } from "./config/check.ts";
 export { type LoadedConfig, type LoadOptions, loadConfig, loadConfigFile } from "./config/load.ts";
+export { configJsonSchema, renderConfigReference } from "./config/reference.ts";
 export {
   ConfigSchema,
   type JunctionConfig,
@@ -12,5 +13,10 @@ export type { CompiledRoute, CompiledRoutes } from "./routes/compile.ts";
 export { createMessageScope, ROUTE_BUILTINS, type RouteMessage } from "./routes/message.ts";
 export type { AwsService, CompiledTarget, TargetRequest } from "./targets/index.ts";
 export { TemplateError } from "./templates/index.ts";
-export { formatTranslation, NoRouteError, type TranslateInput, type Translation, translate } from "./translate.ts";
-export { configJsonSchema, renderConfigReference } from "./config/reference.ts";
+export {
+  formatTranslation,
+  NoRouteError,
+  type TranslateInput,
+  type Translation,
+  translate,
+} from "./translate.ts";

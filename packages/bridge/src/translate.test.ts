@@ -28,7 +28,14 @@ describe("translate", () => {
       service: "eventbridge",
       operation: "PutEvents",
       resource: "b-7",
-      input: { EventBusName: "b-7", Source: "src", DetailType: "Thing Moved", Detail: '{"x":1}', Time: time, Resources: ["arn:x:7"] },
+      input: {
+        EventBusName: "b-7",
+        Source: "src",
+        DetailType: "Thing Moved",
+        Detail: '{"x":1}',
+        Time: time,
+        Resources: ["arn:x:7"],
+      },
     });
   });
 
@@ -39,8 +46,14 @@ describe("translate", () => {
     to: [{ type: eventbridge, source: src, detailType: d }]
 `);
     const big = json({ blob: "x".repeat(256 * 1024) });
-    assert.throws(() => translate(routes, { subject: "t.a", data: big }), (e: unknown) => e instanceof MappingError && /over the 262144-byte PutEvents limit/.test(e.message));
-    assert.throws(() => translate(routes, { subject: "t.a", data: json([1, 2]) }), /detail must be a JSON object/);
+    assert.throws(
+      () => translate(routes, { subject: "t.a", data: big }),
+      (e: unknown) => e instanceof MappingError && /over the 262144-byte PutEvents limit/.test(e.message),
+    );
+    assert.throws(
+      () => translate(routes, { subject: "t.a", data: json([1, 2]) }),
+      /detail must be a JSON object/,
+    );
   });
 
   it("maps to SQS SendMessage: FIFO group and dedup ids (default: message id), typed attributes", () => {
@@ -53,7 +66,11 @@ describe("translate", () => {
         groupId: "{domain}"
         attributes: { Kind: "{kind}", Size: { type: Number, value: "{$json.size}" } }
 `);
-    const out = translate(routes, { subject: "t.nlp.sum", data: json({ size: 3 }), headers: { "nats-msg-id": "abc" } });
+    const out = translate(routes, {
+      subject: "t.nlp.sum",
+      data: json({ size: 3 }),
+      headers: { "nats-msg-id": "abc" },
+    });
     assert.deepEqual(out.requests[0], {
       service: "sqs",
       operation: "SendMessage",
@@ -68,7 +85,10 @@ describe("translate", () => {
         },
       },
     });
-    assert.throws(() => translate(routes, { subject: "t.nlp.sum", data: json({ size: "big" }) }), /attribute "Size" is not a number/);
+    assert.throws(
+      () => translate(routes, { subject: "t.nlp.sum", data: json({ size: "big" }) }),
+      /attribute "Size" is not a number/,
+    );
   });
 
   it("passes a queue URL through as QueueUrl and names the queue as the resource", () => {
@@ -79,7 +99,11 @@ describe("translate", () => {
 `);
     const [request] = translate(routes, { subject: "t.x" }).requests;
     assert.equal(request?.resource, "plain");
-    assert.deepEqual(request?.input, { QueueUrl: "http://127.0.0.1:4566/000000000000/plain", MessageBody: "t.x", DelaySeconds: 5 });
+    assert.deepEqual(request?.input, {
+      QueueUrl: "http://127.0.0.1:4566/000000000000/plain",
+      MessageBody: "t.x",
+      DelaySeconds: 5,
+    });
   });
 
   it("maps to DynamoDB UpdateItem with a generated expression, names and marshalled values", () => {
@@ -100,8 +124,18 @@ describe("translate", () => {
     assert.equal(out.requests[0]?.operation, "UpdateItem");
     assert.equal(input.TableName, "T");
     assert.deepEqual(input.Key, { pk: { S: "9" } });
-    assert.equal(input.UpdateExpression, "SET #jn0 = :jv0, #jn1 = :jv1, #jn2 = :jv2 ADD #jn3 :jv3 REMOVE #jn4");
-    assert.deepEqual(input.ExpressionAttributeNames, { "#jn0": "status", "#jn1": "at", "#jn2": "result", "#jn3": "count", "#jn4": "pending", "#s": "status" });
+    assert.equal(
+      input.UpdateExpression,
+      "SET #jn0 = :jv0, #jn1 = :jv1, #jn2 = :jv2 ADD #jn3 :jv3 REMOVE #jn4",
+    );
+    assert.deepEqual(input.ExpressionAttributeNames, {
+      "#jn0": "status",
+      "#jn1": "at",
+      "#jn2": "result",
+      "#jn3": "count",
+      "#jn4": "pending",
+      "#s": "status",
+    });
     assert.deepEqual(unmarshall(input.ExpressionAttributeValues as never), {
       ":jv0": "DONE",
       ":jv1": time.getTime() / 1000,
@@ -129,21 +163,32 @@ describe("translate", () => {
         ConditionExpression: "attribute_not_exists(pk)",
       },
     });
-    assert.throws(() => translate(routes, { subject: "t.k", data: json({}), seq: 1, headers: {} }) && translate(routesOf(`
+    assert.throws(
+      () =>
+        translate(routes, { subject: "t.k", data: json({}), seq: 1, headers: {} }) &&
+        translate(
+          routesOf(`
   - name: d
     from: { subject: "t.>", stream: S }
     to: [{ type: dynamodb, table: T, key: { pk: "{$json.id}" }, item: {} }]
-`), { subject: "t.k", data: json({ id: "" }) }), /key attribute "pk" must be a non-empty string or a number/);
+`),
+          { subject: "t.k", data: json({ id: "" }) },
+        ),
+      /key attribute "pk" must be a non-empty string or a number/,
+    );
   });
 
   it("maps `to` Lambda to an Event invocation and `reply` to RequestResponse with the identity", () => {
-    const routes = loadConfig(`
+    const routes = loadConfig(
+      `
 routes:
   - name: api
     from: { subject: "api.{resource}.{action}" }
     reply: { type: lambda, function: "fn-{resource}-{action}", payload: { body: "{$json}", action: "{action}" } }
     to: [{ type: lambda, function: audit }]
-`, { env: {} }).routes;
+`,
+      { env: {} },
+    ).routes;
     const out = translate(routes, {
       subject: "api.agent.status",
       data: json({ agentId: "a1" }),
@@ -155,7 +200,10 @@ routes:
     assert.equal(new TextDecoder().decode(audit?.input.Payload as Uint8Array), '{"agentId":"a1"}');
     assert.equal(reply?.resource, "fn-agent-status");
     assert.equal(reply?.input.InvocationType, "RequestResponse");
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(reply?.input.Payload as Uint8Array)), { body: { agentId: "a1" }, action: "status" });
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(reply?.input.Payload as Uint8Array)), {
+      body: { agentId: "a1" },
+      action: "status",
+    });
     assert.deepEqual(JSON.parse(Buffer.from(reply?.input.ClientContext as string, "base64").toString()), {
       custom: { subject: "api.agent.status", messageId: "m1", correlationId: "c1", causationId: "p1" },
     });

@@ -29,7 +29,16 @@ describe("junction CLI", () => {
   });
 
   it("translate prints exactly one JSON object with route, subject, captures and requests", () => {
-    const r = junction("translate", "-c", example, "work.nlp.high.summarize", "--data", '{"t":1}', "--header", "Nats-Msg-Id=m-1");
+    const r = junction(
+      "translate",
+      "-c",
+      example,
+      "work.nlp.high.summarize",
+      "--data",
+      '{"t":1}',
+      "--header",
+      "Nats-Msg-Id=m-1",
+    );
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(out), ["route", "subject", "captures", "requests"]);
@@ -73,7 +82,10 @@ describe("junction CLI", () => {
     const lines = r.stderr.trim().split("\n").slice(1);
     assert.equal(lines.length, 2);
     assert.match(lines[0] ?? "", /^routes\[0\]\.from\.subject: .*">" .*\(line 3\)$/);
-    assert.match(lines[1] ?? "", /^routes\[1\]\.to\[0\]\.body: unknown capture "\{x\}" \(captures here: id\) \(line 7\)$/);
+    assert.match(
+      lines[1] ?? "",
+      /^routes\[1\]\.to\[0\]\.body: unknown capture "\{x\}" \(captures here: id\) \(line 7\)$/,
+    );
     const missing = junction("validate", "-c", join(dir, "nope.yaml"));
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read .*nope\.yaml: ENOENT/);

@@ -14,7 +14,9 @@ export function checkConfig(config: JunctionConfig, report: ReportProblem): void
   checkStreams(config, report);
   checkUnique(config.inbound, "inbound", "name", report);
   checkUnique(config.kv, "kv", "bucket", report);
-  config.inbound.forEach((inbound, i) => checkTemplate(inbound.to, INBOUND_VOCABULARY, ["inbound", i, "to"], report));
+  config.inbound.forEach((inbound, i) => {
+    checkTemplate(inbound.to, INBOUND_VOCABULARY, ["inbound", i, "to"], report);
+  });
   config.gateway?.routes.forEach((route, i) => {
     const at = (...rest: PathSegment[]) => ["gateway", "routes", i, ...rest];
     const kinds = (["request", "publish", "stream"] as const).filter((k) => route[k] !== undefined);
@@ -41,7 +43,10 @@ function checkStreams(config: JunctionConfig, report: ReportProblem): void {
       try {
         const pattern = parsePattern(subject);
         if (pattern.captures.length > 0) {
-          report(["streams", s, "subjects", j], "stream subjects take NATS wildcards (* and >), not {captures}");
+          report(
+            ["streams", s, "subjects", j],
+            "stream subjects take NATS wildcards (* and >), not {captures}",
+          );
           return;
         }
         for (const other of parsed) {
@@ -58,12 +63,18 @@ function checkStreams(config: JunctionConfig, report: ReportProblem): void {
   });
 }
 
-function checkUnique<T>(items: readonly T[], section: string, field: keyof T & string, report: ReportProblem): void {
+function checkUnique<T>(
+  items: readonly T[],
+  section: string,
+  field: keyof T & string,
+  report: ReportProblem,
+): void {
   const seen = new Map<unknown, number>();
   items.forEach((item, i) => {
     const first = seen.get(item[field]);
     if (first === undefined) seen.set(item[field], i);
-    else report([section, i, field], `duplicate ${field} "${String(item[field])}" (also ${section}[${first}])`);
+    else
+      report([section, i, field], `duplicate ${field} "${String(item[field])}" (also ${section}[${first}])`);
   });
 }
 
@@ -75,7 +86,8 @@ function checkTemplate(
 ): void {
   try {
     const template = compileTemplate(source, vocabulary);
-    if (template.constant) validateSubject(template.renderText({ capture: () => undefined, builtin: () => null }));
+    if (template.constant)
+      validateSubject(template.renderText({ capture: () => undefined, builtin: () => null }));
   } catch (err) {
     report(path, (err as Error).message);
   }

@@ -17,7 +17,8 @@ export function substituteEnv(
     return value.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) => {
       if (match === "$${") return "${";
       const resolved = env[name as string] ?? fallback;
-      if (resolved === undefined) report(path, `environment variable ${name} is not set (write \${${name}:-default})`);
+      if (resolved === undefined)
+        report(path, `environment variable ${name} is not set (write \${${name}:-default})`);
       return resolved ?? "";
     });
   }

@@ -57,7 +57,7 @@ routes:
       "bogus: unknown key (line 3)",
       "routes[0].name: use 1-64 letters, digits, '-' or '_' (line 5)",
       "routes[0].to[0].queue: is required (line 8)",
-      "routes[0].to[1].type: unknown value \"carrier-pigeon\"; expected one of: eventbridge, sqs, dynamodb, lambda (line 9)",
+      'routes[0].to[1].type: unknown value "carrier-pigeon"; expected one of: eventbridge, sqs, dynamodb, lambda (line 9)',
     ]);
   });
 
@@ -68,9 +68,12 @@ routes:
   });
 
   it("substitutes ${ENV} and ${ENV:-default}, and reports unset variables", () => {
-    const { config } = loadConfig("aws: { region: '${REGION}', endpoint: '${EP:-http://127.0.0.1:4566}' }\n", {
-      env: { REGION: "eu-west-1" },
-    });
+    const { config } = loadConfig(
+      "aws: { region: '${REGION}', endpoint: '${EP:-http://127.0.0.1:4566}' }\n",
+      {
+        env: { REGION: "eu-west-1" },
+      },
+    );
     assert.equal(config.aws.region, "eu-west-1");
     assert.equal(config.aws.endpoint, "http://127.0.0.1:4566");
     assert.deepEqual(problemsOf("aws: { region: '${NOPE}' }\n"), [
@@ -124,8 +127,12 @@ routes:
       ["routes[5]", /needs `to`, `reply`, or both/],
       ["routes[5].from.subject", /"a".*"f"|"f".*"a"/],
     ];
-    const unmatched = problems.filter((p) => !expected.some(([path, re]) => p.startsWith(`${path}: `) && re.test(p)));
-    const missing = expected.filter(([path, re]) => !problems.some((p) => p.startsWith(`${path}: `) && re.test(p)));
+    const unmatched = problems.filter(
+      (p) => !expected.some(([path, re]) => p.startsWith(`${path}: `) && re.test(p)),
+    );
+    const missing = expected.filter(
+      ([path, re]) => !problems.some((p) => p.startsWith(`${path}: `) && re.test(p)),
+    );
     assert.deepEqual({ unmatched, missing: missing.map(([path]) => path) }, { unmatched: [], missing: [] });
   });
 });

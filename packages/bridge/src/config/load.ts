@@ -43,10 +43,19 @@ export function loadConfig(text: string, options: LoadOptions = {}): LoadedConfi
   };
   // Listed in file order, so the output reads top to bottom like the YAML.
   const fail = () =>
-    new ConfigError(problems.map((p, i) => ({ p, i })).sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i).map(({ p }) => p));
+    new ConfigError(
+      problems
+        .map((p, i) => ({ p, i }))
+        .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i)
+        .map(({ p }) => p),
+    );
 
   for (const error of doc.errors) {
-    problems.push({ path: "", message: error.message.split("\n")[0] ?? error.message, line: lines.linePos(error.pos[0]).line });
+    problems.push({
+      path: "",
+      message: error.message.split("\n")[0] ?? error.message,
+      line: lines.linePos(error.pos[0]).line,
+    });
   }
   if (problems.length > 0) throw fail();
 
@@ -68,14 +77,20 @@ export function loadConfig(text: string, options: LoadOptions = {}): LoadedConfi
   return { config, routes, ...(options.file === undefined ? {} : { file: options.file }) };
 }
 
-export async function loadConfigFile(file: string, options: Omit<LoadOptions, "file"> = {}): Promise<LoadedConfig> {
+export async function loadConfigFile(
+  file: string,
+  options: Omit<LoadOptions, "file"> = {},
+): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    throw new ConfigError([{ path: "", message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}` }], {
-      cause: err,
-    });
+    throw new ConfigError(
+      [{ path: "", message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}` }],
+      {
+        cause: err,
+      },
+    );
   }
   return loadConfig(text, { ...options, file });
 }

@@ -9,7 +9,10 @@ import { SqsTargetSchema } from "../targets/sqs/config.ts";
 
 const Name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, '-' or '_'");
 const Duration = z
-  .union([z.int().nonnegative(), z.string().regex(/^\d+(ms|s|m|h|d)$/, "use a number of ms or e.g. 500ms, 30s, 5m, 12h, 7d")])
+  .union([
+    z.int().nonnegative(),
+    z.string().regex(/^\d+(ms|s|m|h|d)$/, "use a number of ms or e.g. 500ms, 30s, 5m, 12h, 7d"),
+  ])
   .describe("Milliseconds, or a string such as `30s`, `12h`, `7d`.");
 const Port = z.int().min(0).max(65535);
 
@@ -30,7 +33,10 @@ export const NatsSchema = z
         ca: z.string().optional().describe("CA certificate file."),
         cert: z.string().optional().describe("Client certificate file."),
         key: z.string().optional().describe("Client key file."),
-        handshakeFirst: z.boolean().optional().describe("TLS before the NATS INFO (server `handshake_first`)."),
+        handshakeFirst: z
+          .boolean()
+          .optional()
+          .describe("TLS before the NATS INFO (server `handshake_first`)."),
       })
       .optional(),
   })
@@ -84,7 +90,9 @@ export const RouteSchema = z.strictObject({
   name: Name.describe("Route name; also the durable consumer's name."),
   from: z.strictObject({
     subject: z.string().min(1).describe("Subject pattern with captures, e.g. `agent.{agentId}.heartbeat`."),
-    stream: Name.optional().describe("Consume durably from this stream (at-least-once). Omit for a core subscription."),
+    stream: Name.optional().describe(
+      "Consume durably from this stream (at-least-once). Omit for a core subscription.",
+    ),
   }),
   to: z.array(TargetSchema).min(1).optional().describe("Targets every message is delivered to."),
   reply: LambdaTargetSchema.optional().describe("Answer NATS requests with this Lambda function's result."),
@@ -113,7 +121,11 @@ export const GatewayRouteSchema = z.strictObject({
   path: z.string().regex(/^\//, "must start with /").describe("HTTP path; `:name` segments are parameters."),
   request: z.string().min(1).optional().describe("NATS request subject (template over path parameters)."),
   publish: z.string().min(1).optional().describe("NATS publish subject (template over path parameters)."),
-  stream: z.string().min(1).optional().describe("NATS streamed-reply subject, answered as Server-Sent Events."),
+  stream: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("NATS streamed-reply subject, answered as Server-Sent Events."),
   timeoutMs: z.int().positive().default(5000),
 });
 
@@ -132,7 +144,10 @@ export const ConfigSchema = z
     nats: NatsSchema.default({ servers: "local" }),
     aws: AwsSchema.default({ region: "us-east-1" }),
     local: LocalSchema.default({ natsPort: 4222, awsPort: 4566 }),
-    functions: z.record(Name, FunctionSchema).default({}).describe("Lambda functions served by the embedded stack."),
+    functions: z
+      .record(Name, FunctionSchema)
+      .default({})
+      .describe("Lambda functions served by the embedded stack."),
     streams: z.array(StreamSchema).default([]),
     routes: z.array(RouteSchema).default([]),
     inbound: z.array(InboundSchema).default([]),

@@ -8,7 +8,7 @@ import {
 } from "@junction/sdk";
 import type { PathSegment, ReportProblem } from "../config/path.ts";
 import type { JunctionConfig } from "../config/schema.ts";
-import { compileTarget, type CompiledTarget } from "../targets/index.ts";
+import { type CompiledTarget, compileTarget } from "../targets/index.ts";
 import { compileTemplate, type Template } from "../templates/index.ts";
 import { routeVocabulary } from "./message.ts";
 
@@ -41,7 +41,8 @@ export function compileRoutes(config: JunctionConfig, report: ReportProblem): Co
   config.routes.forEach((route, index) => {
     const at = (...rest: PathSegment[]) => ["routes", index, ...rest];
     const first = seen.get(route.name);
-    if (first !== undefined) report(at("name"), `duplicate route name "${route.name}" (also routes[${first}])`);
+    if (first !== undefined)
+      report(at("name"), `duplicate route name "${route.name}" (also routes[${first}])`);
     else seen.set(route.name, index);
 
     let pattern: CompiledPattern;
@@ -68,7 +69,10 @@ export function compileRoutes(config: JunctionConfig, report: ReportProblem): Co
         );
       }
       if (route.reply !== undefined) {
-        report(at("reply"), "a reply route answers NATS requests, so it cannot consume from a stream; remove from.stream");
+        report(
+          at("reply"),
+          "a reply route answers NATS requests, so it cannot consume from a stream; remove from.stream",
+        );
       }
     }
     if (route.to === undefined && route.reply === undefined) report(at(), "needs `to`, `reply`, or both");
@@ -120,7 +124,12 @@ function buildRouter(
 ): SubjectRouter<CompiledRoute> {
   // Conflicts are rare: build, and on a conflict report it, drop the later route and build again,
   // so every conflict gets listed.
-  let entries = compiled.map(({ route, index }) => ({ name: route.name, pattern: route.pattern, value: route, index }));
+  let entries = compiled.map(({ route, index }) => ({
+    name: route.name,
+    pattern: route.pattern,
+    value: route,
+    index,
+  }));
   for (;;) {
     try {
       return createSubjectRouter(entries);

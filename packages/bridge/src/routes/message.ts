@@ -39,7 +39,10 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * Template scope for one message. The payload is decoded and parsed at most once, however many
  * templates read it, and only if one does.
  */
-export function createMessageScope(message: RouteMessage, captures: Readonly<Record<string, string>>): TemplateScope {
+export function createMessageScope(
+  message: RouteMessage,
+  captures: Readonly<Record<string, string>>,
+): TemplateScope {
   let text: string | undefined;
   let json: { value: TemplateValue } | undefined;
   let lowerHeaders: Map<string, string> | undefined;
@@ -79,7 +82,8 @@ export function createMessageScope(message: RouteMessage, captures: Readonly<Rec
         case "id":
           return message.id;
         case "seq":
-          if (message.seq === undefined) throw new MappingError("$seq is only known for messages from a stream");
+          if (message.seq === undefined)
+            throw new MappingError("$seq is only known for messages from a stream");
           return String(message.seq);
         case "time":
           return message.time.toISOString();

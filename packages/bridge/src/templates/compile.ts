@@ -1,8 +1,20 @@
 import { MappingError } from "../errors.ts";
-import { type FilterName, parseTemplate, TemplateError, type TemplatePart, type TemplateRef } from "./parse.ts";
+import {
+  type FilterName,
+  parseTemplate,
+  TemplateError,
+  type TemplatePart,
+  type TemplateRef,
+} from "./parse.ts";
 
 /** What a template's expression evaluates to: text, or a JSON value for whole-value insertion. */
-export type TemplateValue = string | number | boolean | null | readonly TemplateValue[] | { readonly [k: string]: TemplateValue };
+export type TemplateValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly TemplateValue[]
+  | { readonly [k: string]: TemplateValue };
 
 /** Resolves names at render time; a message context implements it. */
 export interface TemplateScope {
@@ -55,7 +67,8 @@ function checkRef(ref: TemplateRef, vocabulary: TemplateVocabulary): void {
   const known = Object.keys(vocabulary.builtins)
     .map((n) => `$${n}`)
     .join(", ");
-  if (arity === undefined) throw new TemplateError(`unknown built-in "$${ref.name}" (built-ins here: ${known})`);
+  if (arity === undefined)
+    throw new TemplateError(`unknown built-in "$${ref.name}" (built-ins here: ${known})`);
   if (arity === "plain" && ref.arg !== undefined) {
     throw new TemplateError(`built-in "$${ref.name}" takes no argument, got "$${ref.name}.${ref.arg}"`);
   }
@@ -93,7 +106,10 @@ function applyFilter(filter: FilterName, value: TemplateValue): TemplateValue {
     case "lower":
       return toText(value).toLowerCase();
     case "title":
-      return toText(value).replace(/(^|[^\p{L}\p{N}])(\p{Ll})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+      return toText(value).replace(
+        /(^|[^\p{L}\p{N}])(\p{Ll})/gu,
+        (_m, sep: string, ch: string) => sep + ch.toUpperCase(),
+      );
   }
 }
 

@@ -41,7 +41,8 @@ export function parseTemplate(text: string): TemplatePart[] {
       throw new TemplateError(`unmatched "}" at position ${i + 1} (write "}}" for a literal brace)`);
     } else if (ch === "{") {
       const end = text.indexOf("}", i + 1);
-      if (end < 0) throw new TemplateError(`unclosed "{" at position ${i + 1} (write "{{" for a literal brace)`);
+      if (end < 0)
+        throw new TemplateError(`unclosed "{" at position ${i + 1} (write "{{" for a literal brace)`);
       if (literal !== "") parts.push({ kind: "text", text: literal });
       literal = "";
       parts.push(parseExpression(text.slice(i + 1, end)));

@@ -6,7 +6,9 @@ import { compileTemplate, compileValue, parseTemplate, TemplateError } from "./i
 
 const message: RouteMessage = {
   subject: "agent.a1.task_done",
-  data: new TextEncoder().encode(JSON.stringify({ cpu: 0.42, tags: ["x", "y"], nested: { n: 7 }, s: "12.5" })),
+  data: new TextEncoder().encode(
+    JSON.stringify({ cpu: 0.42, tags: ["x", "y"], nested: { n: 7 }, s: "12.5" }),
+  ),
   headers: { "Nats-Msg-Id": "m-1", TraceParent: "00-abc-def-01" },
   id: "m-1",
   correlationId: "c-1",
@@ -21,7 +23,10 @@ const render = (source: string) => compileTemplate(source, vocab).render(scope);
 describe("templates", () => {
   it("inserts captures and built-ins as text", () => {
     assert.equal(render("agent-{agentId}-{$seq}"), "agent-a1-42");
-    assert.equal(render("{$subject}|{$id}|{$correlationId}|{$causationId}"), "agent.a1.task_done|m-1|c-1|p-0");
+    assert.equal(
+      render("{$subject}|{$id}|{$correlationId}|{$causationId}"),
+      "agent.a1.task_done|m-1|c-1|p-0",
+    );
     assert.equal(render("{$time}"), "2026-11-23T10:00:00.000Z");
     assert.equal(render("{$unix}"), String(Date.UTC(2026, 10, 23, 10) / 1000));
     assert.equal(render("{$data}"), new TextDecoder().decode(message.data));
@@ -73,11 +78,14 @@ describe("templates", () => {
       ["{a-b}", /invalid capture name "a-b"/],
     ];
     for (const [source, message] of cases) {
-      assert.throws(() => compileTemplate(source, vocab), (err: unknown) => {
-        assert.ok(err instanceof TemplateError, source);
-        assert.match((err as Error).message, message, source);
-        return true;
-      });
+      assert.throws(
+        () => compileTemplate(source, vocab),
+        (err: unknown) => {
+          assert.ok(err instanceof TemplateError, source);
+          assert.match((err as Error).message, message, source);
+          return true;
+        },
+      );
     }
   });
 
@@ -95,12 +103,13 @@ describe("templates", () => {
         /only known for messages from a stream/,
       ],
     ];
-    for (const [fn, pattern] of cases) assert.throws(fn, (err: unknown) => err instanceof MappingError && pattern.test(err.message));
+    for (const [fn, pattern] of cases)
+      assert.throws(fn, (err: unknown) => err instanceof MappingError && pattern.test(err.message));
   });
 
   it("compiles nested values and reports every bad string with its path", () => {
     const problems: string[] = [];
-    const value = compileValue(
+    compileValue(
       { a: "{agentId}", list: ["{$seq|number}", 3, null], bad: "{nope}", deep: { worse: "{$what}" } },
       vocab,
       ["detail"],
@@ -109,7 +118,12 @@ describe("templates", () => {
     assert.equal(problems.length, 2);
     assert.match(problems[0] ?? "", /^detail\.bad: unknown capture/);
     assert.match(problems[1] ?? "", /^detail\.deep\.worse: unknown built-in/);
-    const ok = compileValue({ a: "{agentId}", list: ["{$seq|number}", 3, null], c: "{{x}}" }, vocab, [], () => {});
+    const ok = compileValue(
+      { a: "{agentId}", list: ["{$seq|number}", 3, null], c: "{{x}}" },
+      vocab,
+      [],
+      () => {},
+    );
     assert.deepEqual(ok.render(scope), { a: "a1", list: [42, 3, null], c: "{x}" });
     const constant = compileValue({ c: "{{x}}", n: 1 }, vocab, [], () => {});
     assert.equal(constant.constant, true);

@@ -1,5 +1,10 @@
 import type { PathSegment, ReportProblem } from "../config/path.ts";
-import { compileTemplate, type TemplateScope, type TemplateValue, type TemplateVocabulary } from "./compile.ts";
+import {
+  compileTemplate,
+  type TemplateScope,
+  type TemplateValue,
+  type TemplateVocabulary,
+} from "./compile.ts";
 
 /** A JSON-shaped config value whose strings are templates (`detail`, `item`, `payload` …). */
 export interface ValueTemplate {
@@ -42,7 +47,10 @@ export function compileValue(
       for (const [k, t] of entries) out[k] = t.render(scope);
       return out;
     };
-    return settle(render, entries.every(([, t]) => t.constant));
+    return settle(
+      render,
+      entries.every(([, t]) => t.constant),
+    );
   }
   return constantValue((value ?? null) as TemplateValue);
 }

@@ -7,7 +7,9 @@ export async function loadConfigOrExit(file: string): Promise<LoadedConfig> {
     return await loadConfigFile(file);
   } catch (err) {
     if (err instanceof ConfigError) {
-      throw new CliExit(ExitCode.Invalid, `${file}:\n${err.problems.map(formatProblem).join("\n")}`, { cause: err });
+      throw new CliExit(ExitCode.Invalid, `${file}:\n${err.problems.map(formatProblem).join("\n")}`, {
+        cause: err,
+      });
     }
     throw err;
   }

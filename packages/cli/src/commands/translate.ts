@@ -34,7 +34,8 @@ export function registerTranslate(program: Command): void {
       try {
         process.stdout.write(`${formatTranslation(translate(routes, input))}\n`);
       } catch (err) {
-        if (err instanceof InvalidSubjectError) throw new CliExit(ExitCode.Invalid, err.message, { cause: err });
+        if (err instanceof InvalidSubjectError)
+          throw new CliExit(ExitCode.Invalid, err.message, { cause: err });
         if (err instanceof NoRouteError) throw new CliExit(ExitCode.NoRoute, err.message, { cause: err });
         if (err instanceof MappingError) {
           throw new CliExit(ExitCode.Unmappable, `cannot map the message: ${err.message}`, { cause: err });
@@ -56,12 +57,14 @@ function parseHeaders(pairs: readonly string[]): Record<string, string> {
 
 function parseSeq(text: string): number {
   const seq = Number(text);
-  if (!Number.isSafeInteger(seq) || seq < 1) throw new CliExit(ExitCode.Invalid, `--seq ${text}: use a positive integer`);
+  if (!Number.isSafeInteger(seq) || seq < 1)
+    throw new CliExit(ExitCode.Invalid, `--seq ${text}: use a positive integer`);
   return seq;
 }
 
 function parseTime(text: string): Date {
   const time = new Date(text);
-  if (Number.isNaN(time.getTime())) throw new CliExit(ExitCode.Invalid, `--time ${text}: use an ISO-8601 time`);
+  if (Number.isNaN(time.getTime()))
+    throw new CliExit(ExitCode.Invalid, `--time ${text}: use an ISO-8601 time`);
   return time;
 }

@@ -18,7 +18,10 @@ export function newMessageId(): string {
  * (for stream messages, something stable across redeliveries), and a message without a correlation
  * id is a root: its correlation id is its own id.
  */
-export function readIdentity(headers: Readonly<Record<string, string>>, fallbackId: () => string): MessageIdentity {
+export function readIdentity(
+  headers: Readonly<Record<string, string>>,
+  fallbackId: () => string,
+): MessageIdentity {
   const id = headerValue(headers, Headers.MsgId) || fallbackId();
   const correlationId = headerValue(headers, Headers.CorrelationId) || id;
   const causationId = headerValue(headers, Headers.CausationId);

@@ -5,8 +5,14 @@ const ConditionSchema = z.union([
   z.string().min(1),
   z.strictObject({
     expression: z.string().min(1).describe("DynamoDB ConditionExpression."),
-    names: z.record(z.string().regex(/^#\w+$/), z.string()).optional().describe("ExpressionAttributeNames."),
-    values: z.record(z.string().regex(/^:\w+$/), TemplateJson).optional().describe("Values (templates)."),
+    names: z
+      .record(z.string().regex(/^#\w+$/), z.string())
+      .optional()
+      .describe("ExpressionAttributeNames."),
+    values: z
+      .record(z.string().regex(/^:\w+$/), TemplateJson)
+      .optional()
+      .describe("Values (templates)."),
   }),
 ]);
 
@@ -18,8 +24,14 @@ export const DynamoDbTargetSchema = z
       .record(z.string(), TemplateJson)
       .optional()
       .describe("Primary key attributes (values are templates). Required with set / add / remove."),
-    set: z.record(z.string(), TemplateJson).optional().describe("UpdateItem SET attribute = value (templates)."),
-    add: z.record(z.string(), TemplateJson).optional().describe("UpdateItem ADD attribute value (numbers or sets)."),
+    set: z
+      .record(z.string(), TemplateJson)
+      .optional()
+      .describe("UpdateItem SET attribute = value (templates)."),
+    add: z
+      .record(z.string(), TemplateJson)
+      .optional()
+      .describe("UpdateItem ADD attribute value (numbers or sets)."),
     remove: z.array(z.string().min(1)).optional().describe("UpdateItem REMOVE these attributes."),
     item: z
       .record(z.string(), TemplateJson)

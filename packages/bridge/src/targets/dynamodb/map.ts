@@ -1,6 +1,11 @@
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { MappingError } from "../../errors.ts";
-import { compileValue, type TemplateScope, type TemplateValue, type ValueTemplate } from "../../templates/index.ts";
+import {
+  compileValue,
+  type TemplateScope,
+  type TemplateValue,
+  type ValueTemplate,
+} from "../../templates/index.ts";
 import { compileField } from "../compile-field.ts";
 import type { CompiledTarget, TargetCompileContext } from "../types.ts";
 import type { DynamoDbTargetConfig } from "./config.ts";
@@ -8,15 +13,22 @@ import { buildUpdateExpression, GENERATED_NAME, GENERATED_VALUE } from "./expres
 
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
 
-export function compileDynamoDbTarget(config: DynamoDbTargetConfig, ctx: TargetCompileContext): CompiledTarget {
+export function compileDynamoDbTarget(
+  config: DynamoDbTargetConfig,
+  ctx: TargetCompileContext,
+): CompiledTarget {
   const update = config.set !== undefined || config.add !== undefined || config.remove !== undefined;
   if (update && config.item !== undefined) {
-    ctx.report([...ctx.path, "item"], "use either `item` (PutItem) or `set` / `add` / `remove` (UpdateItem), not both");
+    ctx.report(
+      [...ctx.path, "item"],
+      "use either `item` (PutItem) or `set` / `add` / `remove` (UpdateItem), not both",
+    );
   }
   if (!update && config.item === undefined) {
     ctx.report(ctx.path, "needs `item` (PutItem) or at least one of `set`, `add`, `remove` (UpdateItem)");
   }
-  if (update && config.key === undefined) ctx.report([...ctx.path, "key"], "is required with set / add / remove");
+  if (update && config.key === undefined)
+    ctx.report([...ctx.path, "key"], "is required with set / add / remove");
   const keyNames = Object.keys(config.key ?? {});
   for (const [field, attrs] of [
     ["set", Object.keys(config.set ?? {})],
@@ -24,17 +36,26 @@ export function compileDynamoDbTarget(config: DynamoDbTargetConfig, ctx: TargetC
     ["remove", config.remove ?? []],
   ] as const) {
     for (const attr of attrs) {
-      if (keyNames.includes(attr)) ctx.report([...ctx.path, field], `"${attr}" is part of the key and cannot be updated`);
+      if (keyNames.includes(attr))
+        ctx.report([...ctx.path, field], `"${attr}" is part of the key and cannot be updated`);
     }
   }
-  const condition = typeof config.condition === "string" ? { expression: config.condition } : config.condition;
-  for (const placeholder of [...Object.keys(condition?.names ?? {}), ...Object.keys(condition?.values ?? {})]) {
+  const condition =
+    typeof config.condition === "string" ? { expression: config.condition } : config.condition;
+  for (const placeholder of [
+    ...Object.keys(condition?.names ?? {}),
+    ...Object.keys(condition?.values ?? {}),
+  ]) {
     if (GENERATED_NAME.test(placeholder) || GENERATED_VALUE.test(placeholder)) {
-      ctx.report([...ctx.path, "condition"], `placeholder "${placeholder}" is reserved for generated expressions`);
+      ctx.report(
+        [...ctx.path, "condition"],
+        `placeholder "${placeholder}" is reserved for generated expressions`,
+      );
     }
   }
 
-  const value = (field: string, v: unknown) => compileValue(v, ctx.vocabulary, [...ctx.path, field], ctx.report);
+  const value = (field: string, v: unknown) =>
+    compileValue(v, ctx.vocabulary, [...ctx.path, field], ctx.report);
   const table = compileField(ctx, "table", config.table);
   const key = value("key", config.key ?? {});
   const set = value("set", config.set ?? {});
@@ -50,7 +71,9 @@ export function compileDynamoDbTarget(config: DynamoDbTargetConfig, ctx: TargetC
       const keyValue = renderMap(key, scope);
       for (const [attr, v] of Object.entries(keyValue)) {
         if (v === "" || (typeof v !== "string" && typeof v !== "number")) {
-          throw new MappingError(`key attribute "${attr}" must be a non-empty string or a number, got ${JSON.stringify(v)}`);
+          throw new MappingError(
+            `key attribute "${attr}" must be a non-empty string or a number, got ${JSON.stringify(v)}`,
+          );
         }
       }
       let names: Record<string, string> = { ...condition?.names };
@@ -83,6 +106,8 @@ function toAttributes(value: Record<string, TemplateValue>): Record<string, unkn
   try {
     return marshall(value, MARSHALL);
   } catch (err) {
-    throw new MappingError(`cannot convert to DynamoDB attributes: ${(err as Error).message}`, { cause: err });
+    throw new MappingError(`cannot convert to DynamoDB attributes: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

@@ -9,7 +9,9 @@ export const EventBridgeTargetSchema = z
     detail: z
       .json()
       .default("{$json}")
-      .describe("Event `detail`: any JSON whose strings are templates; sent as a JSON string. Default: the payload."),
+      .describe(
+        "Event `detail`: any JSON whose strings are templates; sent as a JSON string. Default: the payload.",
+      ),
     resources: z.array(z.string().min(1)).optional().describe("Event `resources` (templates, usually ARNs)."),
   })
   .describe("PutEvents on an EventBridge bus.");

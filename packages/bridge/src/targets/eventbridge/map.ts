@@ -8,7 +8,10 @@ import type { EventBridgeTargetConfig } from "./config.ts";
 export const MAX_ENTRY_BYTES = 256 * 1024;
 const TIME_BYTES = 14;
 
-export function compileEventBridgeTarget(config: EventBridgeTargetConfig, ctx: TargetCompileContext): CompiledTarget {
+export function compileEventBridgeTarget(
+  config: EventBridgeTargetConfig,
+  ctx: TargetCompileContext,
+): CompiledTarget {
   const bus = compileField(ctx, "bus", config.bus);
   const source = compileField(ctx, "source", config.source);
   const detailType = compileField(ctx, "detailType", config.detailType);
@@ -22,7 +25,9 @@ export function compileEventBridgeTarget(config: EventBridgeTargetConfig, ctx: T
     map(scope, message) {
       const detailValue = detail.render(scope);
       if (detailValue === null || typeof detailValue !== "object" || Array.isArray(detailValue)) {
-        throw new MappingError(`EventBridge detail must be a JSON object, got ${JSON.stringify(detailValue)}`);
+        throw new MappingError(
+          `EventBridge detail must be a JSON object, got ${JSON.stringify(detailValue)}`,
+        );
       }
       const entry: Record<string, unknown> = {
         EventBusName: bus.renderText(scope),
@@ -34,9 +39,16 @@ export function compileEventBridgeTarget(config: EventBridgeTargetConfig, ctx: T
       if (resources.length > 0) entry.Resources = resources.map((r) => r.renderText(scope));
       const size = entrySize(entry);
       if (size > MAX_ENTRY_BYTES) {
-        throw new MappingError(`EventBridge entry is ${size} bytes, over the ${MAX_ENTRY_BYTES}-byte PutEvents limit`);
+        throw new MappingError(
+          `EventBridge entry is ${size} bytes, over the ${MAX_ENTRY_BYTES}-byte PutEvents limit`,
+        );
       }
-      return { service: "eventbridge", operation: "PutEvents", resource: entry.EventBusName as string, input: entry };
+      return {
+        service: "eventbridge",
+        operation: "PutEvents",
+        resource: entry.EventBusName as string,
+        input: entry,
+      };
     },
   };
 }

@@ -6,7 +6,9 @@ export const LambdaTargetSchema = z
     type: z.literal("lambda"),
     function: z.string().min(1).describe("Function name or ARN (template)."),
     qualifier: z.string().min(1).optional().describe("Version or alias."),
-    payload: TemplateJson.default("{$json}").describe("Invocation payload: JSON whose strings are templates."),
+    payload: TemplateJson.default("{$json}").describe(
+      "Invocation payload: JSON whose strings are templates.",
+    ),
     timeoutMs: z
       .int()
       .positive()

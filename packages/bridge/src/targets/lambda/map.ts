@@ -20,7 +20,9 @@ export function compileLambdaTarget(config: LambdaTargetConfig, ctx: TargetCompi
     map(scope, message) {
       const bytes = Buffer.from(JSON.stringify(payload.render(scope)), "utf8");
       if (bytes.length > limit) {
-        throw new MappingError(`Lambda payload is ${bytes.length} bytes, over the ${limit}-byte Invoke limit`);
+        throw new MappingError(
+          `Lambda payload is ${bytes.length} bytes, over the ${limit}-byte Invoke limit`,
+        );
       }
       const input: Record<string, unknown> = {
         FunctionName: fn.renderText(scope),

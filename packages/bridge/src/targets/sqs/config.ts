@@ -25,7 +25,9 @@ export const SqsTargetSchema = z
       .string()
       .min(1)
       .optional()
-      .describe("FIFO deduplication id (template). Default for FIFO queues: `{$id}`, so redelivery is exactly-once."),
+      .describe(
+        "FIFO deduplication id (template). Default for FIFO queues: `{$id}`, so redelivery is exactly-once.",
+      ),
     delaySeconds: z.int().min(0).max(900).optional().describe("Per-message delay (standard queues only)."),
     attributes: z
       .record(z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/), AttributeSchema)

@@ -18,7 +18,7 @@ interface CompiledAttribute {
 export function compileSqsTarget(config: SqsTargetConfig, ctx: TargetCompileContext): CompiledTarget {
   const fifo = config.queue.endsWith(".fifo");
   if (fifo && config.groupId === undefined) {
-    ctx.report([...ctx.path, "groupId"], "is required for a FIFO queue (e.g. groupId: \"{domain}\")");
+    ctx.report([...ctx.path, "groupId"], 'is required for a FIFO queue (e.g. groupId: "{domain}")');
   }
   if (!fifo && config.dedupId !== undefined) {
     ctx.report([...ctx.path, "dedupId"], "only applies to FIFO queues (queue names ending in .fifo)");
@@ -28,7 +28,10 @@ export function compileSqsTarget(config: SqsTargetConfig, ctx: TargetCompileCont
   }
   const attributeEntries = Object.entries(config.attributes ?? {});
   if (attributeEntries.length > MAX_ATTRIBUTES) {
-    ctx.report([...ctx.path, "attributes"], `has ${attributeEntries.length} attributes; SQS allows ${MAX_ATTRIBUTES}`);
+    ctx.report(
+      [...ctx.path, "attributes"],
+      `has ${attributeEntries.length} attributes; SQS allows ${MAX_ATTRIBUTES}`,
+    );
   }
 
   const queue = compileField(ctx, "queue", config.queue);
@@ -39,7 +42,11 @@ export function compileSqsTarget(config: SqsTargetConfig, ctx: TargetCompileCont
   const attributes: CompiledAttribute[] = attributeEntries.map(([name, spec]) =>
     typeof spec === "string"
       ? { name, type: "String", value: compileField(attrCtx, name, spec) }
-      : { name, type: spec.type, value: compileField({ ...attrCtx, path: [...attrCtx.path, name] }, "value", spec.value) },
+      : {
+          name,
+          type: spec.type,
+          value: compileField({ ...attrCtx, path: [...attrCtx.path, name] }, "value", spec.value),
+        },
   );
 
   return {
@@ -51,17 +58,20 @@ export function compileSqsTarget(config: SqsTargetConfig, ctx: TargetCompileCont
       const input: Record<string, unknown> = {};
       if (isUrl) input.QueueUrl = queueText;
       const messageBody = body.renderText(scope);
-      if (messageBody === "") throw new MappingError("SQS message body is empty (SQS needs at least one character)");
+      if (messageBody === "")
+        throw new MappingError("SQS message body is empty (SQS needs at least one character)");
       input.MessageBody = messageBody;
       if (config.delaySeconds !== undefined) input.DelaySeconds = config.delaySeconds;
       if (groupId !== undefined) input.MessageGroupId = boundedId("MessageGroupId", groupId, scope);
-      if (dedupId !== undefined) input.MessageDeduplicationId = boundedId("MessageDeduplicationId", dedupId, scope);
+      if (dedupId !== undefined)
+        input.MessageDeduplicationId = boundedId("MessageDeduplicationId", dedupId, scope);
       let size = byteLength(messageBody);
       if (attributes.length > 0) {
         const rendered: Record<string, { DataType: string; StringValue: string }> = {};
         for (const attr of attributes) {
           const value = attr.value.renderText(scope);
-          if (value === "") throw new MappingError(`SQS attribute "${attr.name}" is empty (SQS rejects empty values)`);
+          if (value === "")
+            throw new MappingError(`SQS attribute "${attr.name}" is empty (SQS rejects empty values)`);
           if (attr.type === "Number" && !Number.isFinite(Number(value))) {
             throw new MappingError(`SQS attribute "${attr.name}" is not a number: ${JSON.stringify(value)}`);
           }

@@ -1,0 +1,48 @@
+// Timing helpers shared by benchmarks: throughput by iteration count, medians, a seeded PRNG.
+
+export interface Throughput {
+  /** Operations per second. */
+  readonly perSecond: number;
+  /** Sum of the operation's results, returned so the JIT cannot drop the work as dead code. */
+  readonly checksum: number;
+}
+
+/**
+ * Calls `op(0)`, `op(1)`, … in growing batches until at least `durationMs` have passed, and returns the
+ * rate. Batches grow so that reading the clock costs nothing next to the work, even for ~100 ns ops.
+ */
+export function measureThroughput(op: (i: number) => number, durationMs: number): Throughput {
+  let batch = 16;
+  let count = 0;
+  let checksum = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < durationMs) {
+    const end = count + batch;
+    for (let i = count; i < end; i++) checksum += op(i);
+    count = end;
+    elapsed = performance.now() - start;
+    if (elapsed < durationMs / 50) batch *= 2;
+  }
+  return { perSecond: count / (elapsed / 1000), checksum };
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** mulberry32: a tiny seeded PRNG, so every run benchmarks the same workload. Returns floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

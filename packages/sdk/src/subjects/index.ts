@@ -1,0 +1,9 @@
+export { InvalidPatternError, InvalidSubjectError, RouteConflictError } from "./errors.ts";
+export { compareSpecificity, matchPattern, patternCovers, patternsOverlap } from "./match.ts";
+export { type CompiledPattern, type PatternToken, parsePattern, validateSubject } from "./parse.ts";
+export {
+  createSubjectRouter,
+  type SubjectMatch,
+  type SubjectRouteEntry,
+  type SubjectRouter,
+} from "./router.ts";
