@@ -1,1 +1,9 @@
-export {};
+export {
+  type NatsClusterOptions,
+  type NatsServer,
+  NatsServerConfigError,
+  NatsServerMissingError,
+  type NatsServerOptions,
+  NatsServerStartError,
+  startNatsServer,
+} from "./nats-server/index.ts";

@@ -1,1 +1,23 @@
-export {};
+/**
+ * Real servers on 127.0.0.1 random ports, for tests only. Every handle cleans up after a failed test
+ * when registered right after creation:
+ *
+ *   const nats = await startTestNats();
+ *   t.after(() => nats.dispose());
+ *
+ * or, since tsx lowers `await using` on Node 20:
+ *
+ *   await using nats = await startTestNats();
+ */
+export {
+  startTestCluster,
+  type TestCluster,
+  type TestClusterNode,
+  type TestClusterOptions,
+} from "./cluster.ts";
+export { TestkitDisposedError, TestkitTimeoutError } from "./errors.ts";
+export { freePorts } from "./free-ports.ts";
+export { getMonitoring, type Jsz, type Routez } from "./monitoring.ts";
+export { startTestNats, type TestNats, type TestNatsOptions } from "./nats.ts";
+export { readServerInfo } from "./server-info.ts";
+export { type WaitForOptions, waitFor } from "./wait-for.ts";

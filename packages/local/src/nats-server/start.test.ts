@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { connect, createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { NatsServerConfigError, NatsServerMissingError, NatsServerStartError } from "./errors.ts";
+import { startNatsServer } from "./start.ts";
+import type { NatsServer } from "./types.ts";
+
+/** A temp dir plus `track(server)`; one after-hook stops tracked servers, then deletes the dir. */
+async function workspace(t: { after(fn: () => Promise<void>): void }) {
+  const dir = await mkdtemp(join(tmpdir(), "junction-local-"));
+  const servers: NatsServer[] = [];
+  t.after(async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+    await rm(dir, { recursive: true, force: true });
+  });
+  const track = (server: NatsServer) => {
+    servers.push(server);
+    return server;
+  };
+  return { dir, track };
+}
+
+/** Reads the `INFO {...}` line a NATS server greets every client with. */
+function readInfo(port: number): Promise<{ line: string; info: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    let data = "";
+    socket.setEncoding("utf8");
+    socket.setTimeout(2_000, () => socket.destroy(new Error("no INFO within 2 s")));
+    socket.on("error", reject);
+    socket.on("data", (chunk: string) => {
+      data += chunk;
+      const end = data.indexOf("\r\n");
+      if (end === -1) return;
+      socket.destroy();
+      const line = data.slice(0, end);
+      resolve({ line, info: JSON.parse(line.slice("INFO ".length)) as Record<string, unknown> });
+    });
+  });
+}
+
+test("starts with JetStream on random loopback ports and stops", async (t) => {
+  const { dir, track } = await workspace(t);
+  const server = track(await startNatsServer({ storeDir: join(dir, "store"), serverName: "local-test" }));
+
+  assert.match(server.url, /^nats:\/\/127\.0\.0\.1:\d+$/);
+  assert.match(server.httpUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(server.url, `nats://127.0.0.1:${server.port}`);
+  assert.equal(server.storeDir, join(dir, "store"));
+  assert.match(await readFile(join(dir, "nats.conf"), "utf8"), /listen: 127\.0\.0\.1:-1/);
+
+  const { line, info } = await readInfo(server.port);
+  assert.ok(line.startsWith("INFO "));
+  assert.equal(info.jetstream, true);
+  assert.equal(info.server_name, "local-test");
+  assert.equal((await fetch(`${server.httpUrl}/healthz`)).status, 200);
+
+  await server.stop();
+  await server.exited;
+  await server.stop(); // idempotent
+  await assert.rejects(readInfo(server.port));
+});
+
+test("jetstream: false runs without a store", async (t) => {
+  const { dir, track } = await workspace(t);
+  const server = track(await startNatsServer({ jetstream: false, configDir: dir }));
+  assert.equal(server.storeDir, undefined);
+  assert.equal((await readInfo(server.port)).info.jetstream, undefined);
+});
+
+test("kill() ends the process and `exited` reports it", async (t) => {
+  const { dir, track } = await workspace(t);
+  const server = track(await startNatsServer({ jetstream: false, configDir: dir }));
+  server.kill();
+  assert.equal(await server.exited, null);
+});
+
+test("a missing binary gives NatsServerMissingError", async (t) => {
+  const { dir } = await workspace(t);
+  const err = await startNatsServer({
+    storeDir: join(dir, "store"),
+    binary: "/nonexistent/nats-server",
+  }).catch((e: unknown) => e);
+  assert.ok(err instanceof NatsServerMissingError);
+  assert.equal(err.code, "ERR_NATS_SERVER_MISSING");
+  assert.match(err.message, /npm run setup/);
+  assert.match(err.message, /apt-get install -y nats-server/);
+});
+
+test("JetStream without storeDir is a config error", async () => {
+  await assert.rejects(startNatsServer({}), NatsServerConfigError);
+});
+
+test("a server that exits during start gives NatsServerStartError with its output", async (t) => {
+  const { dir } = await workspace(t);
+  const taken: Server = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+  const { port } = taken.address() as { port: number };
+
+  const err = await startNatsServer({ jetstream: false, configDir: dir, port }).catch((e: unknown) => e);
+  assert.ok(err instanceof NatsServerStartError, String(err));
+  assert.equal(err.code, "ERR_NATS_SERVER_START");
+  assert.match(err.message, /address already in use/);
+});
