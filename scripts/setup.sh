@@ -31,12 +31,10 @@ if ! command -v nats-server >/dev/null && [ ! -x /usr/sbin/nats-server ]; then
   apt_install nats-server
 fi
 
-if [ -f package-lock.json ]; then
-  log "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
-else
-  npm install --no-audit --no-fund --loglevel=error
-fi
+# `npm install`, not `npm ci`: with omit-lockfile-registry-resolved (set on these machines) the lock file
+# leaves out other platforms' optional packages, which `npm ci` then reports as out of sync.
+log "installing npm dependencies"
+npm install --no-audit --no-fund --loglevel=error
 
 log "building (tsc -b)"
 npm run --silent build
