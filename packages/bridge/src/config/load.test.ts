@@ -61,6 +61,27 @@ routes:
     ]);
   });
 
+  it("still checks the meaning of valid routes when another part fails the schema", () => {
+    assert.deepEqual(
+      problemsOf(`
+streams: [{ name: S, subjects: ["a.>"] }]
+routes:
+  - name: ok-shape
+    from: { subject: "a.{id}", stream: S }
+    to: [{ type: sqs, queue: q, body: "{idd}" }]
+  - name: bad
+    from: { subject: "a.b" }
+    to: [{ type: sqs }]
+extra: 1
+`),
+      [
+        'routes[0].to[0].body: unknown capture "{idd}" (captures here: id) (line 6)',
+        "routes[1].to[0].queue: is required (line 9)",
+        "extra: unknown key (line 10)",
+      ],
+    );
+  });
+
   it("reports YAML syntax errors with their line", () => {
     const [problem, ...rest] = problemsOf("routes:\n  - name: x\n    from: [unclosed\n");
     assert.equal(rest.length, 0);

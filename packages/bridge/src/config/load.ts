@@ -6,6 +6,7 @@ import { checkConfig } from "./check.ts";
 import { substituteEnv } from "./env.ts";
 import { describeIssue } from "./issues.ts";
 import { formatPath, type PathSegment } from "./path.ts";
+import { checkValidRoutes } from "./salvage.ts";
 import { ConfigSchema, type JunctionConfig } from "./schema.ts";
 
 export interface LoadedConfig {
@@ -67,6 +68,7 @@ export function loadConfig(text: string, options: LoadOptions = {}): LoadedConfi
       const { path, message } = describeIssue(issue);
       report(path, message);
     }
+    checkValidRoutes(raw, report);
   }
   if (problems.length > 0 || !parsed.success) throw fail();
 

@@ -7,7 +7,7 @@ import {
   type SubjectRouter,
 } from "@junction/sdk";
 import type { PathSegment, ReportProblem } from "../config/path.ts";
-import type { JunctionConfig } from "../config/schema.ts";
+import type { JunctionConfig, RouteConfig, StreamConfig } from "../config/schema.ts";
 import { type CompiledTarget, compileTarget } from "../targets/index.ts";
 import { compileTemplate, type Template } from "../templates/index.ts";
 import { routeVocabulary } from "./message.ts";
@@ -33,81 +33,93 @@ export interface CompiledRoutes {
 const RESERVED = ["$JS", "$SYS", "$KV", "_INBOX"];
 
 export function compileRoutes(config: JunctionConfig, report: ReportProblem): CompiledRoutes {
-  // A duplicate stream name is reported by checkConfig; the first declaration is the one that counts.
-  const streams = new Map([...config.streams].reverse().map((s) => [s.name, s]));
+  const streams = streamsByName(config.streams);
   const seen = new Map<string, number>();
   const compiled: { route: CompiledRoute; index: number }[] = [];
-
   config.routes.forEach((route, index) => {
-    const at = (...rest: PathSegment[]) => ["routes", index, ...rest];
     const first = seen.get(route.name);
-    if (first !== undefined)
-      report(at("name"), `duplicate route name "${route.name}" (also routes[${first}])`);
-    else seen.set(route.name, index);
-
-    let pattern: CompiledPattern;
-    try {
-      pattern = parsePattern(route.from.subject);
-    } catch (err) {
-      report(at("from", "subject"), (err as Error).message);
-      return;
-    }
-    const head = pattern.tokens[0];
-    if (head?.kind === "literal" && RESERVED.includes(head.value)) {
-      report(at("from", "subject"), `"${head.value}" subjects are reserved for NATS itself`);
-    }
-
-    const stream = route.from.stream;
-    if (stream !== undefined) {
-      const declared = streams.get(stream);
-      if (declared === undefined) {
-        report(at("from", "stream"), `stream "${stream}" is not declared under streams:`);
-      } else if (!declared.subjects.some((s) => coversSafely(s, pattern))) {
-        report(
-          at("from", "subject"),
-          `"${route.from.subject}" is not inside stream ${stream}'s subjects (${declared.subjects.join(", ")})`,
-        );
-      }
-      if (route.reply !== undefined) {
-        report(
-          at("reply"),
-          "a reply route answers NATS requests, so it cannot consume from a stream; remove from.stream",
-        );
-      }
-    }
-    if (route.to === undefined && route.reply === undefined) report(at(), "needs `to`, `reply`, or both");
-
-    const vocabulary = routeVocabulary(pattern.captures);
-    const targets = (route.to ?? []).map((target, i) =>
-      compileTarget(target, { vocabulary, path: at("to", i), report, role: "to" }),
-    );
-    const reply =
-      route.reply === undefined
-        ? undefined
-        : compileTarget(route.reply, { vocabulary, path: at("reply"), report, role: "reply" });
-    let key: Template | undefined;
-    if (route.key !== undefined) {
-      try {
-        key = compileTemplate(route.key, vocabulary);
-      } catch (err) {
-        report(at("key"), (err as Error).message);
-      }
-    }
-    const orderingKey = key ?? targets.find((t) => t.orderingKey !== undefined)?.orderingKey;
-    compiled.push({
-      index,
-      route: {
-        name: route.name,
-        pattern,
-        targets,
-        ...(stream === undefined ? {} : { stream }),
-        ...(reply === undefined ? {} : { reply }),
-        ...(orderingKey === undefined ? {} : { orderingKey }),
-      },
-    });
+    if (first !== undefined) {
+      report(["routes", index, "name"], `duplicate route name "${route.name}" (also routes[${first}])`);
+    } else seen.set(route.name, index);
+    const result = compileRoute(route, index, streams, report);
+    if (result !== undefined) compiled.push({ route: result, index });
   });
-
   return { routes: compiled.map((c) => c.route), router: buildRouter(compiled, report) };
+}
+
+/** A duplicate stream name is reported by checkConfig; the first declaration is the one that counts. */
+export function streamsByName(streams: readonly StreamConfig[]): ReadonlyMap<string, StreamConfig> {
+  return new Map([...streams].reverse().map((s) => [s.name, s]));
+}
+
+/**
+ * Compiles one route on its own: pattern, stream membership, targets and templates. `streams` is
+ * undefined when the streams section itself is invalid, and then stream references go unchecked.
+ */
+export function compileRoute(
+  route: RouteConfig,
+  index: number,
+  streams: ReadonlyMap<string, StreamConfig> | undefined,
+  report: ReportProblem,
+): CompiledRoute | undefined {
+  const at = (...rest: PathSegment[]) => ["routes", index, ...rest];
+  let pattern: CompiledPattern;
+  try {
+    pattern = parsePattern(route.from.subject);
+  } catch (err) {
+    report(at("from", "subject"), (err as Error).message);
+    return undefined;
+  }
+  const head = pattern.tokens[0];
+  if (head?.kind === "literal" && RESERVED.includes(head.value)) {
+    report(at("from", "subject"), `"${head.value}" subjects are reserved for NATS itself`);
+  }
+
+  const stream = route.from.stream;
+  if (stream !== undefined) {
+    const declared = streams?.get(stream);
+    if (streams !== undefined && declared === undefined) {
+      report(at("from", "stream"), `stream "${stream}" is not declared under streams:`);
+    } else if (declared !== undefined && !declared.subjects.some((s) => coversSafely(s, pattern))) {
+      report(
+        at("from", "subject"),
+        `"${route.from.subject}" is not inside stream ${stream}'s subjects (${declared.subjects.join(", ")})`,
+      );
+    }
+    if (route.reply !== undefined) {
+      report(
+        at("reply"),
+        "a reply route answers NATS requests, so it cannot consume from a stream; remove from.stream",
+      );
+    }
+  }
+  if (route.to === undefined && route.reply === undefined) report(at(), "needs `to`, `reply`, or both");
+
+  const vocabulary = routeVocabulary(pattern.captures);
+  const targets = (route.to ?? []).map((target, i) =>
+    compileTarget(target, { vocabulary, path: at("to", i), report, role: "to" }),
+  );
+  const reply =
+    route.reply === undefined
+      ? undefined
+      : compileTarget(route.reply, { vocabulary, path: at("reply"), report, role: "reply" });
+  let key: Template | undefined;
+  if (route.key !== undefined) {
+    try {
+      key = compileTemplate(route.key, vocabulary);
+    } catch (err) {
+      report(at("key"), (err as Error).message);
+    }
+  }
+  const orderingKey = key ?? targets.find((t) => t.orderingKey !== undefined)?.orderingKey;
+  return {
+    name: route.name,
+    pattern,
+    targets,
+    ...(stream === undefined ? {} : { stream }),
+    ...(reply === undefined ? {} : { reply }),
+    ...(orderingKey === undefined ? {} : { orderingKey }),
+  };
 }
 
 function coversSafely(filter: string, pattern: CompiledPattern): boolean {
