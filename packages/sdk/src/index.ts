@@ -1,26 +1,7 @@
+export * from "./client/index.ts";
+export * from "./codecs/index.ts";
+export * from "./connect/index.ts";
 export { JunctionError } from "./errors.ts";
-export {
-  type HeaderName,
-  Headers,
-  headerValue,
-  type MessageIdentity,
-  newMessageId,
-  readIdentity,
-} from "./identity/index.ts";
-export {
-  type CompiledPattern,
-  compareSpecificity,
-  createSubjectRouter,
-  InvalidPatternError,
-  InvalidSubjectError,
-  matchPattern,
-  type PatternToken,
-  parsePattern,
-  patternCovers,
-  patternsOverlap,
-  RouteConflictError,
-  type SubjectMatch,
-  type SubjectRouteEntry,
-  type SubjectRouter,
-  validateSubject,
-} from "./subjects/index.ts";
+export * from "./identity/index.ts";
+export * from "./subjects/index.ts";
+export * from "./telemetry/index.ts";

@@ -1,0 +1,38 @@
+import type { MsgHdrs } from "@nats-io/nats-core";
+import type { Codec } from "../codecs/index.ts";
+import { type MessageIdentity, type MessageKind, newIdentity, writeHeaders } from "../identity/index.ts";
+import type { ClientContext } from "./context.ts";
+
+/** Options every outgoing message takes: identity, kind, headers, codec. */
+export interface OutgoingOptions {
+  /** The message this one was caused by: it becomes a derived message (same correlation id). */
+  readonly causedBy?: MessageIdentity;
+  /** Message id; default a fresh NUID. Also the JetStream dedup id. */
+  readonly id?: string;
+  readonly kind?: MessageKind;
+  readonly idempotencyKey?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Payload codec; default the client's (JSON). */
+  readonly codec?: Codec<unknown>;
+}
+
+export interface Outgoing {
+  readonly identity: MessageIdentity;
+  readonly headers: MsgHdrs;
+  readonly payload: Uint8Array;
+}
+
+/** Encodes the payload and writes the identity headers. Throws `CodecError` before anything is sent. */
+export function prepareOutgoing(ctx: ClientContext, data: unknown, options: OutgoingOptions = {}): Outgoing {
+  const codec = options.codec ?? ctx.codec;
+  const payload = data instanceof Uint8Array && options.codec === undefined ? data : codec.encode(data);
+  const identity = newIdentity(options.causedBy, options.id);
+  const headers = writeHeaders({
+    identity,
+    kind: options.kind,
+    idempotencyKey: options.idempotencyKey,
+    contentType: codec.contentType,
+    headers: options.headers,
+  });
+  return { identity, headers, payload };
+}

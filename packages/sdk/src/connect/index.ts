@@ -1,0 +1,1 @@
+export { type ConnectOptions, ConnectOptionsError, natsOptions } from "./options.ts";

@@ -1,0 +1,55 @@
+import { Match, type Msg, type MsgHdrs, headers as natsHeaders } from "@nats-io/nats-core";
+import { Headers } from "./headers.ts";
+import { identityFrom, type MessageIdentity, MessageKind, newMessageId } from "./identity.ts";
+
+/** What an outgoing message says about itself, beyond its payload. */
+export interface OutgoingMeta {
+  readonly identity: MessageIdentity;
+  readonly kind?: MessageKind | undefined;
+  readonly idempotencyKey?: string | undefined;
+  readonly contentType?: string | undefined;
+  /** Extra headers; identity headers always win over these. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+}
+
+/** NATS headers for an outgoing message (docs/protocol.md). */
+export function writeHeaders(meta: OutgoingMeta): MsgHdrs {
+  const h = natsHeaders();
+  if (meta.headers) for (const [k, v] of Object.entries(meta.headers)) h.set(k, v);
+  h.set(Headers.MsgId, meta.identity.id);
+  h.set(Headers.CorrelationId, meta.identity.correlationId);
+  if (meta.identity.causationId !== undefined) h.set(Headers.CausationId, meta.identity.causationId);
+  if (meta.kind !== undefined) h.set(Headers.Kind, meta.kind);
+  if (meta.idempotencyKey !== undefined) h.set(Headers.IdempotencyKey, meta.idempotencyKey);
+  if (meta.contentType !== undefined && !h.has("Content-Type", Match.IgnoreCase))
+    h.set("Content-Type", meta.contentType);
+  return h;
+}
+
+/** Reads a header of a received message regardless of case (peers write `Traceparent`). */
+export function readHeader(msg: Pick<Msg, "headers">, name: string): string | undefined {
+  const value = msg.headers?.get(name, Match.IgnoreCase);
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** All headers of a received message, first value of each. */
+export function headerRecord(msg: Pick<Msg, "headers">): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (msg.headers) for (const key of msg.headers.keys()) out[key] = msg.headers.get(key);
+  return out;
+}
+
+/** The identity of a received message; one without headers is a root with a fresh id. */
+export function identityOf(
+  msg: Pick<Msg, "headers">,
+  fallbackId: () => string = newMessageId,
+): MessageIdentity {
+  return identityFrom((name) => readHeader(msg, name), fallbackId);
+}
+
+export function kindOf(msg: Pick<Msg, "headers">): MessageKind | undefined {
+  const kind = readHeader(msg, Headers.Kind);
+  return kind !== undefined && (Object.values(MessageKind) as string[]).includes(kind)
+    ? (kind as MessageKind)
+    : undefined;
+}
