@@ -6,6 +6,8 @@ import { makeTempDir, removeDir } from "./temp-dir.ts";
 export interface TestNatsOptions {
   /** Default true. */
   jetstream?: boolean;
+  /** Appended to the server config (auth, TLS …). */
+  extraConfig?: string;
 }
 
 export interface TestNats extends AsyncDisposable {
@@ -32,11 +34,20 @@ export interface TestNats extends AsyncDisposable {
  * A real nats-server on 127.0.0.1 random ports in a fresh temp dir. Clean up with
  * `t.after(() => nats.dispose())` or `await using nats = await startTestNats()`.
  */
-export async function startTestNats({ jetstream = true }: TestNatsOptions = {}): Promise<TestNats> {
+export async function startTestNats({
+  jetstream = true,
+  extraConfig,
+}: TestNatsOptions = {}): Promise<TestNats> {
   const dir = await makeTempDir("nats");
   const storeDir = jetstream ? join(dir, "store") : undefined;
   const start = (port: number) =>
-    startNatsServer({ port, jetstream, configDir: dir, ...(storeDir === undefined ? {} : { storeDir }) });
+    startNatsServer({
+      port,
+      jetstream,
+      configDir: dir,
+      ...(storeDir === undefined ? {} : { storeDir }),
+      ...(extraConfig === undefined ? {} : { extraConfig }),
+    });
 
   let server: NatsServer;
   try {

@@ -30,5 +30,6 @@ export function renderNatsConfig(options: NatsServerOptions, portsFileDir: strin
       `}`,
     );
   }
+  if (options.extraConfig !== undefined) lines.push(options.extraConfig);
   return `${lines.join("\n")}\n`;
 }

@@ -28,6 +28,8 @@ export interface NatsServerOptions {
   binary?: string;
   /** Server log file; by default the server logs to stderr, which is kept (tail only) for errors. */
   logFile?: string;
+  /** Appended verbatim to the generated config: `authorization { … }`, `tls { … }` and the like. */
+  extraConfig?: string;
   /** How long to wait for readiness; default 10 s. */
   startTimeoutMs?: number;
   /** How long `stop()` waits after SIGTERM before SIGKILL; default 5 s. */
