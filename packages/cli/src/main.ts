@@ -1,5 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { registerBench } from "./commands/bench.ts";
+import { registerPub } from "./commands/pub.ts";
+import { registerReq } from "./commands/req.ts";
+import { registerSub } from "./commands/sub.ts";
 import { registerTranslate } from "./commands/translate.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { CliExit, ExitCode } from "./exit-codes.ts";
@@ -12,6 +15,9 @@ const program = new Command("junction")
 registerValidate(program);
 registerTranslate(program);
 registerBench(program);
+registerPub(program);
+registerReq(program);
+registerSub(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,67 +1,94 @@
 import type { Command } from "commander";
-import { benchRoutes, type RoutesBenchResult } from "../bench/routes.ts";
+import { benchRoutes } from "../bench/routes.ts";
+import { benchSdk } from "../bench/sdk.ts";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { formatBars } from "../format/bars.ts";
 
 interface BenchOptions {
   json?: boolean;
   duration: string;
+  quick?: boolean;
 }
 
-const BENCHES = ["routes"] as const;
+type Out = NodeJS.WritableStream;
+type Runner = (out: Out, opts: BenchOptions) => Promise<Record<string, unknown>[]>;
+
+const BENCHES: Record<string, Runner> = { routes: runRoutes, sdk: runSdk };
 
 export function registerBench(program: Command): void {
   program
     .command("bench")
     .description("run a benchmark against a baseline measured in the same run and print the ratios")
-    .argument("<name>", `benchmark: ${BENCHES.join(", ")}`)
-    .option("--json", "end with one JSON line: {name, results:[{…, junction, baseline, ratio}]}")
-    .option("--duration <ms>", "time per measured run", "300")
+    .argument("<name>", `benchmark: ${Object.keys(BENCHES).join(", ")}`)
+    .option("--json", "end with one JSON line: {name, results:[{…, junction, baseline, ratio, unit}]}")
+    .option("--duration <ms>", "routes: time per measured run", "300")
+    .option("--quick", "smaller runs (smoke test; ratios are noisier)")
     .action(async (name: string, opts: BenchOptions) => {
-      const durationMs = Number(opts.duration);
-      if (!Number.isFinite(durationMs) || durationMs <= 0) {
-        throw new CliExit(ExitCode.Invalid, `--duration ${opts.duration}: use a positive number of ms`);
-      }
-      if (name !== "routes")
-        throw new CliExit(ExitCode.Invalid, `unknown benchmark "${name}" (${BENCHES.join(", ")})`);
-      const out = process.stdout;
-      out.write("routes: subject lookups/s, Junction's trie vs scanning compiled regular expressions\n");
-      out.write(
-        `${"routes".padStart(8)} ${"junction/s".padStart(14)} ${"regex scan/s".padStart(14)} ${"ratio".padStart(9)}\n`,
-      );
-      const results = await benchRoutes({
-        durationMs,
-        onProgress: (r: RoutesBenchResult) =>
-          out.write(
-            `${String(r.routes).padStart(8)} ${fmt(r.junction).padStart(14)} ${fmt(r.baseline).padStart(14)} ${`${r.ratio.toFixed(1)}×`.padStart(9)}\n`,
-          ),
-      });
-      out.write("\ntrie lookups/s (flat is good: cost follows subject length, not route count)\n");
-      out.write(
-        formatBars(
-          results.map((r) => ({ label: `${r.routes} routes`, value: r.junction, text: fmt(r.junction) })),
-        ),
-      );
-      out.write("\nspeed-up over the regex scan (log scale)\n");
-      out.write(
-        formatBars(
-          results.map((r) => ({
-            label: `${r.routes} routes`,
-            value: r.ratio,
-            text: `${r.ratio.toFixed(1)}×`,
-          })),
-          { log: true },
-        ),
-      );
-      const rates = results.map((r) => r.junction);
-      out.write(
-        `\ntrie throughput spread across sizes: ${(Math.max(...rates) / Math.min(...rates)).toFixed(2)}× (max/min)\n`,
-      );
-      if (opts.json)
-        out.write(
-          `${JSON.stringify({ name: "routes", results: results.map((r) => ({ ...r, unit: "lookups/s" })) })}\n`,
+      const run = BENCHES[name];
+      if (run === undefined) {
+        throw new CliExit(
+          ExitCode.Invalid,
+          `unknown benchmark "${name}" (${Object.keys(BENCHES).join(", ")})`,
         );
+      }
+      const results = await run(process.stdout, opts);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ name, results })}\n`);
     });
+}
+
+async function runRoutes(out: Out, opts: BenchOptions): Promise<Record<string, unknown>[]> {
+  const durationMs = Number(opts.duration);
+  if (!Number.isFinite(durationMs) || durationMs <= 0) {
+    throw new CliExit(ExitCode.Invalid, `--duration ${opts.duration}: use a positive number of ms`);
+  }
+  out.write("routes: subject lookups/s, Junction's trie vs scanning compiled regular expressions\n");
+  out.write(row(["routes", "junction/s", "regex scan/s", "ratio"]));
+  const results = await benchRoutes({
+    durationMs: opts.quick ? Math.min(durationMs, 50) : durationMs,
+    ...(opts.quick ? { pairs: 1 } : {}),
+    onProgress: (r) =>
+      out.write(row([String(r.routes), fmt(r.junction), fmt(r.baseline), `${r.ratio.toFixed(1)}×`])),
+  });
+  out.write("\ntrie lookups/s (flat is good: cost follows subject length, not route count)\n");
+  out.write(
+    formatBars(
+      results.map((r) => ({ label: `${r.routes} routes`, value: r.junction, text: fmt(r.junction) })),
+    ),
+  );
+  out.write("\nspeed-up over the regex scan (log scale)\n");
+  out.write(
+    formatBars(
+      results.map((r) => ({ label: `${r.routes} routes`, value: r.ratio, text: `${r.ratio.toFixed(1)}×` })),
+      { log: true },
+    ),
+  );
+  const rates = results.map((r) => r.junction);
+  out.write(
+    `\ntrie throughput spread across sizes: ${(Math.max(...rates) / Math.min(...rates)).toFixed(2)}× (max/min)\n`,
+  );
+  return results.map((r) => ({ ...r, unit: "lookups/s" }));
+}
+
+async function runSdk(out: Out, opts: BenchOptions): Promise<Record<string, unknown>[]> {
+  out.write("sdk: Junction SDK vs raw nats.js on one embedded nats-server (128-byte JSON payloads)\n");
+  out.write(row(["metric", "junction", "raw nats.js", "ratio"], 34));
+  const results = await benchSdk({
+    ...(opts.quick ? { requests: 2_000, sequential: 300, messages: 2_000, pairs: 1 } : {}),
+    onProgress: (r) =>
+      out.write(
+        row([`${r.metric} (${r.unit})`, fmt(r.junction), fmt(r.baseline), `${r.ratio.toFixed(2)}×`], 34),
+      ),
+  });
+  out.write("\nratio (1.00 = as fast as raw nats.js; higher is better)\n");
+  out.write(
+    formatBars(results.map((r) => ({ label: r.metric, value: r.ratio, text: `${r.ratio.toFixed(2)}×` }))),
+  );
+  return results.map((r) => ({ ...r }));
+}
+
+function row(cells: readonly string[], first = 8): string {
+  const [head = "", ...rest] = cells;
+  return `${head.padStart(first)} ${rest.map((c) => c.padStart(14)).join(" ")}\n`;
 }
 
 function fmt(n: number): string {

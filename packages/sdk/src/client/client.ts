@@ -3,10 +3,26 @@ import { connect as natsConnect } from "@nats-io/transport-node";
 import { type Codec, jsonCodec } from "../codecs/index.ts";
 import { type ConnectOptions, natsOptions } from "../connect/options.ts";
 import type { MessageIdentity } from "../identity/index.ts";
+import { createJetStream, type JetStreamOptions, type JunctionJetStream } from "../jetstream/index.ts";
+import { type KvBucket, type KvBucketOptions, openKv } from "../kv/index.ts";
+import { BreakerRegistry } from "../resilience/registry.ts";
+import {
+  type ReplyStream,
+  type RequestStreamOptions,
+  requestStream,
+  type ServeStreamOptions,
+  type StreamHandler,
+  type StreamService,
+  serveStream,
+} from "../streaming/index.ts";
 import { noopTelemetry, type Telemetry } from "../telemetry/index.ts";
 import type { ClientContext } from "./context.ts";
+import type { ReceivedMessage } from "./message.ts";
 import type { OutgoingOptions } from "./outgoing.ts";
 import { publish } from "./publish.ts";
+import { createReplyMux } from "./reply-mux.ts";
+import { type RequestOptions, request } from "./request.ts";
+import { type ServeOptions, type Service, type ServiceHandler, serve } from "./serve.ts";
 
 export interface ClientOptions extends ConnectOptions {
   /** Default payload codec (JSON). */
@@ -21,12 +37,32 @@ export interface JunctionClient extends AsyncDisposable {
   readonly nc: NatsConnection;
   /** Core publish (at most once). Returns the identity it sent. */
   publish(subject: string, data?: unknown, options?: OutgoingOptions): MessageIdentity;
+  /** Request/reply with one deadline, safe retries and a per-subject circuit breaker. */
+  request<T = unknown>(
+    subject: string,
+    data?: unknown,
+    options?: RequestOptions,
+  ): Promise<ReceivedMessage<T>>;
+  /** Serves `pattern` (captures allowed) in a queue group, with bounded concurrency. */
+  serve<T = unknown>(pattern: string, handler: ServiceHandler<T>, options?: ServeOptions): Promise<Service>;
+  /** Request with a streamed reply: iterate the decoded chunks (docs/protocol.md, "Streamed replies"). */
+  requestStream<T = unknown>(subject: string, data?: unknown, options?: RequestStreamOptions): ReplyStream<T>;
+  /** Serves streamed replies on `pattern` (captures allowed) in a queue group, with bounded concurrency. */
+  serveStream<T = unknown, C = unknown>(
+    pattern: string,
+    handler: StreamHandler<T, C>,
+    options?: ServeStreamOptions,
+  ): Promise<StreamService>;
+  /** JetStream: dedup publish, streams, durable workers, durable request/reply. Create once, reuse. */
+  jetstream(options?: JetStreamOptions): JunctionJetStream;
+  /** A typed KV bucket, created if missing (unless `bindOnly`). */
+  kv<T = unknown>(bucket: string, options?: KvBucketOptions<T>): Promise<KvBucket<T>>;
   /** Connection events: disconnect, reconnect, ldm, error … */
   status(): AsyncIterable<Status>;
   /** Stops services and workers (letting in-flight work finish), then drains and closes the connection. */
   drain(): Promise<void>;
   /** Resolves when the connection is closed, with the error that closed it, if any. */
-  closed(): Promise<void | Error>;
+  closed(): Promise<Error | undefined>;
 }
 
 /** Connects to NATS: `connect("nats://127.0.0.1:4222")` or `connect({ servers, credsFile, … })`. */
@@ -50,6 +86,10 @@ export function createClient(
     codec: options.codec ?? jsonCodec(),
     telemetry: options.telemetry ?? noopTelemetry,
     running: new Set(),
+    replies: createReplyMux(nc),
+    breakers: new BreakerRegistry({
+      onStateChange: (subject, state) => ctx.telemetry.breakerState(subject, state),
+    }),
   };
   const drain = async () => {
     await Promise.all([...ctx.running].map((r) => r.stop()));
@@ -58,9 +98,15 @@ export function createClient(
   return {
     nc,
     publish: (subject, data, opts) => publish(ctx, subject, data, opts),
+    request: (subject, data, opts) => request(ctx, subject, data, opts),
+    serve: (pattern, handler, opts) => serve(ctx, pattern, handler, opts),
+    requestStream: (subject, data, opts) => requestStream(ctx, subject, data, opts),
+    serveStream: (pattern, handler, opts) => serveStream(ctx, pattern, handler, opts),
+    jetstream: (opts) => createJetStream(ctx, opts),
+    kv: (bucket, opts) => openKv(ctx, bucket, opts),
     status: () => nc.status(),
     drain,
-    closed: () => nc.closed(),
+    closed: async () => (await nc.closed()) ?? undefined,
     [Symbol.asyncDispose]: drain,
   };
 }

@@ -1,6 +1,8 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Codec } from "../codecs/index.ts";
+import type { BreakerRegistry } from "../resilience/registry.ts";
 import type { Telemetry } from "../telemetry/index.ts";
+import type { ReplyMux } from "./reply-mux.ts";
 
 /** Something the client must stop (and let finish) before the connection drains: a service, a worker. */
 export interface Stoppable {
@@ -15,4 +17,8 @@ export interface ClientContext {
   readonly telemetry: Telemetry;
   /** Services and workers to stop first on `drain()`. */
   readonly running: Set<Stoppable>;
+  /** One circuit breaker per request subject. */
+  readonly breakers: BreakerRegistry;
+  /** Replies to this client's requests, on one inbox subscription. */
+  readonly replies: ReplyMux;
 }

@@ -11,3 +11,12 @@ export {
 } from "./errors.ts";
 export { type ReceivedMessage, receivedMessage } from "./message.ts";
 export { type Outgoing, type OutgoingOptions, prepareOutgoing } from "./outgoing.ts";
+export {
+  breakerOutcome,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type RequestOptions,
+  type RequestRetryOptions,
+  request,
+} from "./request.ts";
+export { DEFAULT_QUEUE, type ServeOptions, type Service, type ServiceHandler, serve } from "./serve.ts";
+export type { ReplyOptions, ServiceContext } from "./service-context.ts";

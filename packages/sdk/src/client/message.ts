@@ -1,13 +1,14 @@
 import type { Msg } from "@nats-io/nats-core";
 import type { Codec } from "../codecs/index.ts";
 import {
-  Headers,
   headerRecord,
-  identityOf,
-  kindOf,
+  identityFromScan,
+  type JunctionHeaders,
   type MessageIdentity,
   type MessageKind,
+  newMessageId,
   readHeader,
+  scanJunctionHeaders,
 } from "../identity/index.ts";
 
 /** A received message with its Junction identity. Headers are read case-insensitively. */
@@ -26,24 +27,64 @@ export interface ReceivedMessage<T = unknown> {
   readonly raw: Msg;
 }
 
+/**
+ * Identity, kind and idempotency key are read on first use, in one pass over the headers: a reply whose
+ * caller only decodes the payload costs no header lookups at all.
+ */
+class Received<T> implements ReceivedMessage<T> {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly raw: Msg;
+  readonly #codec: Codec<T>;
+  readonly #fallbackId: (() => string) | undefined;
+  #meta: JunctionHeaders | undefined;
+  #identity: MessageIdentity | undefined;
+  #headers: Record<string, string> | undefined;
+  #decoded: { value: T } | undefined;
+
+  constructor(msg: Msg, codec: Codec<T>, fallbackId: (() => string) | undefined) {
+    this.subject = msg.subject;
+    this.data = msg.data;
+    this.raw = msg;
+    this.#codec = codec;
+    this.#fallbackId = fallbackId;
+  }
+
+  get #junction(): JunctionHeaders {
+    if (this.#meta === undefined) this.#meta = scanJunctionHeaders(this.raw);
+    return this.#meta;
+  }
+
+  get identity(): MessageIdentity {
+    if (this.#identity === undefined) {
+      this.#identity = identityFromScan(this.#junction, this.#fallbackId ?? newMessageId);
+    }
+    return this.#identity;
+  }
+
+  get kind(): MessageKind | undefined {
+    return this.#junction.kind;
+  }
+
+  get idempotencyKey(): string | undefined {
+    return this.#junction.idempotencyKey;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    this.#headers ??= headerRecord(this.raw);
+    return this.#headers;
+  }
+
+  header(name: string): string | undefined {
+    return readHeader(this.raw, name);
+  }
+
+  decode(): T {
+    this.#decoded ??= { value: this.#codec.decode(this.data) };
+    return this.#decoded.value;
+  }
+}
+
 export function receivedMessage<T>(msg: Msg, codec: Codec<T>, fallbackId?: () => string): ReceivedMessage<T> {
-  let headers: Record<string, string> | undefined;
-  let decoded: { value: T } | undefined;
-  return {
-    subject: msg.subject,
-    data: msg.data,
-    identity: identityOf(msg, fallbackId),
-    kind: kindOf(msg),
-    idempotencyKey: readHeader(msg, Headers.IdempotencyKey),
-    get headers() {
-      headers ??= headerRecord(msg);
-      return headers;
-    },
-    header: (name) => readHeader(msg, name),
-    decode() {
-      decoded ??= { value: codec.decode(msg.data) };
-      return decoded.value;
-    },
-    raw: msg,
-  };
+  return new Received(msg, codec, fallbackId);
 }

@@ -22,16 +22,27 @@ export interface Outgoing {
   readonly payload: Uint8Array;
 }
 
-/** Encodes the payload and writes the identity headers. Throws `CodecError` before anything is sent. */
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Encodes the payload and writes the identity headers. Throws `CodecError` before anything is sent.
+ * `undefined` is an empty body (a bare command or acknowledgement), and bytes pass through unless a
+ * codec is given explicitly.
+ */
 export function prepareOutgoing(ctx: ClientContext, data: unknown, options: OutgoingOptions = {}): Outgoing {
   const codec = options.codec ?? ctx.codec;
-  const payload = data instanceof Uint8Array && options.codec === undefined ? data : codec.encode(data);
+  const payload =
+    data === undefined
+      ? EMPTY
+      : data instanceof Uint8Array && options.codec === undefined
+        ? data
+        : codec.encode(data);
   const identity = newIdentity(options.causedBy, options.id);
   const headers = writeHeaders({
     identity,
     kind: options.kind,
     idempotencyKey: options.idempotencyKey,
-    contentType: codec.contentType,
+    contentType: data === undefined ? undefined : codec.contentType,
     headers: options.headers,
   });
   return { identity, headers, payload };

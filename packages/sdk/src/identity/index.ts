@@ -9,9 +9,12 @@ export {
 } from "./identity.ts";
 export {
   headerRecord,
+  identityFromScan,
   identityOf,
+  type JunctionHeaders,
   kindOf,
   type OutgoingMeta,
   readHeader,
+  scanJunctionHeaders,
   writeHeaders,
 } from "./nats-headers.ts";

@@ -53,3 +53,55 @@ export function kindOf(msg: Pick<Msg, "headers">): MessageKind | undefined {
     ? (kind as MessageKind)
     : undefined;
 }
+
+/** The Junction headers of a message, found in one pass (header names compared case-insensitively). */
+export interface JunctionHeaders {
+  readonly id?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly kind?: MessageKind;
+  readonly idempotencyKey?: string;
+}
+
+const KINDS: ReadonlySet<string> = new Set(Object.values(MessageKind));
+const MSG_ID = Headers.MsgId.toLowerCase();
+const CORRELATION = Headers.CorrelationId.toLowerCase();
+const CAUSATION = Headers.CausationId.toLowerCase();
+const KIND = Headers.Kind.toLowerCase();
+const IDEMPOTENCY = Headers.IdempotencyKey.toLowerCase();
+
+export function scanJunctionHeaders(msg: Pick<Msg, "headers">): JunctionHeaders {
+  const out: { -readonly [K in keyof JunctionHeaders]: JunctionHeaders[K] } = {};
+  if (msg.headers === undefined) return out;
+  for (const [key, values] of msg.headers) {
+    const value = values[0];
+    if (value === undefined || value === "") continue;
+    switch (key.toLowerCase()) {
+      case MSG_ID:
+        out.id = value;
+        break;
+      case CORRELATION:
+        out.correlationId = value;
+        break;
+      case CAUSATION:
+        out.causationId = value;
+        break;
+      case KIND:
+        if (KINDS.has(value)) out.kind = value as MessageKind;
+        break;
+      case IDEMPOTENCY:
+        out.idempotencyKey = value;
+        break;
+    }
+  }
+  return out;
+}
+
+/** Identity from scanned headers (the rules of `identityFrom`). */
+export function identityFromScan(h: JunctionHeaders, fallbackId: () => string): MessageIdentity {
+  const id = h.id ?? fallbackId();
+  const correlationId = h.correlationId ?? id;
+  return h.causationId === undefined
+    ? { id, correlationId }
+    : { id, correlationId, causationId: h.causationId };
+}

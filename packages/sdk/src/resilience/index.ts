@@ -1,0 +1,21 @@
+export {
+  type BreakerOptions,
+  type BreakerOutcome,
+  type BreakerPermit,
+  type BreakerState,
+  CircuitBreaker,
+  type CircuitBreakerDeps,
+  defaultBreakerOptions,
+} from "./breaker.ts";
+export { type Clock, systemClock } from "./clock.ts";
+export { type Deadline, deadline, type Sleep } from "./deadline.ts";
+export { InvalidOptionError } from "./errors.ts";
+export { BreakerRegistry, type BreakerRegistryOptions } from "./registry.ts";
+export {
+  defaultRetryOptions,
+  type RetryOptions,
+  type RetryPolicy,
+  type RunWithRetryOptions,
+  retryPolicy,
+  runWithRetry,
+} from "./retry.ts";
