@@ -22,7 +22,7 @@ export interface SdkBenchResult {
 export interface SdkBenchOptions {
   /** Requests per throughput run; default 20,000. */
   readonly requests?: number;
-  /** Sequential requests per latency run; default 3,000. */
+  /** Sequential requests per latency run; default 5,000 (p99 needs samples). */
   readonly sequential?: number;
   /** JetStream messages per publish run; default 20,000. */
   readonly messages?: number;
@@ -36,7 +36,7 @@ const DOC = { id: "x".repeat(20), kind: "bench", items: [1, 2, 3], text: "y".rep
 
 export async function benchSdk(opts: SdkBenchOptions = {}): Promise<SdkBenchResult[]> {
   const requests = opts.requests ?? 20_000;
-  const sequential = opts.sequential ?? 3_000;
+  const sequential = opts.sequential ?? 5_000;
   const messages = opts.messages ?? 20_000;
   const pairs = Math.max(1, opts.pairs ?? 3);
   const dir = await mkdtemp(join(tmpdir(), "junction-bench-"));
