@@ -1,54 +1,66 @@
+import { existsSync, readFileSync } from "node:fs";
 import { connect, type JunctionClient } from "@junction/sdk";
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
+import { loadConfigOrExit } from "./config-file.ts";
 
 /** Options every NATS tool (pub, req, sub) takes. */
 export interface NatsToolOptions {
   server?: string;
+  config?: string;
 }
 
 const DEFAULT_SERVER = "nats://127.0.0.1:4222";
+const DEFAULT_CONFIG = "junction.yaml";
 
-/** Adds `--server`; the default is resolved at run time so `NATS_URL` set later still counts. */
+/** Adds `--server` and `--config`; the server is resolved at run time so `NATS_URL` set later still counts. */
 export function withServerOption(command: Command): Command {
-  return command.option("-s, --server <url>", `NATS server (default: $NATS_URL, then ${DEFAULT_SERVER})`);
+  return command
+    .option(
+      "-s, --server <url>",
+      `NATS server (default: $NATS_URL, then the config's, then ${DEFAULT_SERVER})`,
+    )
+    .option(
+      "-c, --config <file>",
+      `config whose nats.servers is used (default: ./${DEFAULT_CONFIG} if present)`,
+    );
 }
 
-/** `--server`, then `NATS_URL`, then the local default. TODO: the config file's `nats.servers` before the default. */
-export function resolveServer(option: string | undefined): string {
-  return option || process.env.NATS_URL || DEFAULT_SERVER;
+/**
+ * `--server`, then `NATS_URL`, then the config's `nats.servers` — for `local`, the running stack's
+ * `.junction/endpoints.json`, else the configured local port — then the local default.
+ */
+export async function resolveServers(opts: NatsToolOptions): Promise<string[]> {
+  const explicit = opts.server || process.env.NATS_URL;
+  if (explicit) return [explicit];
+  const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+  if (file === undefined) return [DEFAULT_SERVER];
+  const { config } = await loadConfigOrExit(file);
+  if (config.nats.servers !== "local") return [config.nats.servers].flat();
+  return [runningStackNats() ?? `nats://127.0.0.1:${config.local.natsPort}`];
+}
+
+/** The NATS URL `junction up` wrote for the stack running in this directory, if any. */
+function runningStackNats(): string | undefined {
+  try {
+    const endpoints = JSON.parse(readFileSync(".junction/endpoints.json", "utf8")) as { nats?: unknown };
+    return typeof endpoints.nats === "string" ? endpoints.nats : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Connects with the SDK client (so identity headers are written); a failure ends the command with exit 1. */
-export async function connectOrExit(option: string | undefined, name: string): Promise<JunctionClient> {
-  const server = resolveServer(option);
+export async function connectOrExit(opts: NatsToolOptions, name: string): Promise<JunctionClient> {
+  const servers = await resolveServers(opts);
+  const server = servers.join(", ");
   try {
     // One quick attempt: a CLI should say "cannot connect" rather than retry forever.
-    return await connect({ servers: server, name, timeoutMs: 5000, reconnect: { maxAttempts: 0 } });
+    return await connect({ servers, name, timeoutMs: 5000, reconnect: { maxAttempts: 0 } });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new CliExit(ExitCode.Failure, `cannot connect to ${server}: ${reason}`, { cause: err });
   }
-}
-
-/** Collects a repeatable `--header K=V`. */
-export const collectHeader = (value: string, all: string[]): string[] => [...all, value];
-
-export function parseHeaders(pairs: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw new CliExit(ExitCode.Invalid, `--header ${JSON.stringify(pair)}: use NAME=VALUE`);
-    headers[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return headers;
-}
-
-export function parsePositive(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1)
-    throw new CliExit(ExitCode.Invalid, `${flag} ${text}: use a positive integer`);
-  return n;
 }
 
 /**

@@ -1,12 +1,17 @@
 // Runs `junction pub / req / sub` (from source) against a real nats-server.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { connect, type JunctionClient, ServiceError } from "@junction/sdk";
 import { startTestNats, type TestNats } from "@junction/testkit";
 
 const main = fileURLToPath(new URL("../main.ts", import.meta.url));
+// Absolute, so the CLI can also run in another working directory.
+const tsx = import.meta.resolve("tsx");
 
 interface Run {
   readonly code: number | null;
@@ -15,9 +20,10 @@ interface Run {
 }
 
 /** Starts the CLI; `ready` resolves once stderr contains `readyText` (if given). */
-function junction(args: string[], env: Record<string, string> = {}, readyText?: string) {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", main, ...args], {
+function junction(args: string[], env: Record<string, string> = {}, readyText?: string, cwd?: string) {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", tsx, main, ...args], {
     env: { ...process.env, NO_COLOR: "1", ...env },
+    ...(cwd === undefined ? {} : { cwd }),
   });
   let stdout = "";
   let stderr = "";
@@ -124,6 +130,27 @@ describe("junction pub / req / sub", () => {
 
     assert.equal(nobody.code, 1);
     assert.match(nobody.stderr, /ERR_NO_RESPONDERS/);
+  });
+
+  it("falls back to the config's nats.servers, then to a running local stack's endpoints.json", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "junction-tools-"));
+    try {
+      const urlConfig = join(dir, "url.yaml");
+      writeFileSync(urlConfig, `nats: { servers: "${nats.url}" }\n`);
+      const viaUrl = await junction(["req", "svc.echo", '{"q":2}', "-c", urlConfig], { NATS_URL: "" }).done;
+      assert.equal(viaUrl.code, 0, viaUrl.stderr);
+      assert.deepEqual(JSON.parse(viaUrl.stdout).echo, { q: 2 });
+
+      // `servers: local` means the stack `junction up` runs in this directory: its endpoints.json.
+      mkdirSync(join(dir, ".junction"));
+      writeFileSync(join(dir, ".junction", "endpoints.json"), JSON.stringify({ nats: nats.url }));
+      writeFileSync(join(dir, "junction.yaml"), "nats: { servers: local }\n");
+      const viaLocal = await junction(["req", "svc.echo", '{"q":3}'], { NATS_URL: "" }, undefined, dir).done;
+      assert.equal(viaLocal.code, 0, viaLocal.stderr);
+      assert.deepEqual(JSON.parse(viaLocal.stdout).echo, { q: 3 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("rejects bad arguments with exit 2 and an unreachable server with exit 1", async () => {

@@ -1,13 +1,6 @@
 import type { Command } from "commander";
-import {
-  collectHeader,
-  connectOrExit,
-  type NatsToolOptions,
-  parseHeaders,
-  parsePositive,
-  payloadOf,
-  withServerOption,
-} from "./nats-connection.ts";
+import { collectHeader, parseHeaders, parsePositive } from "./args.ts";
+import { connectOrExit, type NatsToolOptions, payloadOf, withServerOption } from "./nats-connection.ts";
 
 interface PubOptions extends NatsToolOptions {
   header: string[];
@@ -27,7 +20,7 @@ export function registerPub(program: Command): void {
     .action(async (subject: string, data: string | undefined, opts: PubOptions) => {
       const count = parsePositive("--count", opts.count);
       const payload = payloadOf(data, parseHeaders(opts.header));
-      const client = await connectOrExit(opts.server, "junction pub");
+      const client = await connectOrExit(opts, "junction pub");
       try {
         for (let i = 0; i < count; i++) {
           const sent = client.publish(subject, payload.bytes, { headers: payload.headers });

@@ -2,6 +2,7 @@ import { formatTranslation, MappingError, NoRouteError, translate } from "@junct
 import { InvalidSubjectError } from "@junction/sdk";
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
+import { collectHeader, parseHeaders, parsePositive } from "./args.ts";
 import { loadConfigOrExit } from "./config-file.ts";
 
 interface TranslateOptions {
@@ -19,7 +20,7 @@ export function registerTranslate(program: Command): void {
     .argument("<subject>", "NATS subject, e.g. work.nlp.high.summarize")
     .option("-c, --config <file>", "config file", "junction.yaml")
     .option("--data <json>", "message payload")
-    .option("--header <K=V>", "message header (repeatable)", (v: string, all: string[]) => [...all, v], [])
+    .option("--header <K=V>", "message header (repeatable)", collectHeader, [])
     .option("--seq <n>", "stream sequence for {$seq}")
     .option("--time <iso>", "message time for {$time} / {$unix} (default: now)")
     .action(async (subject: string, opts: TranslateOptions) => {
@@ -28,7 +29,7 @@ export function registerTranslate(program: Command): void {
         subject,
         data: new TextEncoder().encode(opts.data ?? ""),
         headers: parseHeaders(opts.header),
-        ...(opts.seq === undefined ? {} : { seq: parseSeq(opts.seq) }),
+        ...(opts.seq === undefined ? {} : { seq: parsePositive("--seq", opts.seq) }),
         ...(opts.time === undefined ? {} : { time: parseTime(opts.time) }),
       };
       try {
@@ -43,23 +44,6 @@ export function registerTranslate(program: Command): void {
         throw err;
       }
     });
-}
-
-function parseHeaders(pairs: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw new CliExit(ExitCode.Invalid, `--header ${JSON.stringify(pair)}: use NAME=VALUE`);
-    headers[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return headers;
-}
-
-function parseSeq(text: string): number {
-  const seq = Number(text);
-  if (!Number.isSafeInteger(seq) || seq < 1)
-    throw new CliExit(ExitCode.Invalid, `--seq ${text}: use a positive integer`);
-  return seq;
 }
 
 function parseTime(text: string): Date {

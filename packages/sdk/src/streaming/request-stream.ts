@@ -40,9 +40,7 @@ export function requestStream<T = unknown>(
   const deadlineMs = options.deadlineMs ?? 300_000;
   checkNumber("inactivityMs", inactivityMs, 1);
   checkNumber("deadlineMs", deadlineMs, 1);
-  // No data is an empty request body (JSON cannot encode `undefined`; it decodes "" back to it).
-  const body = data === undefined && options.codec === undefined ? new Uint8Array(0) : data;
-  const out = prepareOutgoing(ctx, body, options);
+  const out = prepareOutgoing(ctx, data, options);
   const codec = options.codec ?? ctx.codec;
   const { signal } = options;
 

@@ -168,7 +168,6 @@ export async function serveStream<T = unknown, C = unknown>(
       else refuse(ctx, msg, codec, 429, "overloaded: too many streams in progress");
     },
   });
-  await nc.flush();
 
   // True when every stream (queued ones included) finished within `ms`.
   const finishWithin = (ms: number): Promise<boolean> =>
@@ -198,13 +197,19 @@ export async function serveStream<T = unknown, C = unknown>(
             controller.abort(new CancelledError("the service is stopping"));
           }
         }
-        probes?.unsubscribe();
+        if (probes !== undefined && !probes.isClosed()) probes.unsubscribe();
         ctx.running.delete(service);
       })();
       return stopping;
     },
   };
   ctx.running.add(service);
+  try {
+    await nc.flush();
+  } catch (err) {
+    await service.stop();
+    throw err;
+  }
   return service;
 }
 
