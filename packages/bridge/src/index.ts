@@ -1,3 +1,4 @@
+export { type AwsClientSet, type AwsEndpoint, awsEndpoint, createAwsClients } from "./aws/clients.ts";
 export { checkConfig, INBOUND_VOCABULARY } from "./config/check.ts";
 export { type LoadedConfig, type LoadOptions, loadConfig, loadConfigFile } from "./config/load.ts";
 export { configJsonSchema, renderConfigReference } from "./config/reference.ts";
@@ -9,6 +10,7 @@ export {
   type TargetConfig,
 } from "./config/schema.ts";
 export { ConfigError, type ConfigProblem, formatProblem, MappingError } from "./errors.ts";
+export * from "./provision/index.ts";
 export type { CompiledRoute, CompiledRoutes } from "./routes/compile.ts";
 export { createMessageScope, ROUTE_BUILTINS, type RouteMessage } from "./routes/message.ts";
 export type { AwsService, CompiledTarget, TargetRequest } from "./targets/index.ts";

@@ -1,4 +1,9 @@
 export {
+  type CompiledEventPattern,
+  compileEventPattern,
+  InvalidEventPatternError,
+} from "./eventbridge/pattern/index.ts";
+export {
   type NatsClusterOptions,
   type NatsServer,
   NatsServerConfigError,

@@ -1,0 +1,214 @@
+import { isDeepStrictEqual } from "node:util";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException as TableNotFound,
+} from "@aws-sdk/client-dynamodb";
+import {
+  ResourceNotFoundException as BusNotFound,
+  CreateEventBusCommand,
+  DescribeEventBusCommand,
+  type EventBridgeClient,
+} from "@aws-sdk/client-eventbridge";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { type JunctionClient, JunctionError } from "@junction/sdk";
+import type { ProvisionPlan, QueuePlan, StreamPlan, TablePlan } from "./plan.ts";
+
+export interface AwsClients {
+  readonly sqs: SQSClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly eventbridge: EventBridgeClient;
+}
+
+export type ProvisionOutcome = "created" | "updated" | "unchanged";
+
+export interface ProvisionAction {
+  readonly kind: "stream" | "kv bucket" | "queue" | "table" | "event bus";
+  readonly name: string;
+  readonly outcome: ProvisionOutcome;
+  readonly detail?: string;
+}
+
+/** Some resources could not be provisioned; the others were. Lists every failure. */
+export class ProvisionError extends JunctionError {
+  readonly failures: readonly { readonly kind: string; readonly name: string; readonly error: unknown }[];
+  constructor(failures: ProvisionError["failures"]) {
+    super(
+      "ERR_PROVISION",
+      `could not provision ${failures.length} resource(s):\n${failures
+        .map((f) => `${f.kind} ${f.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`)
+        .join("\n")}`,
+    );
+    this.failures = failures;
+  }
+}
+
+/**
+ * Creates what the plan lists, or brings it to the planned settings; leaves the rest alone. Idempotent:
+ * a second run reports everything `unchanged`. NATS or AWS may be left out (only that part is done).
+ */
+export async function applyProvision(
+  plan: ProvisionPlan,
+  targets: { readonly nats?: JunctionClient; readonly aws?: AwsClients },
+  onAction: (action: ProvisionAction) => void = () => {},
+): Promise<ProvisionAction[]> {
+  const actions: ProvisionAction[] = [];
+  const failures: { kind: string; name: string; error: unknown }[] = [];
+  const run = async (
+    kind: ProvisionAction["kind"],
+    name: string,
+    fn: () => Promise<Omit<ProvisionAction, "kind" | "name">>,
+  ) => {
+    try {
+      const action = { kind, name, ...(await fn()) };
+      actions.push(action);
+      onAction(action);
+    } catch (error) {
+      failures.push({ kind, name, error });
+    }
+  };
+
+  if (targets.nats) {
+    const js = targets.nats.jetstream();
+    const jsm = await js.manager();
+    for (const stream of plan.streams) {
+      await run("stream", stream.name, async () => {
+        const before = await jsm.streams.info(stream.name).catch(() => undefined);
+        const after = await js.ensureStream(streamSpec(stream));
+        if (before === undefined) return { outcome: "created" };
+        return { outcome: isDeepStrictEqual(before.config, after.config) ? "unchanged" : "updated" };
+      });
+    }
+    for (const bucket of plan.kvBuckets) {
+      await run("kv bucket", bucket, async () => {
+        const existed = await jsm.streams.info(`KV_${bucket}`).then(
+          () => true,
+          () => false,
+        );
+        await targets.nats?.kv(bucket);
+        return { outcome: existed ? "unchanged" : "created" };
+      });
+    }
+  }
+  if (targets.aws) {
+    const { sqs, dynamodb, eventbridge } = targets.aws;
+    for (const queue of plan.queues) await run("queue", queue.name, () => ensureQueue(sqs, queue));
+    for (const table of plan.tables) await run("table", table.name, () => ensureTable(dynamodb, table));
+    for (const bus of plan.buses) {
+      await run("event bus", bus, async () => {
+        try {
+          await eventbridge.send(new DescribeEventBusCommand({ Name: bus }));
+          return { outcome: "unchanged" };
+        } catch (err) {
+          if (!(err instanceof BusNotFound)) throw err;
+          await eventbridge.send(new CreateEventBusCommand({ Name: bus }));
+          return { outcome: "created" };
+        }
+      });
+    }
+  }
+  if (failures.length > 0) throw new ProvisionError(failures);
+  return actions;
+}
+
+function streamSpec(s: StreamPlan) {
+  const nanos = (ms: number) => ms * 1_000_000;
+  return {
+    name: s.name,
+    subjects: [...s.subjects],
+    storage: s.storage,
+    retention: s.retention,
+    num_replicas: s.replicas,
+    ...(s.maxAgeMs === undefined ? {} : { max_age: nanos(s.maxAgeMs) }),
+    ...(s.maxBytes === undefined ? {} : { max_bytes: s.maxBytes }),
+    ...(s.maxMsgs === undefined ? {} : { max_msgs: s.maxMsgs }),
+    ...(s.duplicateWindowMs === undefined ? {} : { duplicate_window: nanos(s.duplicateWindowMs) }),
+  } as Parameters<ReturnType<JunctionClient["jetstream"]>["ensureStream"]>[0];
+}
+
+/** The queue and its DLQ, with a redrive policy pointing at the DLQ. */
+async function ensureQueue(
+  sqs: SQSClient,
+  queue: QueuePlan,
+): Promise<Omit<ProvisionAction, "kind" | "name">> {
+  const fifo = queue.fifo ? { FifoQueue: "true" } : undefined;
+  const dlq = await createOrGet(sqs, queue.dlq.name, fifo);
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.url, AttributeNames: ["QueueArn"] }),
+  );
+  const redrive = JSON.stringify({
+    deadLetterTargetArn: Attributes?.QueueArn,
+    maxReceiveCount: queue.dlq.maxReceiveCount,
+  });
+  const main = await createOrGet(sqs, queue.name, { ...fifo, RedrivePolicy: redrive });
+  const detail = `dead letters to ${queue.dlq.name} after ${queue.dlq.maxReceiveCount} receives`;
+  if (main.created) return { outcome: "created", detail };
+  const current = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: main.url, AttributeNames: ["RedrivePolicy"] }),
+  );
+  if (sameRedrive(current.Attributes?.RedrivePolicy, redrive))
+    return { outcome: dlq.created ? "updated" : "unchanged", detail };
+  await sqs.send(
+    new SetQueueAttributesCommand({ QueueUrl: main.url, Attributes: { RedrivePolicy: redrive } }),
+  );
+  return { outcome: "updated", detail };
+}
+
+async function createOrGet(sqs: SQSClient, name: string, attributes: Record<string, string> | undefined) {
+  try {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    return { url: QueueUrl as string, created: false };
+  } catch (err) {
+    if (!(err instanceof QueueDoesNotExist)) throw err;
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: name, ...(attributes ? { Attributes: attributes } : {}) }),
+    );
+    return { url: QueueUrl as string, created: true };
+  }
+}
+
+function sameRedrive(current: string | undefined, wanted: string): boolean {
+  try {
+    const a = JSON.parse(current ?? "{}") as Record<string, unknown>;
+    const b = JSON.parse(wanted) as Record<string, unknown>;
+    return (
+      a.deadLetterTargetArn === b.deadLetterTargetArn &&
+      Number(a.maxReceiveCount) === Number(b.maxReceiveCount)
+    );
+  } catch {
+    return false;
+  }
+}
+
+async function ensureTable(
+  dynamodb: DynamoDBClient,
+  table: TablePlan,
+): Promise<Omit<ProvisionAction, "kind" | "name">> {
+  try {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: table.name }));
+    const have = (Table?.KeySchema ?? []).map((k) => k.AttributeName).join(", ");
+    const want = table.keys.map((k) => k.name).join(", ");
+    return have === want
+      ? { outcome: "unchanged" }
+      : { outcome: "unchanged", detail: `exists with key (${have}); the routes write key (${want})` };
+  } catch (err) {
+    if (!(err instanceof TableNotFound)) throw err;
+  }
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: table.name,
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: table.keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? "HASH" : "RANGE" })),
+      AttributeDefinitions: table.keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+    }),
+  );
+  return { outcome: "created", detail: `key (${table.keys.map((k) => `${k.name} ${k.type}`).join(", ")})` };
+}

@@ -1,0 +1,15 @@
+export {
+  type AwsClients,
+  applyProvision,
+  type ProvisionAction,
+  ProvisionError,
+  type ProvisionOutcome,
+} from "./apply.ts";
+export {
+  MAX_RECEIVE_COUNT,
+  type ProvisionPlan,
+  planProvision,
+  type QueuePlan,
+  type StreamPlan,
+  type TablePlan,
+} from "./plan.ts";

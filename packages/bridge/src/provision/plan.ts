@@ -1,0 +1,126 @@
+import { durationMs } from "../config/duration.ts";
+import type { JunctionConfig, StreamConfig } from "../config/schema.ts";
+import { parseTemplate } from "../templates/index.ts";
+
+/** Everything `junction provision` makes, derived from the config alone (no I/O). */
+export interface ProvisionPlan {
+  readonly streams: readonly StreamPlan[];
+  readonly kvBuckets: readonly string[];
+  readonly queues: readonly QueuePlan[];
+  readonly tables: readonly TablePlan[];
+  readonly buses: readonly string[];
+  /** Resources whose names depend on the message (`queue: "work-{domain}.fifo"`): not created. */
+  readonly skipped: readonly string[];
+}
+
+export interface StreamPlan {
+  readonly name: string;
+  readonly subjects: readonly string[];
+  readonly storage: StreamConfig["storage"];
+  readonly retention: StreamConfig["retention"];
+  readonly replicas: number;
+  readonly maxAgeMs?: number;
+  readonly maxBytes?: number;
+  readonly maxMsgs?: number;
+  readonly duplicateWindowMs?: number;
+}
+
+export interface QueuePlan {
+  readonly name: string;
+  readonly fifo: boolean;
+  /** Its dead-letter queue, with the redrive policy's receive count. */
+  readonly dlq: { readonly name: string; readonly maxReceiveCount: number };
+}
+
+export interface TablePlan {
+  readonly name: string;
+  /** Hash key, then the optional range key. */
+  readonly keys: readonly { readonly name: string; readonly type: "S" | "N" }[];
+}
+
+/** How many receives a message gets before SQS moves it to the queue's DLQ. */
+export const MAX_RECEIVE_COUNT = 5;
+
+export function planProvision(config: JunctionConfig): ProvisionPlan {
+  const skipped: string[] = [];
+  const queues = new Map<string, QueuePlan>();
+  const tables = new Map<string, TablePlan>();
+  const buses = new Set<string>();
+  const constant = (what: string, source: string): string | undefined => {
+    const parts = parseTemplate(source);
+    if (parts.every((p) => p.kind === "text"))
+      return parts.map((p) => (p.kind === "text" ? p.text : "")).join("");
+    skipped.push(`${what} "${source}" (its name depends on the message)`);
+    return undefined;
+  };
+  const addQueue = (source: string) => {
+    if (/^https?:\/\//.test(source)) return; // a URL names an existing queue
+    const name = constant("sqs queue", source);
+    if (name !== undefined && !queues.has(name)) queues.set(name, queuePlan(name));
+  };
+
+  for (const route of config.routes) {
+    for (const target of [...(route.to ?? []), ...(route.reply ? [route.reply] : [])]) {
+      if (target.type === "sqs") addQueue(target.queue);
+      if (target.type === "eventbridge") {
+        const bus = constant("event bus", target.bus);
+        if (bus !== undefined && bus !== "default" && !bus.startsWith("arn:")) buses.add(bus);
+      }
+      if (target.type === "dynamodb") {
+        const name = constant("dynamodb table", target.table);
+        if (name !== undefined && target.key === undefined) {
+          skipped.push(`dynamodb table "${name}" (the route gives no key:, so its key schema is unknown)`);
+        } else if (name !== undefined && !tables.has(name))
+          tables.set(name, tablePlan(name, target.key ?? {}));
+      }
+    }
+  }
+  for (const inbound of config.inbound) addQueue(inbound.from.queue);
+
+  return {
+    streams: config.streams.map(streamPlan),
+    kvBuckets: config.kv.map((kv) => kv.bucket),
+    queues: [...queues.values()],
+    tables: [...tables.values()],
+    buses: [...buses],
+    skipped: [...new Set(skipped)],
+  };
+}
+
+function queuePlan(name: string): QueuePlan {
+  const fifo = name.endsWith(".fifo");
+  const base = fifo ? name.slice(0, -".fifo".length) : name;
+  return {
+    name,
+    fifo,
+    dlq: { name: `${base}-dlq${fifo ? ".fifo" : ""}`, maxReceiveCount: MAX_RECEIVE_COUNT },
+  };
+}
+
+/** Key attributes from the route's `key`: a number value or a `|number` template makes an N key. */
+function tablePlan(name: string, key: Readonly<Record<string, unknown>>): TablePlan {
+  const keys = Object.entries(key)
+    .slice(0, 2)
+    .map(([attr, value]) => ({
+      name: attr,
+      type:
+        typeof value === "number" || (typeof value === "string" && /\|\s*number\s*\}$/.test(value))
+          ? "N"
+          : "S",
+    })) as TablePlan["keys"];
+  return { name, keys };
+}
+
+function streamPlan(s: StreamConfig): StreamPlan {
+  return {
+    name: s.name,
+    subjects: s.subjects,
+    storage: s.storage,
+    retention: s.retention,
+    replicas: s.replicas,
+    ...(s.maxAge === undefined ? {} : { maxAgeMs: durationMs(s.maxAge) }),
+    ...(s.maxBytes === undefined ? {} : { maxBytes: s.maxBytes }),
+    ...(s.maxMsgs === undefined ? {} : { maxMsgs: s.maxMsgs }),
+    ...(s.duplicateWindow === undefined ? {} : { duplicateWindowMs: durationMs(s.duplicateWindow) }),
+  };
+}

@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** A request the edge endpoint hands to one local service, body already read. */
+export interface AwsRequest {
+  readonly method: string;
+  /** Path and query, as received. */
+  readonly url: string;
+  readonly headers: IncomingMessage["headers"];
+  readonly body: Buffer;
+}
+
+/** One local AWS service behind the edge endpoint. */
+export interface LocalService {
+  handle(req: AwsRequest, res: ServerResponse): void | Promise<void>;
+}
+
+export async function readBody(req: IncomingMessage, limitBytes = 20 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limitBytes) throw new RangeError(`request body over ${limitBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A JSON response the way AWS JSON-protocol services send them. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = "application/x-amz-json-1.1",
+): void {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": contentType,
+    "Content-Length": Buffer.byteLength(text),
+    "x-amzn-RequestId": crypto.randomUUID(),
+  });
+  res.end(text);
+}
+
+/** An AWS error: the SDKs read the type from `__type` (and `x-amzn-ErrorType`) and show `message`. */
+export function sendAwsError(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  contentType?: string,
+): void {
+  res.setHeader("x-amzn-ErrorType", type);
+  sendJson(res, status, { __type: type, message }, contentType);
+}
