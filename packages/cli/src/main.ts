@@ -1,19 +1,30 @@
 import { Command, CommanderError } from "commander";
 import { registerBench } from "./commands/bench.ts";
+import { registerProvision } from "./commands/provision.ts";
 import { registerPub } from "./commands/pub.ts";
 import { registerReq } from "./commands/req.ts";
 import { registerSub } from "./commands/sub.ts";
 import { registerTranslate } from "./commands/translate.ts";
+import { registerUp } from "./commands/up.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { CliExit, ExitCode } from "./exit-codes.ts";
+
+// The AWS SDK warns about its Node 22 plan on every start; the CLI's output is no place for it.
+process.removeAllListeners("warning");
+process.on("warning", (warning) => {
+  if (warning.name !== "NodeVersionSupportWarning")
+    process.stderr.write(`junction: ${warning.name}: ${warning.message}\n`);
+});
 
 const program = new Command("junction")
   .description("Route NATS subjects to AWS, to HTTP and back.")
   .version("0.1.0")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+registerUp(program);
 registerValidate(program);
 registerTranslate(program);
+registerProvision(program);
 registerBench(program);
 registerPub(program);
 registerReq(program);

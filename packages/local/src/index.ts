@@ -1,3 +1,4 @@
+export { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "./aws/index.ts";
 export {
   type CompiledEventPattern,
   compileEventPattern,
@@ -12,3 +13,5 @@ export {
   NatsServerStartError,
   startNatsServer,
 } from "./nats-server/index.ts";
+export { assertPortFree, PortInUseError } from "./ports.ts";
+export { type LocalAws, type LocalAwsOptions, startLocalAws } from "./stack/local-aws.ts";

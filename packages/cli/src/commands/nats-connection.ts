@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import type { JunctionConfig } from "@junction/bridge";
 import { connect, type JunctionClient } from "@junction/sdk";
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
+import { readStackEndpoints } from "../stack-endpoints.ts";
 import { loadConfigOrExit } from "./config-file.ts";
 
 /** Options every NATS tool (pub, req, sub) takes. */
@@ -36,23 +38,22 @@ export async function resolveServers(opts: NatsToolOptions): Promise<string[]> {
   const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
   if (file === undefined) return [DEFAULT_SERVER];
   const { config } = await loadConfigOrExit(file);
-  if (config.nats.servers !== "local") return [config.nats.servers].flat();
-  return [runningStackNats() ?? `nats://127.0.0.1:${config.local.natsPort}`];
+  return natsServersOf(config);
 }
 
-/** The NATS URL `junction up` wrote for the stack running in this directory, if any. */
-function runningStackNats(): string | undefined {
-  try {
-    const endpoints = JSON.parse(readFileSync(".junction/endpoints.json", "utf8")) as { nats?: unknown };
-    return typeof endpoints.nats === "string" ? endpoints.nats : undefined;
-  } catch {
-    return undefined;
-  }
+/** A config's NATS servers; `local` is the stack `junction up` runs here, else the configured port. */
+export function natsServersOf(config: JunctionConfig): string[] {
+  if (config.nats.servers !== "local") return [config.nats.servers].flat();
+  return [readStackEndpoints().nats ?? `nats://127.0.0.1:${config.local.natsPort}`];
 }
 
 /** Connects with the SDK client (so identity headers are written); a failure ends the command with exit 1. */
 export async function connectOrExit(opts: NatsToolOptions, name: string): Promise<JunctionClient> {
-  const servers = await resolveServers(opts);
+  return connectToOrExit(await resolveServers(opts), name);
+}
+
+/** Connects to these servers, or ends the command with exit 1 and the reason. */
+export async function connectToOrExit(servers: readonly string[], name: string): Promise<JunctionClient> {
   const server = servers.join(", ");
   try {
     // One quick attempt: a CLI should say "cannot connect" rather than retry forever.

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { type LocalService, readBody, sendAwsError } from "../aws/index.ts";
+import { PortInUseError } from "../ports.ts";
 import type { PassThrough } from "./emulators.ts";
-import { PortInUseError } from "./errors.ts";
 import { type EdgeService, routeOf } from "./route.ts";
 
 export interface EdgeServices {

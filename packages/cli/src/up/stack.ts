@@ -1,0 +1,106 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import {
+  type AwsClientSet,
+  applyProvision,
+  awsEndpoint,
+  createAwsClients,
+  type LoadedConfig,
+  type ProvisionAction,
+  type ProvisionPlan,
+  planProvision,
+} from "@junction/bridge";
+import {
+  assertPortFree,
+  type LocalAws,
+  type NatsServer,
+  startLocalAws,
+  startNatsServer,
+} from "@junction/local";
+import { connect, type JunctionClient } from "@junction/sdk";
+import { STACK_DIR, type StackEndpoints } from "../stack-endpoints.ts";
+
+export interface StackProgress {
+  step(text: string): void;
+  provisioned(action: ProvisionAction): void;
+}
+
+export interface RunningStack {
+  readonly endpoints: StackEndpoints;
+  readonly plan: ProvisionPlan;
+  /** Stops everything it started, in reverse order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `junction up`: an embedded nats-server (JetStream in `.junction/nats`) unless the config points at
+ * other servers, the local AWS edge endpoint unless the config points at another AWS, then provisioning.
+ * Whatever started is stopped again when a later step fails.
+ */
+export async function startStack(
+  loaded: LoadedConfig,
+  options: { persist: boolean },
+  progress: StackProgress,
+): Promise<RunningStack> {
+  const { config } = loaded;
+  const stopping: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stopping.reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    let natsUrls: string[];
+    if (config.nats.servers === "local") {
+      await assertPortFree("nats-server", config.local.natsPort);
+      const dir = resolve(STACK_DIR, "nats");
+      mkdirSync(dir, { recursive: true });
+      progress.step(
+        `starting nats-server on 127.0.0.1:${config.local.natsPort} (JetStream in ${STACK_DIR}/nats)`,
+      );
+      const nats: NatsServer = await startNatsServer({
+        port: config.local.natsPort,
+        storeDir: join(dir, "store"),
+        configDir: dir,
+        logFile: join(dir, "nats-server.log"),
+      });
+      stopping.push(() => nats.stop());
+      natsUrls = [nats.url];
+    } else {
+      natsUrls = [config.nats.servers].flat();
+    }
+
+    let aws: LocalAws | undefined;
+    if (config.aws.endpoint === "local") {
+      await assertPortFree("the AWS edge endpoint", config.local.awsPort);
+      progress.step(
+        `starting the AWS edge endpoint on 127.0.0.1:${config.local.awsPort} (SQS, DynamoDB, EventBridge, Lambda)`,
+      );
+      aws = await startLocalAws({
+        port: config.local.awsPort,
+        functions: config.functions,
+        baseDir: loaded.file === undefined ? process.cwd() : dirname(resolve(loaded.file)),
+        ...(options.persist ? { persistDir: resolve(STACK_DIR) } : {}),
+      });
+      const started = aws;
+      stopping.push(() => started.close());
+    }
+
+    progress.step(`connecting to NATS at ${natsUrls.join(", ")}`);
+    const client: JunctionClient = await connect({ servers: natsUrls, name: "junction up" });
+    stopping.push(() => client.drain());
+    const clients: AwsClientSet = createAwsClients(awsEndpoint(config, aws?.url));
+    stopping.push(async () => clients.destroy());
+
+    progress.step("provisioning");
+    const plan = planProvision(config);
+    await applyProvision(plan, { nats: client, aws: clients }, progress.provisioned);
+
+    const endpoints: StackEndpoints = {
+      nats: natsUrls.join(","),
+      ...(aws === undefined ? {} : { aws: aws.url }),
+    };
+    return { endpoints, plan, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

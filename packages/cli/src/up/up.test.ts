@@ -1,0 +1,284 @@
+// `junction up` end to end: the real CLI process, then the stock AWS SDK clients against its endpoint.
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  TestEventPatternCommand,
+} from "@aws-sdk/client-eventbridge";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { connect } from "@junction/sdk";
+
+const main = fileURLToPath(new URL("../main.ts", import.meta.url));
+const tsx = import.meta.resolve("tsx");
+const dir = mkdtempSync(join(tmpdir(), "junction-up-"));
+const credentials = { accessKeyId: "test", secretAccessKey: "test" };
+
+writeFileSync(
+  join(dir, "echo.mjs"),
+  `import { appendFileSync } from "node:fs";
+export async function handler(event) {
+  appendFileSync(${JSON.stringify(join(dir, "invocations.log"))}, JSON.stringify(event) + "\\n");
+  return { echoed: event };
+}
+`,
+);
+writeFileSync(
+  join(dir, "junction.yaml"),
+  `nats: { servers: local }
+aws: { endpoint: local }
+local: { natsPort: 0, awsPort: 0 }
+functions:
+  echo: { handler: ./echo.mjs#handler }
+streams:
+  - { name: ORDERS, subjects: ["orders.>"], maxAge: 1h }
+routes:
+  - name: orders
+    from: { subject: "orders.{id}.placed", stream: ORDERS }
+    to:
+      - { type: sqs, queue: orders-out }
+      - { type: dynamodb, table: Orders, key: { orderId: "{id}" }, set: { status: PLACED } }
+      - { type: eventbridge, bus: shop-bus, source: shop.orders, detailType: Order Placed }
+kv:
+  - { bucket: CARTS, table: carts }
+`,
+);
+
+async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | Promise<T | undefined>,
+  ms = 20_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("junction up", () => {
+  let child: ChildProcess;
+  let output = "";
+  let endpoints: { nats: string; aws: string };
+  let exited: Promise<number | null>;
+
+  before(async () => {
+    child = spawn(process.execPath, ["--conditions=source", "--import", tsx, main, "up"], { cwd: dir });
+    exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+    child.stdout?.on("data", (b: Buffer) => {
+      output += b.toString();
+    });
+    child.stderr?.on("data", (b: Buffer) => {
+      output += b.toString();
+    });
+    await waitFor("ready", () => (output.includes("ready in") ? true : undefined), 30_000).catch((err) => {
+      throw new Error(`${err.message}\n${output}`);
+    });
+    endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
+  });
+  after(async () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes its endpoints and provisions what the config needs", async () => {
+    assert.match(endpoints.nats, /^nats:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(endpoints.aws, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(output, /created\s+stream\s+ORDERS/);
+    assert.match(output, /created\s+kv bucket\s+CARTS/);
+    assert.match(
+      output,
+      /created\s+queue\s+orders-out\s+\(dead letters to orders-out-dlq after 5 receives\)/,
+    );
+    assert.match(output, /created\s+table\s+Orders/);
+    assert.match(output, /created\s+event bus\s+shop-bus/);
+    const sqs = new SQSClient({ endpoint: endpoints.aws, region: "us-east-1", credentials });
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: "orders-out" }));
+    const attrs = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["RedrivePolicy"] }),
+    );
+    assert.match(attrs.Attributes?.RedrivePolicy ?? "", /orders-out-dlq/);
+    const nc = await connect(endpoints.nats);
+    const jsm = await nc.jetstream().manager();
+    assert.equal((await jsm.streams.info("ORDERS")).config.subjects[0], "orders.>");
+    await nc.drain();
+  });
+
+  it("serves SQS, DynamoDB and Lambda to the stock AWS SDK clients", async () => {
+    const sqs = new SQSClient({ endpoint: endpoints.aws, region: "us-east-1", credentials });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "hello" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "hi" }));
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    assert.equal(received.Messages?.[0]?.Body, "hi");
+
+    const ddb = new DynamoDBClient({ endpoint: endpoints.aws, region: "us-east-1", credentials });
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "things",
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    await ddb.send(new PutItemCommand({ TableName: "things", Item: { pk: { S: "a" }, n: { N: "7" } } }));
+    const item = await ddb.send(new GetItemCommand({ TableName: "things", Key: { pk: { S: "a" } } }));
+    assert.deepEqual(item.Item?.n, { N: "7" });
+
+    const lambda = new LambdaClient({ endpoint: endpoints.aws, region: "us-east-1", credentials });
+    const out = await lambda.send(
+      new InvokeCommand({ FunctionName: "echo", Payload: JSON.stringify({ x: 1 }) }),
+    );
+    assert.equal(out.StatusCode, 200);
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(out.Payload)), { echoed: { x: 1 } });
+  });
+
+  it("delivers an event to the queue and the function its rules target, and nowhere else", async () => {
+    const eb = new EventBridgeClient({ endpoint: endpoints.aws, region: "us-east-1", credentials });
+    const sqs = new SQSClient({ endpoint: endpoints.aws, region: "us-east-1", credentials });
+    const queue = async (name: string) => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+      );
+      return { url: QueueUrl as string, arn: Attributes?.QueueArn as string };
+    };
+    const matched = await queue("eb-matched");
+    const unmatched = await queue("eb-unmatched");
+    await eb.send(new CreateEventBusCommand({ Name: "routing" }));
+    const rule = async (name: string, pattern: object, targets: { Id: string; Arn: string }[]) => {
+      await eb.send(
+        new PutRuleCommand({ Name: name, EventBusName: "routing", EventPattern: JSON.stringify(pattern) }),
+      );
+      await eb.send(new PutTargetsCommand({ Rule: name, EventBusName: "routing", Targets: targets }));
+    };
+    await rule("big-orders", { source: ["shop"], detail: { total: [{ numeric: [">", 100] }] } }, [
+      { Id: "q", Arn: matched.arn },
+      { Id: "f", Arn: "arn:aws:lambda:us-east-1:000000000000:function:echo" },
+    ]);
+    await rule("refunds", { source: ["shop"], "detail-type": ["Refund"] }, [{ Id: "q", Arn: unmatched.arn }]);
+
+    const tested = await eb.send(
+      new TestEventPatternCommand({
+        EventPattern: JSON.stringify({ source: ["shop"] }),
+        Event: JSON.stringify({
+          id: "1",
+          account: "000000000000",
+          source: "shop",
+          time: new Date().toISOString(),
+          region: "us-east-1",
+          resources: [],
+          "detail-type": "Order",
+          detail: {},
+        }),
+      }),
+    );
+    assert.equal(tested.Result, true);
+
+    const put = await eb.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: "routing",
+            Source: "shop",
+            DetailType: "Order",
+            Detail: JSON.stringify({ total: 250 }),
+          },
+        ],
+      }),
+    );
+    assert.equal(put.FailedEntryCount, 0);
+    const got = await waitFor("the matched queue", async () => {
+      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: matched.url, WaitTimeSeconds: 1 }));
+      return r.Messages?.[0];
+    });
+    const event = JSON.parse(got.Body as string);
+    assert.equal(event.source, "shop");
+    assert.deepEqual(event.detail, { total: 250 });
+    const invoked = await waitFor("the function", () => {
+      const log = join(dir, "invocations.log");
+      return existsSync(log) && readFileSync(log, "utf8").includes('"total":250') ? true : undefined;
+    });
+    assert.equal(invoked, true);
+    const none = await sqs.send(new ReceiveMessageCommand({ QueueUrl: unmatched.url, WaitTimeSeconds: 1 }));
+    assert.equal(none.Messages, undefined);
+  });
+
+  it("stops on SIGTERM within 10 seconds and removes its endpoints file", async () => {
+    const started = Date.now();
+    child.kill("SIGTERM");
+    const code = await exited;
+    assert.equal(code, 0, output);
+    assert.ok(Date.now() - started < 10_000);
+    assert.equal(existsSync(join(dir, ".junction", "endpoints.json")), false);
+  });
+});
+
+describe("junction up with a port in use", () => {
+  it("says so in one sentence, exits 1, and leaves nothing running", async () => {
+    const busyDir = mkdtempSync(join(tmpdir(), "junction-up-busy-"));
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const busy = (holder.address() as AddressInfo).port;
+    const natsPort = await freePort();
+    try {
+      writeFileSync(
+        join(busyDir, "junction.yaml"),
+        `nats: { servers: local }\naws: { endpoint: local }\nlocal: { natsPort: ${natsPort}, awsPort: ${busy} }\n`,
+      );
+      const child = spawn(process.execPath, ["--conditions=source", "--import", tsx, main, "up"], {
+        cwd: busyDir,
+      });
+      let stderr = "";
+      child.stderr?.on("data", (b: Buffer) => {
+        stderr += b.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      assert.equal(code, 1);
+      assert.match(
+        stderr.trim(),
+        new RegExp(
+          `^junction: the AWS edge endpoint cannot listen on 127\\.0\\.0\\.1:${busy}: the port is in use`,
+        ),
+      );
+      assert.equal(stderr.trim().split("\n").length, 1);
+      assert.equal(existsSync(join(busyDir, ".junction", "endpoints.json")), false);
+      // The nats-server started before the failure is gone: its port is free again.
+      assert.equal(await freePort(natsPort), natsPort);
+    } finally {
+      holder.close();
+      rmSync(busyDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A free port on 127.0.0.1 (`wanted`, or any when 0): listening proves nobody holds it. */
+function freePort(wanted = 0): Promise<number> {
+  const server = createServer();
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(wanted, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

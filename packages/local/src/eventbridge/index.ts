@@ -1,0 +1,9 @@
+export { EventBridgeApiError } from "./errors.ts";
+export type { PutEventsResult, PutEventsResultEntry } from "./events.ts";
+export type { DeliveryFailure, EventEnvelope } from "./model.ts";
+export {
+  createLocalEventBridge,
+  type LocalEventBridge,
+  type LocalEventBridgeDeps,
+  type PutEventsEntry,
+} from "./service.ts";

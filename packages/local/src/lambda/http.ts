@@ -1,0 +1,153 @@
+import type { ServerResponse } from "node:http";
+import { type AwsRequest, LOCAL_ACCOUNT_ID, sendAwsError, sendJson } from "../aws/index.ts";
+import type { ResolvedFunction } from "./config.ts";
+import { LambdaServiceError } from "./errors.ts";
+import { MEMORY_MB } from "./function-runner.ts";
+import { resolveFunctionRef } from "./names.ts";
+import type { InvocationType, InvokeOptions, InvokeResult } from "./types.ts";
+
+/** Lambda is REST-JSON: errors are JSON with `x-amzn-ErrorType`, under this content type. */
+const JSON_TYPE = "application/json";
+const PREFIX = "/2015-03-31/functions";
+
+export interface LambdaApi {
+  invoke(functionName: string, payload: Uint8Array, options: InvokeOptions): Promise<InvokeResult>;
+  readonly functions: ReadonlyMap<string, ResolvedFunction>;
+  readonly createdAt: Date;
+}
+
+/**
+ * The Lambda API paths the local Lambda serves: Invoke (`POST …/functions/{name}/invocations`),
+ * GetFunction (`GET …/functions/{name}`), GetFunctionConfiguration (`…/{name}/configuration`) and
+ * ListFunctions (`GET /2015-03-31/functions` or `…/functions/`).
+ */
+export async function handleLambdaHttp(req: AwsRequest, res: ServerResponse, api: LambdaApi): Promise<void> {
+  try {
+    await route(req, res, api);
+  } catch (err) {
+    if (err instanceof LambdaServiceError) {
+      sendAwsError(res, err.status, err.awsType, err.message, JSON_TYPE);
+    } else {
+      sendAwsError(res, 500, "ServiceException", err instanceof Error ? err.message : String(err), JSON_TYPE);
+    }
+  }
+}
+
+async function route(req: AwsRequest, res: ServerResponse, api: LambdaApi): Promise<void> {
+  const url = new URL(req.url, "http://local");
+  const rest = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : undefined;
+  // Split before decoding: an ARN arrives with its colons percent-encoded, never with a slash.
+  const parts = (rest ?? "")
+    .split("/")
+    .filter((part) => part !== "")
+    .map(decodeURIComponent);
+  const qualifier = url.searchParams.get("Qualifier") ?? undefined;
+  const [name, action] = parts;
+  if (
+    rest !== undefined &&
+    req.method === "POST" &&
+    name !== undefined &&
+    action === "invocations" &&
+    parts.length === 2
+  ) {
+    return invoke(req, res, api, name, qualifier);
+  }
+  if (rest !== undefined && req.method === "GET") {
+    if (name === undefined) return listFunctions(res, api, url.searchParams);
+    if (parts.length === 1 || (parts.length === 2 && action === "configuration")) {
+      const ref = resolveFunctionRef(name, qualifier, (n) => api.functions.has(n));
+      const configuration = functionConfiguration(
+        api.functions.get(ref.name) as ResolvedFunction,
+        api.createdAt,
+      );
+      return sendJson(
+        res,
+        200,
+        parts.length === 1 ? { Configuration: configuration } : configuration,
+        JSON_TYPE,
+      );
+    }
+  }
+  throw new LambdaServiceError(
+    404,
+    "UnknownOperationException",
+    `The local Lambda serves Invoke, GetFunction, GetFunctionConfiguration and ListFunctions, not ${req.method} ${url.pathname}`,
+  );
+}
+
+async function invoke(
+  req: AwsRequest,
+  res: ServerResponse,
+  api: LambdaApi,
+  name: string,
+  qualifier: string | undefined,
+): Promise<void> {
+  const type = header(req, "x-amz-invocation-type");
+  const logType = header(req, "x-amz-log-type");
+  const clientContext = header(req, "x-amz-client-context");
+  const result = await api.invoke(name, req.body, {
+    ...(type === undefined ? {} : { type: type as InvocationType }),
+    ...(logType === "Tail" ? { logType: "Tail" } : {}),
+    ...(clientContext === undefined ? {} : { clientContext }),
+    ...(qualifier === undefined ? {} : { qualifier }),
+  });
+  const headers: Record<string, string | number> = {
+    "Content-Type": JSON_TYPE,
+    "Content-Length": result.payload.byteLength,
+    "x-amzn-RequestId": result.requestId,
+  };
+  if (result.executedVersion !== undefined) headers["X-Amz-Executed-Version"] = result.executedVersion;
+  if (result.functionError !== undefined) headers["X-Amz-Function-Error"] = result.functionError;
+  if (result.logResult !== undefined) headers["X-Amz-Log-Result"] = result.logResult;
+  res.writeHead(result.statusCode, headers);
+  res.end(result.statusCode === 200 ? result.payload : undefined);
+}
+
+/** All functions in one page unless `MaxItems` asks for fewer; `Marker` is the next index. */
+function listFunctions(res: ServerResponse, api: LambdaApi, params: URLSearchParams): void {
+  const all = [...api.functions.values()];
+  const start = Number(params.get("Marker") ?? "0") || 0;
+  const max = Number(params.get("MaxItems") ?? "50") || 50;
+  const page = all.slice(start, start + max);
+  const next = start + page.length;
+  sendJson(
+    res,
+    200,
+    {
+      Functions: page.map((fn) => functionConfiguration(fn, api.createdAt)),
+      ...(next < all.length ? { NextMarker: String(next) } : {}),
+    },
+    JSON_TYPE,
+  );
+}
+
+/** A minimal but well-formed FunctionConfiguration, enough for tools that discover functions. */
+function functionConfiguration(fn: ResolvedFunction, createdAt: Date) {
+  return {
+    FunctionName: fn.name,
+    FunctionArn: fn.arn,
+    Runtime: `nodejs${process.versions.node.split(".")[0]}.x`,
+    Role: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/junction-local-lambda`,
+    Handler: fn.handler,
+    CodeSize: 0,
+    Description: "",
+    Timeout: Math.ceil(fn.timeoutMs / 1000),
+    MemorySize: MEMORY_MB,
+    // AWS's format: milliseconds and a +0000 offset instead of Z.
+    LastModified: createdAt.toISOString().replace("Z", "+0000"),
+    CodeSha256: "",
+    Version: "$LATEST",
+    ...(Object.keys(fn.env).length === 0 ? {} : { Environment: { Variables: fn.env } }),
+    TracingConfig: { Mode: "PassThrough" },
+    State: "Active",
+    LastUpdateStatus: "Successful",
+    PackageType: "Zip",
+    Architectures: [process.arch === "arm64" ? "arm64" : "x86_64"],
+    EphemeralStorage: { Size: 512 },
+  };
+}
+
+function header(req: AwsRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,10 @@
+export { LambdaServiceError, LocalLambdaConfigError } from "./errors.ts";
+export { createLocalLambda, EVENT_PAYLOAD_LIMIT, SYNC_PAYLOAD_LIMIT } from "./local-lambda.ts";
+export type {
+  InvocationType,
+  InvokeOptions,
+  InvokeResult,
+  LocalFunction,
+  LocalLambda,
+  LocalLambdaOptions,
+} from "./types.ts";

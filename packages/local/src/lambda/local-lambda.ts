@@ -1,0 +1,170 @@
+import { randomUUID } from "node:crypto";
+import { type ResolvedFunction, resolveFunctions } from "./config.ts";
+import { LambdaServiceError } from "./errors.ts";
+import { FunctionRunner, type Job } from "./function-runner.ts";
+import { handleLambdaHttp } from "./http.ts";
+import { resolveFunctionRef } from "./names.ts";
+import type {
+  InvocationType,
+  InvokeOptions,
+  InvokeResult,
+  LocalLambda,
+  LocalLambdaOptions,
+} from "./types.ts";
+
+/** Invoke's payload quotas (AWS Invoke API reference): 6 MB synchronous, 1 MB asynchronous. */
+export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
+export const EVENT_PAYLOAD_LIMIT = 1024 * 1024;
+/** The response quota, in the number AWS's own error message gives. */
+const RESPONSE_LIMIT = 6_291_556;
+/** AWS runs a failed asynchronous invocation up to two more times. */
+const EVENT_ATTEMPTS = 3;
+const TYPES: readonly InvocationType[] = ["RequestResponse", "Event", "DryRun"];
+
+/**
+ * Junction's local Lambda: the functions of junction.yaml served through the Invoke API (see
+ * `http.ts`) and `invoke()`. Each function runs in its own worker thread, loaded once and reused;
+ * invocations of one function run one at a time, in order.
+ */
+export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
+  const functions = resolveFunctions(options.functions, options.baseDir);
+  const runners = new Map<string, FunctionRunner>();
+  for (const fn of functions.values()) {
+    const onLog = (line: string) => options.onLog?.(fn.name, line);
+    runners.set(fn.name, new FunctionRunner(fn, onLog, options.maxQueued ?? 1000));
+  }
+  const createdAt = new Date();
+
+  const invoke = async (functionName: string, payload: Uint8Array, opts: InvokeOptions = {}) => {
+    const type = opts.type ?? "RequestResponse";
+    if (!TYPES.includes(type)) {
+      throw new LambdaServiceError(
+        400,
+        "ValidationException",
+        `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: ` +
+          "Member must satisfy enum value set: [Event, RequestResponse, DryRun]",
+      );
+    }
+    const ref = resolveFunctionRef(functionName, opts.qualifier, (name) => runners.has(name));
+    const runner = runners.get(ref.name) as FunctionRunner;
+    checkSize(payload.byteLength, type);
+    const event = parsePayload(payload);
+    const clientContext =
+      opts.clientContext === undefined ? undefined : decodeClientContext(opts.clientContext);
+    const requestId = randomUUID();
+    if (type === "DryRun")
+      return { statusCode: 204, requestId, payload: new Uint8Array() } satisfies InvokeResult;
+
+    // AWS hands ClientContext to synchronous invocations only.
+    const job: Job = {
+      requestId,
+      event,
+      invokedFunctionArn: ref.invokedArn,
+      ...(type === "RequestResponse" && clientContext !== undefined ? { clientContext } : {}),
+    };
+    if (type === "Event") {
+      runEvent(runner, job);
+      return { statusCode: 202, requestId, payload: new Uint8Array() } satisfies InvokeResult;
+    }
+    const completion = await runner.run(job);
+    let { ok, body } = completion;
+    if (Buffer.byteLength(body) > RESPONSE_LIMIT) {
+      ok = false;
+      body = JSON.stringify({
+        errorType: "Function.ResponseSizeTooLarge",
+        errorMessage: `Response payload size exceeded maximum allowed payload size (${RESPONSE_LIMIT} bytes).`,
+      });
+    }
+    return {
+      statusCode: 200,
+      requestId,
+      payload: new TextEncoder().encode(body),
+      executedVersion: "$LATEST",
+      ...(ok ? {} : { functionError: "Unhandled" }),
+      ...(opts.logType === "Tail" ? { logResult: completion.log.tail() } : {}),
+    } satisfies InvokeResult;
+  };
+
+  const lambda: LocalLambda = {
+    functionNames: [...functions.keys()],
+    invoke,
+    handle: (req, res) =>
+      handleLambdaHttp(req, res, {
+        invoke,
+        functions: functions as ReadonlyMap<string, ResolvedFunction>,
+        createdAt,
+      }),
+    close: async () => {
+      await Promise.all([...runners.values()].map((runner) => runner.close()));
+    },
+  };
+  return lambda;
+}
+
+/**
+ * Queued behind the function's other invocations; a failed attempt (error, crash or timeout) is queued
+ * again, up to 3 attempts in all. AWS waits a minute, then two, between attempts: locally they follow
+ * at once. What the function returns is dropped, as AWS drops it (its log still reaches `onLog`).
+ */
+function runEvent(runner: FunctionRunner, job: Job, attempt = 1): void {
+  // The first attempt throws (429, closed) to the caller; later ones are dropped if they can't queue.
+  const done = runner.run(job);
+  done.then(
+    (completion) => {
+      if (completion.ok || attempt >= EVENT_ATTEMPTS) return;
+      try {
+        runEvent(runner, job, attempt + 1);
+      } catch {
+        // Closed or full: the event is dropped, as AWS drops events it cannot deliver.
+      }
+    },
+    () => {},
+  );
+}
+
+function checkSize(bytes: number, type: InvocationType): void {
+  if (type === "Event" && bytes > EVENT_PAYLOAD_LIMIT) {
+    throw new LambdaServiceError(
+      413,
+      "RequestEntityTooLargeException",
+      `${bytes} byte payload is too large for the Event invocation type (limit ${EVENT_PAYLOAD_LIMIT} bytes)`,
+    );
+  }
+  if (bytes > SYNC_PAYLOAD_LIMIT) {
+    throw new LambdaServiceError(
+      413,
+      "RequestEntityTooLargeException",
+      `Request must be smaller than ${SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation`,
+    );
+  }
+}
+
+/** The payload as JSON text; an empty payload is `{}`, as AWS passes it. */
+function parsePayload(payload: Uint8Array): string {
+  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");
+  if (text === "") return "{}";
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    throw new LambdaServiceError(
+      400,
+      "InvalidRequestContentException",
+      `Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`,
+    );
+  }
+  return text;
+}
+
+function decodeClientContext(base64: string): unknown {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(base64, "base64").toString("utf8"));
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value;
+  } catch {
+    // Reported below.
+  }
+  throw new LambdaServiceError(
+    400,
+    "InvalidRequestContentException",
+    "Client context must be a valid Base64-encoded JSON object.",
+  );
+}

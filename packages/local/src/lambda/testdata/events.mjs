@@ -1,0 +1,11 @@
+// Event (asynchronous) targets: each attempt appends one line to `event.file`.
+import { appendFile } from "node:fs/promises";
+
+export const record = async (event) => {
+  await appendFile(event.file, `${event.line}\n`);
+};
+
+export const flaky = async (event) => {
+  await appendFile(event.file, "attempt\n");
+  throw new Error("flaky failure");
+};
