@@ -19,20 +19,21 @@ export async function startLocalSqs(): Promise<PassThrough> {
 }
 
 /** DynamoDB: dynalite in this process, in memory, or in a LevelDB directory when `path` is given. */
-export function startLocalDynamoDb(options: { path?: string } = {}): PassThrough {
+export async function startLocalDynamoDb(options: { path?: string } = {}): Promise<PassThrough> {
   const server: Server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.path === undefined ? {} : { path: options.path }),
   });
+  // Requests arrive as its 'request' event, through the edge. It still listens (on a random loopback
+  // port nobody uses) because its close() only closes the store after closing a listening server.
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    // dynalite is an http.Server that never listens here: requests arrive as its 'request' event.
     handle: (req, res) => server.emit("request", req, res),
     close: () =>
-      new Promise<void>((resolve) => {
-        // It closes its store too; "not running" is expected, since it never listened.
-        server.close(() => resolve());
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
 }

@@ -29,7 +29,7 @@ export interface LocalAws {
  */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const sqs = await startLocalSqs();
-  const dynamodb = startLocalDynamoDb(
+  const dynamodb = await startLocalDynamoDb(
     options.persistDir === undefined ? {} : { path: join(options.persistDir, "dynamodb") },
   );
   const lambda = createLocalLambda({ functions: options.functions, baseDir: options.baseDir });
