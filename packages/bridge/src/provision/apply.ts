@@ -4,6 +4,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException as TableNotFound,
+  waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import {
   ResourceNotFoundException as BusNotFound,
@@ -210,5 +211,7 @@ async function ensureTable(
       AttributeDefinitions: table.keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
     }),
   );
+  // A new table is CREATING for a while; provisioning is done when it can be written to.
+  await waitUntilTableExists({ client: dynamodb, maxWaitTime: 120, minDelay: 1 }, { TableName: table.name });
   return { outcome: "created", detail: `key (${table.keys.map((k) => `${k.name} ${k.type}`).join(", ")})` };
 }

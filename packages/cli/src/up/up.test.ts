@@ -7,7 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  waitUntilTableExists,
+} from "@aws-sdk/client-dynamodb";
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -140,6 +146,7 @@ describe("junction up", () => {
         BillingMode: "PAY_PER_REQUEST",
       }),
     );
+    await waitUntilTableExists({ client: ddb, maxWaitTime: 10, minDelay: 1 }, { TableName: "things" });
     await ddb.send(new PutItemCommand({ TableName: "things", Item: { pk: { S: "a" }, n: { N: "7" } } }));
     const item = await ddb.send(new GetItemCommand({ TableName: "things", Key: { pk: { S: "a" } } }));
     assert.deepEqual(item.Item?.n, { N: "7" });
