@@ -12,7 +12,8 @@ import { CliExit, ExitCode } from "./exit-codes.ts";
 // The AWS SDK warns about its Node 22 plan on every start; the CLI's output is no place for it.
 process.removeAllListeners("warning");
 process.on("warning", (warning) => {
-  if (warning.name !== "NodeVersionSupportWarning")
+  // It is emitted as a plain Warning whose message starts with its name.
+  if (!warning.message.startsWith("NodeVersionSupportWarning"))
     process.stderr.write(`junction: ${warning.name}: ${warning.message}\n`);
 });
 
