@@ -22,3 +22,4 @@ export {
   type Translation,
   translate,
 } from "./translate.ts";
+export { type OpsServer, type OpsServerOptions, startOpsServer } from "./ops/server.ts";

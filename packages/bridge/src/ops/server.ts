@@ -1,0 +1,63 @@
+import { createServer, type Server } from "node:http";
+import type { Registry } from "prom-client";
+
+export interface OpsServerOptions {
+  /** `host:port`; port 0 = random. */
+  readonly listen: string;
+  readonly registry: Registry;
+  /** Ready to take traffic (connected, consumers running); `/readyz` answers 503 otherwise. */
+  readonly ready: () => boolean;
+}
+
+export interface OpsServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `/metrics` (Prometheus text), `/healthz` (the process is alive: always 200 while it serves) and
+ * `/readyz` (200 only when ready, so a load balancer or orchestrator stops sending work while draining).
+ */
+export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
+  const [host = "127.0.0.1", portText = "0"] = splitHostPort(options.listen);
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method !== "GET") {
+      res.writeHead(405, { Allow: "GET" }).end();
+      return;
+    }
+    if (path === "/metrics") {
+      void options.registry.metrics().then(
+        (body) => res.writeHead(200, { "Content-Type": options.registry.contentType }).end(body),
+        (err: unknown) => res.writeHead(500).end(String(err)),
+      );
+    } else if (path === "/healthz") {
+      res.writeHead(200, { "Content-Type": "text/plain" }).end("ok\n");
+    } else if (path === "/readyz") {
+      const ready = options.ready();
+      res
+        .writeHead(ready ? 200 : 503, { "Content-Type": "text/plain" })
+        .end(ready ? "ready\n" : "not ready\n");
+    } else {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("try /metrics, /healthz or /readyz\n");
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(Number(portText), host, () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function splitHostPort(listen: string): [string, string] {
+  const at = listen.lastIndexOf(":");
+  return at < 0 ? ["127.0.0.1", listen] : [listen.slice(0, at), listen.slice(at + 1)];
+}
