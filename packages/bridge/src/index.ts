@@ -10,9 +10,32 @@ export {
   type TargetConfig,
 } from "./config/schema.ts";
 export { ConfigError, type ConfigProblem, formatProblem, MappingError } from "./errors.ts";
+export { type OpsServer, type OpsServerOptions, startOpsServer } from "./ops/server.ts";
 export * from "./provision/index.ts";
 export type { CompiledRoute, CompiledRoutes } from "./routes/compile.ts";
 export { createMessageScope, ROUTE_BUILTINS, type RouteMessage } from "./routes/message.ts";
+export {
+  type Bridge,
+  type BridgeDeps,
+  type BridgeStats,
+  createBridge,
+  type RouteStats,
+} from "./runtime/bridge.ts";
+export {
+  type DeadLetter,
+  DeadLetterHeaders,
+  type DeadLetterInput,
+  type DeadLetterReason,
+  type DeadLetterSource,
+  DLQ_STREAM,
+  DLQ_SUBJECT_PREFIX,
+  deadLetterId,
+  ensureDlqStream,
+  readDeadLetter,
+  writeDeadLetter,
+} from "./runtime/dlq/format.ts";
+export { type Logger, silentLogger } from "./runtime/logger.ts";
+export { type BridgeMetrics, createBridgeMetrics } from "./runtime/metrics.ts";
 export type { AwsService, CompiledTarget, TargetRequest } from "./targets/index.ts";
 export { TemplateError } from "./templates/index.ts";
 export {
@@ -22,4 +45,3 @@ export {
   type Translation,
   translate,
 } from "./translate.ts";
-export { type OpsServer, type OpsServerOptions, startOpsServer } from "./ops/server.ts";

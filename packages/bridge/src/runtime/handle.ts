@@ -1,0 +1,152 @@
+import type { RouteMessage } from "../routes/message.ts";
+import type { TemplateScope } from "../templates/index.ts";
+import { attemptTargets, type RouteTargets, type TargetResult } from "./deliver.ts";
+import type { DeliveredMemory } from "./delivered.ts";
+import type { DeadLetterInput } from "./dlq/format.ts";
+import type { Logger } from "./logger.ts";
+import type { RoutePolicy } from "./policy.ts";
+import { retryDelay, sleep } from "./retry.ts";
+
+/** A message the runtime holds until it is settled: a JetStream delivery, or a core message. */
+export interface HeldMessage {
+  /** Deliveries so far, this one included (1 for core messages). */
+  readonly deliveryCount: number;
+  readonly stream?: string | undefined;
+  readonly seq?: number | undefined;
+  /** Key in the delivered-targets memory; undefined when nothing can be redelivered. */
+  readonly memoryKey?: string | undefined;
+  ack(): void;
+  /** Hands the message back for redelivery after `delayMs`; absent for core messages. */
+  readonly nak?: ((delayMs: number) => void) | undefined;
+  /** Extends the ack deadline while a slow target call or an in-process retry is pending. */
+  working(): void;
+}
+
+export interface HandleDeps {
+  readonly rt: RouteTargets;
+  readonly policy: RoutePolicy;
+  readonly memory: DeliveredMemory;
+  readonly deadLetter: (letter: DeadLetterInput) => Promise<void>;
+  readonly logger: Logger;
+  /** Aborted by stop(): waits end, and held messages are handed back instead of retried. */
+  readonly stopping: AbortSignal;
+  readonly random?: () => number;
+}
+
+/**
+ * Delivers one message to every target of its route, then settles it:
+ * - all targets done (delivered, dropped, or dead-lettered) → ack;
+ * - some retryable failure → targets already done are remembered (fan-out), then either `nak(delay)`
+ *   (unordered stream routes) or, for ordered routes and core messages, a retry in process after the
+ *   same delay — a nak would let later messages of the key overtake this one;
+ * - the last allowed delivery failed → the failed targets are dead-lettered, then ack;
+ * - the breaker is open (nothing sent) → wait in process, not an attempt.
+ */
+export async function handleMessage(
+  deps: HandleDeps,
+  held: HeldMessage,
+  message: RouteMessage,
+  scope: TemplateScope,
+  ordered: boolean,
+): Promise<void> {
+  const { rt, policy, logger } = deps;
+  const log = logger.child({ route: rt.route.name, messageId: message.id });
+  if (deps.stopping.aborted && held.nak) return held.nak(0); // keep the lane's order: do not start now
+  const fanOut = rt.route.targets.length > 1;
+  const done = new Set<number>();
+  if (fanOut && held.memoryKey !== undefined && held.deliveryCount > 1) {
+    for (const i of await deps.memory.get(held.memoryKey)) done.add(i);
+  }
+  const heartbeat = setInterval(() => held.working(), Math.max(100, policy.ackWaitMs / 3));
+  try {
+    let attempt = held.deliveryCount;
+    for (;;) {
+      const results = await attemptTargets(rt, message, scope, done);
+      const retry: [number, Extract<TargetResult, { kind: "retry" }>][] = [];
+      for (const [i, result] of results) {
+        if (result.kind === "done") done.add(i);
+        else if (result.kind === "retry") retry.push([i, result]);
+        else if (await deadLetter(deps, held, message, i, result, attempt, "rejected")) done.add(i);
+        else retry.push([i, { ...result, kind: "retry", paused: false, retryAfterMs: 0 }]);
+      }
+      if (retry.length === 0) return held.ack();
+
+      const paused = retry.every(([, r]) => r.paused);
+      if (!paused && attempt >= policy.maxDeliver) {
+        for (const [i, r] of retry) {
+          if (await deadLetter(deps, held, message, i, r, attempt, "exhausted")) done.add(i);
+        }
+        if (done.size === rt.route.targets.length) return held.ack();
+      }
+      if (deps.stopping.aborted) return giveBack(deps, held, done, 0);
+      if (paused) {
+        // Breaker open: nothing was sent, so this is no attempt; wait for the half-open trial.
+        await sleep(Math.max(50, Math.min(...retry.map(([, r]) => r.retryAfterMs))), deps.stopping);
+        continue;
+      }
+      const delay = retryDelay(policy.backoffMs, attempt, deps.random);
+      for (const [i, r] of retry) {
+        log.warn({ target: rt.channels[i]?.label, code: r.code, attempt, delayMs: delay }, r.message);
+      }
+      if (!ordered && held.nak) return giveBack(deps, held, done, delay);
+      await sleep(delay, deps.stopping);
+      if (deps.stopping.aborted && held.nak) return giveBack(deps, held, done, 0);
+      attempt++;
+    }
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** Remembers the targets done (fan-out), then naks; a core message has nowhere to go back to. */
+async function giveBack(deps: HandleDeps, held: HeldMessage, done: ReadonlySet<number>, delayMs: number) {
+  if (!held.nak) return;
+  if (deps.rt.route.targets.length > 1 && held.memoryKey !== undefined && done.size > 0) {
+    try {
+      await deps.memory.remember(held.memoryKey, done);
+    } catch (err) {
+      // Unremembered: the redelivery re-sends to targets that already have it (at-least-once).
+      deps.logger.error({ route: deps.rt.route.name, err }, "cannot remember delivered targets");
+    }
+  }
+  held.nak(delayMs);
+}
+
+/** Copies the message to the DLQ for target `i`; false when the copy failed (then it is retried). */
+async function deadLetter(
+  deps: HandleDeps,
+  held: HeldMessage,
+  message: RouteMessage,
+  i: number,
+  result: { readonly code: string; readonly message: string },
+  attempt: number,
+  reason: DeadLetterInput["reason"],
+): Promise<boolean> {
+  const target = deps.rt.channels[i]?.label ?? `#${i}`;
+  const route = deps.rt.route.name;
+  try {
+    await deps.deadLetter({
+      reason,
+      route,
+      target,
+      subject: message.subject,
+      headers: message.headers,
+      data: message.data,
+      error: { code: result.code, message: result.message },
+      attempts: attempt,
+      identity: {
+        id: message.id,
+        correlationId: message.correlationId,
+        ...(message.causationId === undefined ? {} : { causationId: message.causationId }),
+      },
+      stream: held.stream,
+      seq: held.seq,
+    });
+    deps.rt.metrics.deadLettered.inc({ route, target });
+    deps.logger.warn({ route, target, messageId: message.id, code: result.code, reason }, result.message);
+    return true;
+  } catch (err) {
+    deps.logger.error({ route, target, messageId: message.id, err }, "dead-letter write failed");
+    return false;
+  }
+}

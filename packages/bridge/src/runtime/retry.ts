@@ -1,0 +1,28 @@
+/**
+ * Delay before retry number `attempt` (1 = the first retry): the schedule's entry for it (the last
+ * one repeats), with "equal jitter" (between half and all of it) so that messages failed together do
+ * not come back together.
+ */
+export function retryDelay(
+  backoffMs: readonly number[],
+  attempt: number,
+  random: () => number = Math.random,
+): number {
+  const index = Math.min(Math.max(1, attempt), backoffMs.length) - 1;
+  const base = backoffMs[index] ?? 0;
+  return Math.round(base / 2 + random() * (base / 2));
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (it never rejects). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

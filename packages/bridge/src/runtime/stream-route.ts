@@ -1,0 +1,179 @@
+import type { JunctionJetStream, SubjectRouter } from "@junction/sdk";
+import type { CompiledRoute } from "../routes/compile.ts";
+import { createMessageScope } from "../routes/message.ts";
+import { deliveredKey } from "./delivered.ts";
+import { type HandleDeps, handleMessage } from "./handle.ts";
+import { ownMatch, routeMessage } from "./inbound.ts";
+import type { Lanes } from "./lanes.ts";
+import type { ConsumerMessages, JetStreamManager, JsMsg } from "./nats-types.ts";
+import { sleep } from "./retry.ts";
+
+export interface StreamRouteDeps extends HandleDeps {
+  readonly js: JunctionJetStream;
+  readonly router: SubjectRouter<CompiledRoute>;
+  readonly lanes: Lanes;
+  readonly stream: string;
+  /** How often consumer lag is sampled (ms). */
+  readonly lagSampleMs?: number;
+}
+
+export interface RouteConsumer {
+  readonly route: string;
+  inflight(): number;
+  paused(): boolean;
+  /** Stops fetching; resolves once every held message is settled (acked or handed back). */
+  stop(): Promise<void>;
+}
+
+const NANOS_PER_MS = 1_000_000;
+
+/**
+ * Creates or updates the route's durable consumer: explicit acks, the route's subject as filter,
+ * `max_ack_pending` bounded by the route's concurrency. The server's `max_deliver` leaves a margin
+ * over the runtime's own limit, which dead-letters at `maxDeliver`: a delivery lost to a crash or a
+ * failed DLQ write gets another chance instead of being dropped by the server.
+ */
+export async function ensureRouteConsumer(jsm: JetStreamManager, deps: StreamRouteDeps): Promise<void> {
+  const { route } = deps.rt;
+  const mutable = {
+    ack_wait: deps.policy.ackWaitMs * NANOS_PER_MS,
+    max_deliver: deps.policy.maxDeliver + 3,
+    max_ack_pending: deps.policy.concurrency,
+    filter_subject: route.pattern.natsSubject,
+  };
+  try {
+    await jsm.consumers.info(deps.stream, route.name);
+  } catch {
+    await jsm.consumers.add(deps.stream, { ...mutable, durable_name: route.name, ack_policy: "explicit" });
+    return;
+  }
+  await jsm.consumers.update(deps.stream, route.name, mutable);
+}
+
+/** Pulls in batches (never more than the free in-flight slots) and hands each message to its lane. */
+export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager): RouteConsumer {
+  const { rt, policy, stream, logger } = deps;
+  const route = rt.route;
+  const log = logger.child({ route: route.name });
+  const labels = { route: route.name };
+  const held = new Set<Promise<void>>();
+  let fetching: ConsumerMessages | undefined;
+  let wakeSlot: (() => void) | undefined;
+  let stopped = false;
+  const halt = new AbortController();
+
+  const paused = () => rt.channels.some((c) => c.breaker.state === "open");
+  const halfOpen = () => rt.channels.some((c) => c.breaker.state === "half-open");
+
+  const process = async (m: JsMsg) => {
+    rt.metrics.messagesIn.inc(labels);
+    const match = ownMatch(deps.router, route, m.subject);
+    if (match === undefined) {
+      rt.metrics.skipped.inc(labels);
+      return m.ack();
+    }
+    const source = { stream, seq: m.info.streamSequence, time: m.time };
+    const message = routeMessage(m, source);
+    const scope = createMessageScope(message, match.captures);
+    let key: string | undefined;
+    try {
+      key = route.orderingKey?.renderText(scope);
+    } catch {
+      key = undefined; // unmappable: the targets' mapping fails too and dead-letters it
+    }
+    await deps.lanes.run(key === undefined ? undefined : `${route.name}\u0000${key}`, () =>
+      handleMessage(
+        deps,
+        {
+          deliveryCount: m.info.deliveryCount,
+          stream,
+          seq: m.info.streamSequence,
+          memoryKey: deliveredKey(route.name, stream, m.info.streamSequence),
+          ack: () => m.ack(),
+          nak: (delay) => m.nak(delay),
+          working: () => m.working(),
+        },
+        message,
+        scope,
+        key !== undefined,
+      ),
+    );
+  };
+
+  const dispatch = (m: JsMsg) => {
+    const p = process(m)
+      .catch((err: unknown) => {
+        log.error({ err, seq: m.info.streamSequence }, "message handling failed");
+        m.nak(1000);
+      })
+      .finally(() => {
+        held.delete(p);
+        rt.metrics.inflight.set(labels, held.size);
+        wakeSlot?.();
+      });
+    held.add(p);
+    rt.metrics.inflight.set(labels, held.size);
+  };
+
+  const run = async () => {
+    let failures = 0;
+    while (!stopped) {
+      // An open breaker pauses fetching; half-open lets the held messages (or one new one) be the trial.
+      if (paused() || (halfOpen() && held.size > 0)) {
+        await sleep(50, halt.signal);
+        continue;
+      }
+      const free = policy.concurrency - held.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => {
+          wakeSlot = resolve;
+        });
+        wakeSlot = undefined;
+        continue;
+      }
+      try {
+        const consumer = await deps.js.js.consumers.get(stream, route.name);
+        const max = halfOpen() ? 1 : Math.min(free, policy.fetchBatch);
+        const iter = await consumer.fetch({ max_messages: max, expires: 1000 });
+        fetching = iter;
+        if (stopped) iter.stop();
+        for await (const m of iter) dispatch(m);
+        failures = 0;
+      } catch (err) {
+        if (stopped) break;
+        log.warn({ err }, "fetch failed; recreating the consumer");
+        await sleep(Math.min(5000, 100 * 2 ** failures++), halt.signal);
+        await ensureRouteConsumer(jsm, deps).catch((e: unknown) =>
+          log.error({ err: e }, "consumer setup failed"),
+        );
+      } finally {
+        fetching = undefined;
+      }
+    }
+  };
+  const loop = run();
+
+  // Consumer lag, sampled: num_pending is what the stream holds that this consumer has not seen yet.
+  const sampler = setInterval(() => {
+    void jsm.consumers.info(stream, route.name).then(
+      (info) => rt.metrics.consumerPending.set(labels, info.num_pending),
+      () => {},
+    );
+  }, deps.lagSampleMs ?? 5000);
+  sampler.unref();
+
+  return {
+    route: route.name,
+    inflight: () => held.size,
+    paused,
+    async stop() {
+      stopped = true;
+      clearInterval(sampler);
+      fetching?.stop();
+      halt.abort();
+      wakeSlot?.();
+      await loop;
+      await Promise.all(held);
+    },
+  };
+}
