@@ -176,6 +176,16 @@ export const GatewaySchema = z.strictObject({
   routes: z.array(GatewayRouteSchema).default([]),
 });
 
+export const OpsSchema = z
+  .strictObject({
+    listen: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, "use host:port, e.g. 127.0.0.1:9464")
+      .default("127.0.0.1:9464")
+      .describe("Where `junction run` / `up` serve /metrics, /healthz and /readyz (port 0 = random)."),
+  })
+  .describe("Operations endpoint of the bridge.");
+
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe("JSON Schema reference for editors."),
@@ -191,6 +201,7 @@ export const ConfigSchema = z
     inbound: z.array(InboundSchema).default([]),
     kv: z.array(KvSchema).default([]),
     gateway: GatewaySchema.optional(),
+    ops: OpsSchema.default({ listen: "127.0.0.1:9464" }),
   })
   .describe("junction.yaml");
 

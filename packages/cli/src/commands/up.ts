@@ -3,6 +3,7 @@ import { NatsServerMissingError, NatsServerStartError, PortInUseError } from "@j
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { removeStackEndpoints, STACK_DIR, writeStackEndpoints } from "../stack-endpoints.ts";
+import { waitForStopSignal } from "../up/signals.ts";
 import { startStack } from "../up/stack.ts";
 import { loadConfigOrExit } from "./config-file.ts";
 import { formatAction, formatSkipped } from "./provision-report.ts";
@@ -73,16 +74,4 @@ export function registerUp(program: Command): void {
       // Everything was stopped in order; a handle some library leaves behind must not keep us alive.
       setTimeout(() => process.exit(0), 1_000).unref();
     });
-}
-
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", on);
-      process.off("SIGTERM", on);
-      resolve(signal);
-    };
-    process.on("SIGINT", on);
-    process.on("SIGTERM", on);
-  });
 }
