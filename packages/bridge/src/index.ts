@@ -37,6 +37,7 @@ export {
 export { type Logger, silentLogger } from "./runtime/logger.ts";
 export { type BridgeMetrics, createBridgeMetrics } from "./runtime/metrics.ts";
 export type { AwsService, CompiledTarget, TargetRequest } from "./targets/index.ts";
+export { createSender } from "./targets/index.ts";
 export { TemplateError } from "./templates/index.ts";
 export {
   formatTranslation,

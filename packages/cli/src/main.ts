@@ -3,6 +3,7 @@ import { registerBench } from "./commands/bench.ts";
 import { registerProvision } from "./commands/provision.ts";
 import { registerPub } from "./commands/pub.ts";
 import { registerReq } from "./commands/req.ts";
+import { registerRun } from "./commands/run.ts";
 import { registerSub } from "./commands/sub.ts";
 import { registerTranslate } from "./commands/translate.ts";
 import { registerUp } from "./commands/up.ts";
@@ -23,6 +24,7 @@ const program = new Command("junction")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 registerUp(program);
+registerRun(program);
 registerValidate(program);
 registerTranslate(program);
 registerProvision(program);

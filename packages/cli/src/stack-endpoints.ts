@@ -6,6 +6,8 @@ export interface StackEndpoints {
   readonly nats?: string;
   readonly aws?: string;
   readonly gateway?: string;
+  /** The bridge's Prometheus endpoint. */
+  readonly metrics?: string;
 }
 
 /** `.junction/` of the current directory: the stack's data and endpoints (DESIGN.md, CLI contract). */
@@ -17,7 +19,7 @@ export function readStackEndpoints(): StackEndpoints {
   try {
     const parsed = JSON.parse(readFileSync(FILE, "utf8")) as Record<string, unknown>;
     const pick = (k: string) => (typeof parsed[k] === "string" ? { [k]: parsed[k] as string } : {});
-    return { ...pick("nats"), ...pick("aws"), ...pick("gateway") };
+    return { ...pick("nats"), ...pick("aws"), ...pick("gateway"), ...pick("metrics") };
   } catch {
     return {};
   }

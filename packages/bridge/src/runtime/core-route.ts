@@ -132,10 +132,30 @@ async function answer(deps: CoreRouteDeps, message: RouteMessage, scope: Templat
     deps.rt.metrics.failed.inc({ ...labels, code: "ERR_TIMEOUT" });
     return respond(undefined, 504, `${request.resource} did not answer within ${reply.timeoutMs} ms`);
   }
+  if (outcome.ok && outcome.functionError !== undefined) {
+    // A function error is a delivered call whose answer is an error: 504 when Lambda timed the function
+    // out (AWS says so only in the message text: "Task timed out after N seconds"), else 500.
+    const { errorMessage } = parseFunctionError(outcome.reply);
+    const timedOut = /Task timed out after/.test(errorMessage);
+    deps.rt.metrics.failed.inc({ ...labels, code: timedOut ? "ERR_TIMEOUT" : "ERR_FUNCTION" });
+    return respond(undefined, timedOut ? 504 : 500, errorMessage || outcome.functionError);
+  }
   if (outcome.ok) {
     deps.rt.metrics.delivered.inc(labels);
     return respond(outcome.reply);
   }
   deps.rt.metrics.failed.inc({ ...labels, code: outcome.error.code });
   respond(undefined, 500, outcome.error.message);
+}
+
+/** Lambda's function-error payload: `{ errorType, errorMessage, trace }` (or something else entirely). */
+function parseFunctionError(payload: Uint8Array | undefined): { errorMessage: string } {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(payload ?? new Uint8Array())) as {
+      errorMessage?: unknown;
+    };
+    return { errorMessage: typeof parsed.errorMessage === "string" ? parsed.errorMessage : "" };
+  } catch {
+    return { errorMessage: "" };
+  }
 }

@@ -29,7 +29,16 @@ export class DeliveryError extends JunctionError {
 
 /** The result of delivering one message to one target. */
 export type DeliveryOutcome =
-  | { readonly ok: true /** Lambda RequestResponse: the function's result. */; readonly reply?: Uint8Array }
+  | {
+      readonly ok: true;
+      /** Lambda RequestResponse: the function's result (or its error object when `functionError` is set). */
+      readonly reply?: Uint8Array;
+      /**
+       * Lambda RequestResponse: the function ran and failed (`Unhandled`, `Handled`). Delivered, not a
+       * delivery failure (retrying would run it again): the runtime answers the requester with a 500.
+       */
+      readonly functionError?: string;
+    }
   | { readonly ok: false; readonly error: DeliveryError };
 
 /**

@@ -2,6 +2,7 @@ import { ProvisionError } from "@junction/bridge";
 import { NatsServerMissingError, NatsServerStartError, PortInUseError } from "@junction/local";
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
+import { createLogger } from "../logger.ts";
 import { removeStackEndpoints, STACK_DIR, writeStackEndpoints } from "../stack-endpoints.ts";
 import { waitForStopSignal } from "../up/signals.ts";
 import { startStack } from "../up/stack.ts";
@@ -32,7 +33,8 @@ export function registerUp(program: Command): void {
       try {
         stack = await startStack(
           loaded,
-          { persist: opts.persist === true },
+          // Human progress goes to stdout; the bridge's own log (warnings and errors) to stderr.
+          { persist: opts.persist === true, logger: createLogger("junction", "warn") },
           {
             step: (text) => out.write(`• ${text}\n`),
             provisioned: (action) => out.write(formatAction(action)),

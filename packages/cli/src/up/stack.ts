@@ -18,7 +18,9 @@ import {
   startNatsServer,
 } from "@junction/local";
 import { connect, type JunctionClient } from "@junction/sdk";
+import type { Logger } from "pino";
 import { STACK_DIR, type StackEndpoints } from "../stack-endpoints.ts";
+import { startBridge } from "./bridge.ts";
 
 export interface StackProgress {
   step(text: string): void;
@@ -39,7 +41,7 @@ export interface RunningStack {
  */
 export async function startStack(
   loaded: LoadedConfig,
-  options: { persist: boolean },
+  options: { persist: boolean; logger: Logger },
   progress: StackProgress,
 ): Promise<RunningStack> {
   const { config } = loaded;
@@ -94,9 +96,14 @@ export async function startStack(
     const plan = planProvision(config);
     await applyProvision(plan, { nats: client, aws: clients }, progress.provisioned);
 
+    progress.step(`starting the bridge (${config.routes.length} routes)`);
+    const bridge = await startBridge(loaded, { client, aws: clients, logger: options.logger });
+    stopping.push(() => bridge.stop());
+
     const endpoints: StackEndpoints = {
       nats: natsUrls.join(","),
       ...(aws === undefined ? {} : { aws: aws.url }),
+      metrics: `${bridge.opsUrl}/metrics`,
     };
     return { endpoints, plan, stop };
   } catch (err) {

@@ -52,6 +52,7 @@ writeFileSync(
   `nats: { servers: local }
 aws: { endpoint: local }
 local: { natsPort: 0, awsPort: 0 }
+ops: { listen: "127.0.0.1:0" }
 functions:
   echo: { handler: ./echo.mjs#handler }
 streams:
@@ -228,6 +229,28 @@ describe("junction up", () => {
     assert.equal(invoked, true);
     const none = await sqs.send(new ReceiveMessageCommand({ QueueUrl: unmatched.url, WaitTimeSeconds: 1 }));
     assert.equal(none.Messages, undefined);
+  });
+
+  it("runs the bridge: a message published on NATS reaches SQS and DynamoDB, and /metrics counts it", async () => {
+    const nc = await connect(endpoints.nats);
+    await nc.jetstream().publish("orders.42.placed", { total: 99 });
+    await nc.drain();
+    const sqs = new SQSClient({ endpoint: endpoints.aws, region: "us-east-1", credentials });
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: "orders-out" }));
+    const got = await waitFor("the orders-out queue", async () => {
+      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+      return r.Messages?.[0];
+    });
+    assert.deepEqual(JSON.parse(got.Body as string), { total: 99 });
+    const ddb = new DynamoDBClient({ endpoint: endpoints.aws, region: "us-east-1", credentials });
+    const item = await waitFor("the Orders item", async () => {
+      const r = await ddb.send(new GetItemCommand({ TableName: "Orders", Key: { orderId: { S: "42" } } }));
+      return r.Item;
+    });
+    assert.deepEqual(item.status, { S: "PLACED" });
+    const metricsUrl = (endpoints as { metrics?: string }).metrics as string;
+    const metrics = await (await fetch(metricsUrl)).text();
+    assert.match(metrics, /route="orders"/);
   });
 
   it("stops on SIGTERM within 10 seconds and removes its endpoints file", async () => {

@@ -53,9 +53,12 @@ export function compileEventBridgeTarget(
   };
 }
 
-function entrySize(entry: Record<string, unknown>): number {
+/** An entry's size as PutEvents counts it toward the per-entry and per-call 256 KB limits. */
+export function entrySize(entry: Record<string, unknown>): number {
   let size = entry.Time === undefined ? 0 : TIME_BYTES;
-  for (const field of ["Source", "DetailType", "Detail"]) size += byteLength(entry[field] as string);
-  for (const r of (entry.Resources as string[] | undefined) ?? []) size += byteLength(r);
+  // Tolerates hand-built entries with missing fields: AWS fails those per entry, the size is still counted.
+  const text = (v: unknown) => (typeof v === "string" ? byteLength(v) : 0);
+  for (const field of ["Source", "DetailType", "Detail"]) size += text(entry[field]);
+  for (const r of (entry.Resources as unknown[] | undefined) ?? []) size += text(r);
   return size;
 }

@@ -1,0 +1,29 @@
+import { awsEndpoint, createAwsClients } from "@junction/bridge";
+import type { Command } from "commander";
+import { createLogger } from "../logger.ts";
+import { readStackEndpoints } from "../stack-endpoints.ts";
+import { startBridge } from "../up/bridge.ts";
+import { waitForStopSignal } from "../up/signals.ts";
+import { loadConfigOrExit } from "./config-file.ts";
+import { connectToOrExit, natsServersOf } from "./nats-connection.ts";
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run the bridge against the configured NATS and AWS; SIGTERM drains and stops")
+    .option("-c, --config <file>", "config file", "junction.yaml")
+    .action(async (opts: { config: string }) => {
+      const loaded = await loadConfigOrExit(opts.config);
+      const logger = createLogger("junction");
+      const client = await connectToOrExit(natsServersOf(loaded.config), "junction run");
+      const aws = createAwsClients(awsEndpoint(loaded.config, readStackEndpoints().aws));
+      const bridge = await startBridge(loaded, { client, aws, logger });
+      logger.info({ ops: bridge.opsUrl, routes: loaded.config.routes.length }, "bridge running");
+      const signal = await waitForStopSignal();
+      logger.info({ signal }, "draining");
+      await bridge.stop();
+      aws.destroy();
+      await client.drain();
+      logger.info({}, "stopped");
+    });
+}

@@ -1,0 +1,44 @@
+import {
+  type AwsClientSet,
+  createBridge,
+  createSender,
+  type LoadedConfig,
+  startOpsServer,
+} from "@junction/bridge";
+import type { JunctionClient } from "@junction/sdk";
+import type { Logger } from "pino";
+import { Registry } from "prom-client";
+
+export interface RunningBridge {
+  /** Where /metrics, /healthz and /readyz are served. */
+  readonly opsUrl: string;
+  /** Stops fetching, lets in-flight batches finish (bounded), closes the ops endpoint. */
+  stop(): Promise<void>;
+}
+
+/** The bridge for a loaded config, with its operations endpoint. Used by `junction run` and `junction up`. */
+export async function startBridge(
+  loaded: LoadedConfig,
+  deps: { readonly client: JunctionClient; readonly aws: AwsClientSet; readonly logger: Logger },
+): Promise<RunningBridge> {
+  const registry = new Registry();
+  const bridge = createBridge(loaded, { ...deps, registry, createSender });
+  const ops = await startOpsServer({
+    listen: loaded.config.ops.listen,
+    registry,
+    ready: () => bridge.ready(),
+  });
+  try {
+    await bridge.start();
+  } catch (err) {
+    await ops.close();
+    throw err;
+  }
+  return {
+    opsUrl: ops.url,
+    stop: async () => {
+      await bridge.stop();
+      await ops.close();
+    },
+  };
+}
