@@ -34,6 +34,12 @@ export {
   readDeadLetter,
   writeDeadLetter,
 } from "./runtime/dlq/format.ts";
+export {
+  getDeadLetter,
+  listDeadLetters,
+  type RedriveResult,
+  redriveDeadLetters,
+} from "./runtime/dlq/store.ts";
 export { type Logger, silentLogger } from "./runtime/logger.ts";
 export { type BridgeMetrics, createBridgeMetrics } from "./runtime/metrics.ts";
 export type { AwsService, CompiledTarget, TargetRequest } from "./targets/index.ts";

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerBench } from "./commands/bench.ts";
+import { registerDlq } from "./commands/dlq.ts";
 import { registerProvision } from "./commands/provision.ts";
 import { registerPub } from "./commands/pub.ts";
 import { registerReq } from "./commands/req.ts";
@@ -28,6 +29,7 @@ registerRun(program);
 registerValidate(program);
 registerTranslate(program);
 registerProvision(program);
+registerDlq(program);
 registerBench(program);
 registerPub(program);
 registerReq(program);

@@ -1,6 +1,6 @@
 // `junction up` end to end: the real CLI process, then the stock AWS SDK clients against its endpoint.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -56,7 +56,7 @@ ops: { listen: "127.0.0.1:0" }
 functions:
   echo: { handler: ./echo.mjs#handler }
 streams:
-  - { name: ORDERS, subjects: ["orders.>"], maxAge: 1h }
+  - { name: ORDERS, subjects: ["orders.>", "late.>"], maxAge: 1h }
 routes:
   - name: orders
     from: { subject: "orders.{id}.placed", stream: ORDERS }
@@ -64,6 +64,10 @@ routes:
       - { type: sqs, queue: orders-out }
       - { type: dynamodb, table: Orders, key: { orderId: "{id}" }, set: { status: PLACED } }
       - { type: eventbridge, bus: shop-bus, source: shop.orders, detailType: Order Placed }
+  - name: late
+    from: { subject: "late.{id}", stream: ORDERS }
+    to:
+      - { type: sqs, queue: "late-{id}" }
 kv:
   - { bucket: CARTS, table: carts }
 `,
@@ -251,6 +255,38 @@ describe("junction up", () => {
     const metricsUrl = (endpoints as { metrics?: string }).metrics as string;
     const metrics = await (await fetch(metricsUrl)).text();
     assert.match(metrics, /route="orders"/);
+  });
+
+  it("dead-letters what a target refuses, lists it, and redrives it once the target exists", async () => {
+    const nc = await connect(endpoints.nats);
+    await nc.jetstream().publish("late.7", { n: 7 });
+    await nc.drain();
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ["--conditions=source", "--import", tsx, main, "dlq", ...args], {
+        cwd: dir,
+        encoding: "utf8",
+      });
+    const listed = await waitFor("the dead letter", () => {
+      const r = run("list", "--route", "late", "--json");
+      return r.stdout.trim() === "" ? undefined : r;
+    });
+    const letter = JSON.parse(listed.stdout.trim().split("\n")[0] as string);
+    assert.equal(letter.route, "late");
+    assert.equal(letter.target, "sqs#0");
+    assert.equal(letter.reason, "rejected");
+    assert.equal(letter.subject, "late.7");
+    assert.match(letter.error.message, /queue "late-7" does not exist/);
+    const shown = JSON.parse(run("show", String(letter.id)).stdout);
+    assert.equal(shown.data, '{"n":7}');
+
+    const sqs = new SQSClient({ endpoint: endpoints.aws, region: "us-east-1", credentials });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "late-7" }));
+    const redrive = run("redrive", "--route", "late");
+    assert.equal(redrive.status, 0, redrive.stdout + redrive.stderr);
+    assert.match(redrive.stdout, /redrive \[█+\] 1\/1/);
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    assert.equal(got.Messages?.[0]?.Body, '{"n":7}');
+    assert.equal(run("list", "--route", "late", "--json").stdout.trim(), "");
   });
 
   it("stops on SIGTERM within 10 seconds and removes its endpoints file", async () => {
