@@ -39,6 +39,23 @@ describe("translate", () => {
     });
   });
 
+  it("carries the message's trace context to EventBridge as an X-Ray TraceHeader", () => {
+    const routes = routesOf(`
+  - name: eb
+    from: { subject: "t.>", stream: S }
+    to: [{ type: eventbridge, source: s, detailType: d }]
+`);
+    const out = translate(routes, {
+      subject: "t.a",
+      data: json({}),
+      headers: { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+    });
+    assert.equal(
+      out.requests[0]?.input.TraceHeader,
+      "Root=1-4bf92f35-77b34da6a3ce929d0e0e4736;Parent=00f067aa0ba902b7;Sampled=1",
+    );
+  });
+
   it("refuses EventBridge entries over 256 KB and details that are not objects", () => {
     const routes = routesOf(`
   - name: eb

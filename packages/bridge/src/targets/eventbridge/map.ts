@@ -3,6 +3,7 @@ import { compileValue } from "../../templates/index.ts";
 import { byteLength, compileField } from "../compile-field.ts";
 import type { CompiledTarget, TargetCompileContext } from "../types.ts";
 import type { EventBridgeTargetConfig } from "./config.ts";
+import { traceHeaderOf } from "./trace-header.ts";
 
 /** PutEvents rejects an entry over 256 KB, counted as AWS documents it (time, source, detail-type, detail, resources). */
 export const MAX_ENTRY_BYTES = 256 * 1024;
@@ -37,6 +38,8 @@ export function compileEventBridgeTarget(
         Time: message.time,
       };
       if (resources.length > 0) entry.Resources = resources.map((r) => r.renderText(scope));
+      const traceHeader = traceHeaderOf(message.headers);
+      if (traceHeader !== undefined) entry.TraceHeader = traceHeader;
       const size = entrySize(entry);
       if (size > MAX_ENTRY_BYTES) {
         throw new MappingError(
