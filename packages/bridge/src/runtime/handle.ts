@@ -57,6 +57,23 @@ export async function handleMessage(
   if (fanOut && held.memoryKey !== undefined && held.deliveryCount > 1) {
     for (const i of await deps.memory.get(held.memoryKey)) done.add(i);
   }
+  // Deliveries beyond the runtime's limit were never finished (the bridge crashed on them, or an ack
+  // was lost): the server redelivers without limit, so the bridge ends it here, in the DLQ.
+  if (held.deliveryCount > policy.maxDeliver + UNFINISHED_MARGIN) {
+    const unfinished = {
+      code: "ERR_MAX_DELIVERIES",
+      message: `not finished after ${held.deliveryCount - 1} deliveries (the bridge stopped or crashed while delivering it)`,
+    };
+    for (let i = 0; i < rt.route.targets.length; i++) {
+      if (
+        !done.has(i) &&
+        (await deadLetter(deps, held, message, i, unfinished, held.deliveryCount, "exhausted"))
+      )
+        done.add(i);
+    }
+    if (done.size === rt.route.targets.length) return held.ack();
+    return giveBack(deps, held, done, retryDelay(policy.backoffMs, held.deliveryCount, deps.random));
+  }
   const heartbeat = setInterval(() => held.working(), Math.max(100, policy.ackWaitMs / 3));
   try {
     let attempt = held.deliveryCount;
@@ -113,6 +130,9 @@ async function giveBack(deps: HandleDeps, held: HeldMessage, done: ReadonlySet<n
 }
 
 /** Copies the message to the DLQ for target `i`; false when the copy failed (then it is retried). */
+/** Deliveries past `maxDeliver` a message gets before it counts as unfinishable (a crash during the DLQ write). */
+const UNFINISHED_MARGIN = 2;
+
 async function deadLetter(
   deps: HandleDeps,
   held: HeldMessage,

@@ -29,15 +29,15 @@ const NANOS_PER_MS = 1_000_000;
 
 /**
  * Creates or updates the route's durable consumer: explicit acks, the route's subject as filter,
- * `max_ack_pending` bounded by the route's concurrency. The server's `max_deliver` leaves a margin
- * over the runtime's own limit, which dead-letters at `maxDeliver`: a delivery lost to a crash or a
- * failed DLQ write gets another chance instead of being dropped by the server.
+ * `max_ack_pending` bounded by the route's concurrency. The server redelivers without limit
+ * (`max_deliver: -1`): the runtime itself dead-letters at `maxDeliver`, and also a message whose
+ * deliveries kept ending in a crash, so the server never drops one silently.
  */
 export async function ensureRouteConsumer(jsm: JetStreamManager, deps: StreamRouteDeps): Promise<void> {
   const { route } = deps.rt;
   const mutable = {
     ack_wait: deps.policy.ackWaitMs * NANOS_PER_MS,
-    max_deliver: deps.policy.maxDeliver + 3,
+    max_deliver: -1,
     max_ack_pending: deps.policy.concurrency,
     filter_subject: route.pattern.natsSubject,
   };
