@@ -1,3 +1,4 @@
+import { headerValue } from "@junction/sdk";
 import { MappingError } from "../errors.ts";
 import type { TemplateScope, TemplateValue, TemplateVocabulary } from "../templates/index.ts";
 
@@ -45,7 +46,6 @@ export function createMessageScope(
 ): TemplateScope {
   let text: string | undefined;
   let json: { value: TemplateValue } | undefined;
-  let lowerHeaders: Map<string, string> | undefined;
 
   const payloadText = (): string => {
     if (text !== undefined) return text;
@@ -67,8 +67,7 @@ export function createMessageScope(
     return json.value;
   };
   const header = (name: string): string => {
-    lowerHeaders ??= new Map(Object.entries(message.headers).map(([k, v]) => [k.toLowerCase(), v]));
-    const value = lowerHeaders.get(name.toLowerCase());
+    const value = headerValue(message.headers, name);
     if (value === undefined) throw new MappingError(`header "${name}" is missing`);
     return value;
   };

@@ -16,7 +16,8 @@ import {
 } from "../targets/delivery.ts";
 import type { TargetRequest } from "../targets/types.ts";
 import { createBridge } from "./bridge.ts";
-import { type DeadLetter, DLQ_STREAM, readDeadLetter } from "./dlq/format.ts";
+import type { DeadLetter } from "./dlq/format.ts";
+import { listDeadLetters } from "./dlq/store.ts";
 import { sleep } from "./retry.ts";
 
 const loaded = loadConfig(
@@ -131,17 +132,7 @@ describe("bridge runtime (real NATS, scripted senders)", { timeout: 60_000 }, ()
   });
 
   const js = () => client.jetstream();
-  const deadLetters = async (route: string): Promise<DeadLetter[]> => {
-    const jsm = await js().manager();
-    const out: DeadLetter[] = [];
-    const info = await jsm.streams.info(DLQ_STREAM);
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq && seq > 0; seq++) {
-      const m = await jsm.streams.getMessage(DLQ_STREAM, { seq }).catch(() => null);
-      if (m && m.subject === `junction.dlq.${route}`)
-        out.push(readDeadLetter({ data: m.data, headers: m.header, seq }));
-    }
-    return out;
-  };
+  const deadLetters = (route: string): Promise<DeadLetter[]> => listDeadLetters(client, { route });
 
   it("keeps per-key order under parallelism and retries", async () => {
     const keys = ["a", "b", "c", "d"];

@@ -1,4 +1,4 @@
-import { Headers, type JunctionClient, MessageKind, type SubjectRouter } from "@junction/sdk";
+import { type JunctionClient, MessageKind, type SubjectRouter, serviceErrorHeaders } from "@junction/sdk";
 import type { CompiledRoute } from "../routes/compile.ts";
 import { createMessageScope, type RouteMessage } from "../routes/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
@@ -105,10 +105,7 @@ async function answer(deps: CoreRouteDeps, message: RouteMessage, scope: Templat
   if (reply === undefined || target === undefined) return;
   const labels = { route: deps.rt.route.name, target: reply.channel.label };
   const respond = (data: Uint8Array | undefined, code?: number, error?: string) => {
-    const headers: Record<string, string> =
-      code === undefined
-        ? {}
-        : { [Headers.ServiceErrorCode]: `${code}`, [Headers.ServiceError]: error ?? "" };
+    const headers = code === undefined ? {} : serviceErrorHeaders(code, error ?? "");
     deps.client.publish(replyTo, data ?? new Uint8Array(), {
       causedBy: { id: message.id, correlationId: message.correlationId },
       kind: MessageKind.Reply,

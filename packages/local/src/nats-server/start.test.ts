@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { connect, createServer, type Server } from "node:net";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { readServerInfo } from "@junction/testkit";
 import { NatsServerConfigError, NatsServerMissingError, NatsServerStartError } from "./errors.ts";
 import { startNatsServer } from "./start.ts";
 import type { NatsServer } from "./types.ts";
@@ -23,25 +24,6 @@ async function workspace(t: { after(fn: () => Promise<void>): void }) {
   return { dir, track };
 }
 
-/** Reads the `INFO {...}` line a NATS server greets every client with. */
-function readInfo(port: number): Promise<{ line: string; info: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1");
-    let data = "";
-    socket.setEncoding("utf8");
-    socket.setTimeout(2_000, () => socket.destroy(new Error("no INFO within 2 s")));
-    socket.on("error", reject);
-    socket.on("data", (chunk: string) => {
-      data += chunk;
-      const end = data.indexOf("\r\n");
-      if (end === -1) return;
-      socket.destroy();
-      const line = data.slice(0, end);
-      resolve({ line, info: JSON.parse(line.slice("INFO ".length)) as Record<string, unknown> });
-    });
-  });
-}
-
 test("starts with JetStream on random loopback ports and stops", async (t) => {
   const { dir, track } = await workspace(t);
   const server = track(await startNatsServer({ storeDir: join(dir, "store"), serverName: "local-test" }));
@@ -52,8 +34,8 @@ test("starts with JetStream on random loopback ports and stops", async (t) => {
   assert.equal(server.storeDir, join(dir, "store"));
   assert.match(await readFile(join(dir, "nats.conf"), "utf8"), /listen: 127\.0\.0\.1:-1/);
 
-  const { line, info } = await readInfo(server.port);
-  assert.ok(line.startsWith("INFO "));
+  // readServerInfo rejects unless the greeting is an `INFO {...}` line.
+  const info = await readServerInfo(server.url);
   assert.equal(info.jetstream, true);
   assert.equal(info.server_name, "local-test");
   assert.equal((await fetch(`${server.httpUrl}/healthz`)).status, 200);
@@ -61,14 +43,14 @@ test("starts with JetStream on random loopback ports and stops", async (t) => {
   await server.stop();
   await server.exited;
   await server.stop(); // idempotent
-  await assert.rejects(readInfo(server.port));
+  await assert.rejects(readServerInfo(server.url));
 });
 
 test("jetstream: false runs without a store", async (t) => {
   const { dir, track } = await workspace(t);
   const server = track(await startNatsServer({ jetstream: false, configDir: dir }));
   assert.equal(server.storeDir, undefined);
-  assert.equal((await readInfo(server.port)).info.jetstream, undefined);
+  assert.equal((await readServerInfo(server.url)).jetstream, undefined);
 });
 
 test("kill() ends the process and `exited` reports it", async (t) => {

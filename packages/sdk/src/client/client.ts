@@ -53,7 +53,7 @@ export interface JunctionClient extends AsyncDisposable {
     handler: StreamHandler<T, C>,
     options?: ServeStreamOptions,
   ): Promise<StreamService>;
-  /** JetStream: dedup publish, streams, durable workers, durable request/reply. Create once, reuse. */
+  /** JetStream: dedup publish, streams, durable workers, durable request/reply. Without options, one shared handle. */
   jetstream(options?: JetStreamOptions): JunctionJetStream;
   /** A typed KV bucket, created if missing (unless `bindOnly`). */
   kv<T = unknown>(bucket: string, options?: KvBucketOptions<T>): Promise<KvBucket<T>>;
@@ -91,6 +91,7 @@ export function createClient(
       onStateChange: (subject, state) => ctx.telemetry.breakerState(subject, state),
     }),
   };
+  let defaultJetStream: JunctionJetStream | undefined;
   const drain = async () => {
     await Promise.all([...ctx.running].map((r) => r.stop()));
     if (!nc.isClosed() && !nc.isDraining()) await nc.drain();
@@ -102,7 +103,12 @@ export function createClient(
     serve: (pattern, handler, opts) => serve(ctx, pattern, handler, opts),
     requestStream: (subject, data, opts) => requestStream(ctx, subject, data, opts),
     serveStream: (pattern, handler, opts) => serveStream(ctx, pattern, handler, opts),
-    jetstream: (opts) => createJetStream(ctx, opts),
+    // Each handle holds an ack subscription: callers without options all share one.
+    jetstream: (opts) => {
+      if (opts !== undefined) return createJetStream(ctx, opts);
+      defaultJetStream ??= createJetStream(ctx);
+      return defaultJetStream;
+    },
     kv: (bucket, opts) => openKv(ctx, bucket, opts),
     status: () => nc.status(),
     drain,

@@ -20,3 +20,4 @@ export {
 } from "./request.ts";
 export { DEFAULT_QUEUE, type ServeOptions, type Service, type ServiceHandler, serve } from "./serve.ts";
 export type { ReplyOptions, ServiceContext } from "./service-context.ts";
+export { serviceErrorHeaders, serviceErrorOf } from "./service-error.ts";

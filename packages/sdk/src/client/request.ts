@@ -1,6 +1,5 @@
 import type { Msg } from "@nats-io/nats-core";
 import type { Codec } from "../codecs/index.ts";
-import { Headers, readHeader } from "../identity/index.ts";
 import type { BreakerOptions, BreakerOutcome, CircuitBreaker } from "../resilience/breaker.ts";
 import { deadline, throwIfAborted } from "../resilience/deadline.ts";
 import { checkNumber } from "../resilience/errors.ts";
@@ -9,6 +8,7 @@ import type { ClientContext } from "./context.ts";
 import { CodecError, NoRespondersError, RequestTimeoutError, ServiceError } from "./errors.ts";
 import { type ReceivedMessage, receivedMessage } from "./message.ts";
 import { type Outgoing, type OutgoingOptions, prepareOutgoing } from "./outgoing.ts";
+import { serviceErrorOf } from "./service-error.ts";
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
 
@@ -130,13 +130,4 @@ export function breakerOutcome(err: unknown): BreakerOutcome {
   if (err instanceof ServiceError) return err.serviceCode >= 500 ? "failure" : "success";
   if (err instanceof CodecError) return "success";
   return "ignore";
-}
-
-/** The `ServiceError` a reply carries in `Nats-Service-Error(-Code)` headers, if any. */
-export function serviceErrorOf(msg: Pick<Msg, "headers">): ServiceError | undefined {
-  const codeText = readHeader(msg, Headers.ServiceErrorCode);
-  const text = readHeader(msg, Headers.ServiceError);
-  if (codeText === undefined && text === undefined) return undefined;
-  const code = Number.parseInt(codeText ?? "", 10);
-  return new ServiceError(Number.isFinite(code) ? code : 500, text ?? "");
 }

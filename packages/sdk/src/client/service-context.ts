@@ -1,11 +1,12 @@
 import type { Msg } from "@nats-io/nats-core";
 import type { Codec } from "../codecs/index.ts";
-import { Headers, type MessageIdentity } from "../identity/index.ts";
+import type { MessageIdentity } from "../identity/index.ts";
 import type { ClientContext } from "./context.ts";
 import type { ReceivedMessage } from "./message.ts";
 import { type OutgoingOptions, prepareOutgoing } from "./outgoing.ts";
 import { publish } from "./publish.ts";
 import { type RequestOptions, request } from "./request.ts";
+import { serviceErrorHeaders } from "./service-error.ts";
 
 /** A reply is always derived from its request (causation = request id) and of kind `reply`. */
 export type ReplyOptions = Omit<OutgoingOptions, "causedBy" | "kind">;
@@ -101,11 +102,7 @@ export function sendError(
   const out = prepareOutgoing(ctx, undefined, {
     causedBy: parent,
     kind: "reply",
-    headers: {
-      // Header values cannot hold line breaks (nats.js throws), and error messages sometimes do.
-      [Headers.ServiceError]: text.replace(/[\r\n]+/g, " "),
-      [Headers.ServiceErrorCode]: String(Math.trunc(code)),
-    },
+    headers: serviceErrorHeaders(code, text),
   });
   ctx.nc.publish(msg.reply, out.payload, { headers: out.headers });
   return out.identity;

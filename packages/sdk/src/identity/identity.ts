@@ -31,25 +31,38 @@ export function newIdentity(parent?: MessageIdentity, id: string = newMessageId(
     : { id, correlationId: parent.correlationId, causationId: parent.id };
 }
 
+/** The Junction headers of a message (names compared case-insensitively); a value may be absent. */
+export interface JunctionHeaders {
+  readonly id?: string | undefined;
+  readonly correlationId?: string | undefined;
+  readonly causationId?: string | undefined;
+  readonly kind?: MessageKind | undefined;
+  readonly idempotencyKey?: string | undefined;
+}
+
 /**
- * The identity carried by a message's headers. A message without `Nats-Msg-Id` gets `fallbackId`
- * (for stream messages, something stable across redeliveries), and a message without a correlation
- * id is a root: its correlation id is its own id.
+ * The identity those headers describe. A message without `Nats-Msg-Id` gets `fallbackId` (for stream
+ * messages, something stable across redeliveries), and a message without a correlation id is a root:
+ * its correlation id is its own id.
  */
+export function identityFromScan(h: JunctionHeaders, fallbackId: () => string): MessageIdentity {
+  const id = h.id || fallbackId();
+  const correlationId = h.correlationId || id;
+  return h.causationId ? { id, correlationId, causationId: h.causationId } : { id, correlationId };
+}
+
+/** `identityFromScan` over a plain header record (as the bridge and `translate` hold them). */
 export function readIdentity(
   headers: Readonly<Record<string, string>>,
   fallbackId: () => string,
 ): MessageIdentity {
-  return identityFrom((name) => headerValue(headers, name), fallbackId);
-}
-
-/** `readIdentity` over any case-insensitive header lookup. */
-export function identityFrom(
-  get: (name: string) => string | undefined,
-  fallbackId: () => string,
-): MessageIdentity {
-  const id = get(Headers.MsgId) || fallbackId();
-  const correlationId = get(Headers.CorrelationId) || id;
-  const causationId = get(Headers.CausationId);
-  return causationId ? { id, correlationId, causationId } : { id, correlationId };
+  const get = (name: string) => headerValue(headers, name);
+  return identityFromScan(
+    {
+      id: get(Headers.MsgId),
+      correlationId: get(Headers.CorrelationId),
+      causationId: get(Headers.CausationId),
+    },
+    fallbackId,
+  );
 }

@@ -1,6 +1,7 @@
 export { type HeaderName, Headers, headerValue } from "./headers.ts";
 export {
-  identityFrom,
+  identityFromScan,
+  type JunctionHeaders,
   type MessageIdentity,
   MessageKind,
   newIdentity,
@@ -9,9 +10,7 @@ export {
 } from "./identity.ts";
 export {
   headerRecord,
-  identityFromScan,
   identityOf,
-  type JunctionHeaders,
   kindOf,
   type OutgoingMeta,
   readHeader,

@@ -1,6 +1,12 @@
 import { Match, type Msg, type MsgHdrs, headers as natsHeaders } from "@nats-io/nats-core";
 import { Headers } from "./headers.ts";
-import { identityFrom, type MessageIdentity, MessageKind, newMessageId } from "./identity.ts";
+import {
+  identityFromScan,
+  type JunctionHeaders,
+  type MessageIdentity,
+  MessageKind,
+  newMessageId,
+} from "./identity.ts";
 
 /** What an outgoing message says about itself, beyond its payload. */
 export interface OutgoingMeta {
@@ -44,23 +50,11 @@ export function identityOf(
   msg: Pick<Msg, "headers">,
   fallbackId: () => string = newMessageId,
 ): MessageIdentity {
-  return identityFrom((name) => readHeader(msg, name), fallbackId);
+  return identityFromScan(scanJunctionHeaders(msg), fallbackId);
 }
 
 export function kindOf(msg: Pick<Msg, "headers">): MessageKind | undefined {
-  const kind = readHeader(msg, Headers.Kind);
-  return kind !== undefined && (Object.values(MessageKind) as string[]).includes(kind)
-    ? (kind as MessageKind)
-    : undefined;
-}
-
-/** The Junction headers of a message, found in one pass (header names compared case-insensitively). */
-export interface JunctionHeaders {
-  readonly id?: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-  readonly kind?: MessageKind;
-  readonly idempotencyKey?: string;
+  return scanJunctionHeaders(msg).kind;
 }
 
 const KINDS: ReadonlySet<string> = new Set(Object.values(MessageKind));
@@ -70,6 +64,7 @@ const CAUSATION = Headers.CausationId.toLowerCase();
 const KIND = Headers.Kind.toLowerCase();
 const IDEMPOTENCY = Headers.IdempotencyKey.toLowerCase();
 
+/** The Junction headers of a message, found in one pass over them. */
 export function scanJunctionHeaders(msg: Pick<Msg, "headers">): JunctionHeaders {
   const out: { -readonly [K in keyof JunctionHeaders]: JunctionHeaders[K] } = {};
   if (msg.headers === undefined) return out;
@@ -95,13 +90,4 @@ export function scanJunctionHeaders(msg: Pick<Msg, "headers">): JunctionHeaders 
     }
   }
   return out;
-}
-
-/** Identity from scanned headers (the rules of `identityFrom`). */
-export function identityFromScan(h: JunctionHeaders, fallbackId: () => string): MessageIdentity {
-  const id = h.id ?? fallbackId();
-  const correlationId = h.correlationId ?? id;
-  return h.causationId === undefined
-    ? { id, correlationId }
-    : { id, correlationId, causationId: h.causationId };
 }

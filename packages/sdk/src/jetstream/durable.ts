@@ -18,7 +18,7 @@ import { createInbox, type Msg } from "@nats-io/nats-core";
 import type { ClientContext } from "../client/context.ts";
 import { RequestTimeoutError, ServiceError } from "../client/errors.ts";
 import { type OutgoingOptions, prepareOutgoing } from "../client/outgoing.ts";
-import { serviceErrorOf } from "../client/request.ts";
+import { serviceErrorHeaders, serviceErrorOf } from "../client/service-error.ts";
 import type { Codec } from "../codecs/index.ts";
 import { Headers, identityOf, type MessageIdentity, readHeader } from "../identity/index.ts";
 import { KvConflictError } from "../kv/errors.ts";
@@ -165,9 +165,10 @@ function replyTo(ctx: ClientContext, inbox: string | undefined, cause: MessageId
     const out = prepareOutgoing(ctx, Buffer.from(r.data, "base64"), options);
     ctx.nc.publish(inbox, out.payload, { headers: out.headers });
   } else {
-    const out = prepareOutgoing(ctx, new Uint8Array(0), options);
-    out.headers.set(Headers.ServiceError, r.message.replace(/[\r\n]+/g, " "));
-    out.headers.set(Headers.ServiceErrorCode, `${r.code}`);
+    const out = prepareOutgoing(ctx, undefined, {
+      ...options,
+      headers: serviceErrorHeaders(r.code, r.message),
+    });
     ctx.nc.publish(inbox, out.payload, { headers: out.headers });
   }
 }

@@ -7,13 +7,12 @@ import { publish as corePublish } from "../client/publish.ts";
 import { type RequestOptions, request } from "../client/request.ts";
 import type { Codec } from "../codecs/index.ts";
 import {
-  Headers,
   headerRecord,
   identityOf,
-  kindOf,
   type MessageIdentity,
   type MessageKind,
   readHeader,
+  scanJunctionHeaders,
 } from "../identity/index.ts";
 import type { AckPipeline, JetStreamPublishOptions, PublishAck } from "./publisher.ts";
 
@@ -68,6 +67,7 @@ export function createJob<T>(
   const info = m.info;
   const data = codec.decode(m.data);
   const h = withHeaders(m.headers);
+  const meta = scanJunctionHeaders(h);
   let headers: Record<string, string> | undefined;
   const derived = <O extends OutgoingOptions>(options: O | undefined): O =>
     ({ causedBy: identity, ...options }) as O;
@@ -75,8 +75,8 @@ export function createJob<T>(
     subject: m.subject,
     data,
     identity,
-    kind: kindOf(h),
-    idempotencyKey: readHeader(h, Headers.IdempotencyKey),
+    kind: meta.kind,
+    idempotencyKey: meta.idempotencyKey,
     get headers() {
       headers ??= headerRecord(h);
       return headers;

@@ -1,5 +1,5 @@
 import { Empty, type Msg, type MsgHdrs, headers as natsHeaders } from "@nats-io/nats-core";
-import { Headers } from "../identity/index.ts";
+import { serviceErrorHeaders } from "../client/service-error.ts";
 
 /**
  * The streamed-reply wire rules (docs/protocol.md, "Streamed replies"), shared by both ends:
@@ -22,9 +22,7 @@ export function isNoResponders(msg: Pick<Msg, "data" | "headers">): boolean {
 /** Headers of an error message; identity headers are added by the caller. */
 export function errorHeaders(base: MsgHdrs | undefined, code: number, message: string): MsgHdrs {
   const h = base ?? natsHeaders();
-  h.set(Headers.ServiceErrorCode, String(Math.trunc(code)));
-  // Header values cannot hold line breaks (nats.js throws), and error messages sometimes do.
-  h.set(Headers.ServiceError, message.replace(/[\r\n]+/g, " "));
+  for (const [k, v] of Object.entries(serviceErrorHeaders(code, message))) h.set(k, v);
   return h;
 }
 
