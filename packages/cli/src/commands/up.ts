@@ -38,6 +38,7 @@ export function registerUp(program: Command): void {
           {
             step: (text) => out.write(`• ${text}\n`),
             provisioned: (action) => out.write(formatAction(action)),
+            planned: (plan) => out.write(formatSkipped(plan)),
           },
         );
       } catch (err) {
@@ -51,7 +52,6 @@ export function registerUp(program: Command): void {
         }
         throw err;
       }
-      out.write(formatSkipped(stack.plan));
       writeStackEndpoints(stack.endpoints);
       out.write(
         `\nready in ${Math.round(performance.now() - started)} ms — endpoints in ${STACK_DIR}/endpoints.json\n`,

@@ -25,11 +25,12 @@ import { startBridge } from "./bridge.ts";
 export interface StackProgress {
   step(text: string): void;
   provisioned(action: ProvisionAction): void;
+  /** After provisioning: what the plan could not create. */
+  planned(plan: ProvisionPlan): void;
 }
 
 export interface RunningStack {
   readonly endpoints: StackEndpoints;
-  readonly plan: ProvisionPlan;
   /** Stops everything it started, in reverse order. */
   stop(): Promise<void>;
 }
@@ -95,6 +96,7 @@ export async function startStack(
     progress.step("provisioning");
     const plan = planProvision(config);
     await applyProvision(plan, { nats: client, aws: clients }, progress.provisioned);
+    progress.planned(plan);
 
     progress.step(`starting the bridge (${config.routes.length} routes)`);
     const bridge = await startBridge(loaded, { client, aws: clients, logger: options.logger });
@@ -105,7 +107,7 @@ export async function startStack(
       ...(aws === undefined ? {} : { aws: aws.url }),
       metrics: `${bridge.opsUrl}/metrics`,
     };
-    return { endpoints, plan, stop };
+    return { endpoints, stop };
   } catch (err) {
     await stop();
     throw err;
