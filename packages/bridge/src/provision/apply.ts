@@ -101,7 +101,12 @@ export async function applyProvision(
   }
   if (targets.aws) {
     const { sqs, dynamodb, eventbridge } = targets.aws;
-    for (const queue of plan.queues) await run("queue", queue.name, () => ensureQueue(sqs, queue));
+    for (const queue of plan.queues) {
+      await run("queue", queue.name, async () => {
+        const { url: _, ...action } = await ensureQueue(sqs, queue);
+        return action;
+      });
+    }
     for (const table of plan.tables) await run("table", table.name, () => ensureTable(dynamodb, table));
     for (const bus of plan.buses) {
       await run("event bus", bus, async () => {
@@ -135,11 +140,14 @@ function streamSpec(s: StreamPlan) {
   } as Parameters<ReturnType<JunctionClient["jetstream"]>["ensureStream"]>[0];
 }
 
-/** The queue and its DLQ, with a redrive policy pointing at the DLQ. */
-async function ensureQueue(
+/**
+ * The queue and its DLQ, with a redrive policy pointing at the DLQ; answers the queue's URL. Also used
+ * by SQS targets with `createQueue: true` for queues whose names only messages tell.
+ */
+export async function ensureQueue(
   sqs: SQSClient,
   queue: QueuePlan,
-): Promise<Omit<ProvisionAction, "kind" | "name">> {
+): Promise<Omit<ProvisionAction, "kind" | "name"> & { readonly url: string }> {
   const fifo = queue.fifo ? { FifoQueue: "true" } : undefined;
   const dlq = await createOrGet(sqs, queue.dlq.name, fifo);
   const { Attributes } = await sqs.send(
@@ -151,16 +159,17 @@ async function ensureQueue(
   });
   const main = await createOrGet(sqs, queue.name, { ...fifo, RedrivePolicy: redrive });
   const detail = `dead letters to ${queue.dlq.name} after ${queue.dlq.maxReceiveCount} receives`;
-  if (main.created) return { outcome: "created", detail };
+  const url = main.url;
+  if (main.created) return { outcome: "created", detail, url };
   const current = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: main.url, AttributeNames: ["RedrivePolicy"] }),
   );
   if (sameRedrive(current.Attributes?.RedrivePolicy, redrive))
-    return { outcome: dlq.created ? "updated" : "unchanged", detail };
+    return { outcome: dlq.created ? "updated" : "unchanged", detail, url };
   await sqs.send(
     new SetQueueAttributesCommand({ QueueUrl: main.url, Attributes: { RedrivePolicy: redrive } }),
   );
-  return { outcome: "updated", detail };
+  return { outcome: "updated", detail, url };
 }
 
 async function createOrGet(sqs: SQSClient, name: string, attributes: Record<string, string> | undefined) {

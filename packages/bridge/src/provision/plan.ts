@@ -46,22 +46,22 @@ export function planProvision(config: JunctionConfig): ProvisionPlan {
   const queues = new Map<string, QueuePlan>();
   const tables = new Map<string, TablePlan>();
   const buses = new Set<string>();
-  const constant = (what: string, source: string): string | undefined => {
+  const constant = (what: string, source: string, note = ""): string | undefined => {
     const parts = parseTemplate(source);
     if (parts.every((p) => p.kind === "text"))
       return parts.map((p) => (p.kind === "text" ? p.text : "")).join("");
-    skipped.push(`${what} "${source}" (its name depends on the message)`);
+    skipped.push(`${what} "${source}" (its name depends on the message${note})`);
     return undefined;
   };
-  const addQueue = (source: string) => {
+  const addQueue = (source: string, createdOnUse = false) => {
     if (/^https?:\/\//.test(source)) return; // a URL names an existing queue
-    const name = constant("sqs queue", source);
+    const name = constant("sqs queue", source, createdOnUse ? "; created on first use (createQueue)" : "");
     if (name !== undefined && !queues.has(name)) queues.set(name, queuePlan(name));
   };
 
   for (const route of config.routes) {
     for (const target of [...(route.to ?? []), ...(route.reply ? [route.reply] : [])]) {
-      if (target.type === "sqs") addQueue(target.queue);
+      if (target.type === "sqs") addQueue(target.queue, target.createQueue);
       if (target.type === "eventbridge") {
         const bus = constant("event bus", target.bus);
         if (bus !== undefined && bus !== "default" && !bus.startsWith("arn:")) buses.add(bus);
@@ -87,7 +87,7 @@ export function planProvision(config: JunctionConfig): ProvisionPlan {
   };
 }
 
-function queuePlan(name: string): QueuePlan {
+export function queuePlan(name: string): QueuePlan {
   const fifo = name.endsWith(".fifo");
   const base = fifo ? name.slice(0, -".fifo".length) : name;
   return {

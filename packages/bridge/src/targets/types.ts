@@ -13,6 +13,8 @@ export interface TargetRequest {
   readonly resource: string;
   /** The AWS SDK v3 command input for this one message (for EventBridge, the PutEvents entry). */
   readonly input: Record<string, unknown>;
+  /** SQS: create the queue (with its DLQ) when it does not exist yet (`createQueue: true`). */
+  readonly createMissing?: true;
 }
 
 /** A target with its templates compiled: maps a message, never sends (sending is the runtime's job). */

@@ -28,6 +28,12 @@ export const SqsTargetSchema = z
       .describe(
         "FIFO deduplication id (template). Default for FIFO queues: `{$id}`, so redelivery is exactly-once.",
       ),
+    createQueue: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Create the queue (and its DLQ with a redrive policy, as `junction provision` does) the first time a message needs it. For queue names that depend on the message (`work-{domain}.fifo`), which provisioning cannot know in advance. Needs sqs:CreateQueue, GetQueueAttributes and SetQueueAttributes.",
+      ),
     delaySeconds: z.int().min(0).max(900).optional().describe("Per-message delay (standard queues only)."),
     attributes: z
       .record(z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/), AttributeSchema)

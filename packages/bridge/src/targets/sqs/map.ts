@@ -23,6 +23,9 @@ export function compileSqsTarget(config: SqsTargetConfig, ctx: TargetCompileCont
   if (!fifo && config.dedupId !== undefined) {
     ctx.report([...ctx.path, "dedupId"], "only applies to FIFO queues (queue names ending in .fifo)");
   }
+  if (config.createQueue && /^https?:\/\//.test(config.queue)) {
+    ctx.report([...ctx.path, "createQueue"], "needs a queue name: a queue URL names a queue that exists");
+  }
   if (fifo && config.delaySeconds !== undefined) {
     ctx.report([...ctx.path, "delaySeconds"], "FIFO queues do not support a per-message delay");
   }
@@ -84,7 +87,13 @@ export function compileSqsTarget(config: SqsTargetConfig, ctx: TargetCompileCont
         throw new MappingError(`SQS message is ${size} bytes, over the ${MAX_MESSAGE_BYTES}-byte limit`);
       }
       const resource = isUrl ? (new URL(queueText).pathname.split("/").pop() ?? queueText) : queueText;
-      return { service: "sqs", operation: "SendMessage", resource, input };
+      return {
+        service: "sqs",
+        operation: "SendMessage",
+        resource,
+        input,
+        ...(config.createQueue && !isUrl ? { createMissing: true as const } : {}),
+      };
     },
   };
 }

@@ -1,4 +1,6 @@
 import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { ensureQueue } from "../../provision/apply.ts";
+import { queuePlan } from "../../provision/plan.ts";
 import { callOptions, type Limiter } from "../batching.ts";
 import { classifyError, isMissingResource } from "../classify.ts";
 import { DeliveryError, DeliveryErrorCode } from "../delivery.ts";
@@ -10,8 +12,14 @@ import { DeliveryError, DeliveryErrorCode } from "../delivery.ts";
 export const MISSING_QUEUE_TTL_MS = 2000;
 
 export interface QueueUrls {
-  /** The queue's URL; throws a `DeliveryError` (Rejected when the queue does not exist). */
-  resolve(name: string, signal?: AbortSignal): Promise<string>;
+  /**
+   * The queue's URL; throws a `DeliveryError` (Rejected when the queue does not exist). With `create`,
+   * a missing queue is created with its DLQ, as `junction provision` would have.
+   */
+  resolve(
+    name: string,
+    options?: { readonly create?: boolean; readonly signal?: AbortSignal },
+  ): Promise<string>;
   /** Forgets a URL AWS no longer knows (the queue was deleted). */
   forget(name: string): void;
 }
@@ -28,12 +36,21 @@ export function missingQueue(name: string, cause?: unknown): DeliveryError {
 export function createQueueUrls(client: SQSClient, limit: Limiter, now: () => number = Date.now): QueueUrls {
   const entries = new Map<string, Entry>();
   return {
-    resolve(name, signal) {
+    resolve(name, options = {}) {
+      const { create = false, signal } = options;
       const entry = entries.get(name);
       if (entry !== undefined) {
         if ("url" in entry) return entry.url;
-        if (entry.until > now()) return Promise.reject(entry.missing);
+        if (entry.until > now() && !create) return Promise.reject(entry.missing);
       }
+      const createQueue = async (): Promise<string> => {
+        try {
+          return (await limit(() => ensureQueue(client, queuePlan(name)))).url;
+        } catch (err) {
+          entries.delete(name);
+          throw classifyError(err, `SQS CreateQueue for queue "${name}"`);
+        }
+      };
       const lookup = async (): Promise<string> => {
         try {
           const out = await limit(() =>
@@ -45,6 +62,7 @@ export function createQueueUrls(client: SQSClient, limit: Limiter, now: () => nu
         } catch (err) {
           const error = classifyError(err, `SQS GetQueueUrl for queue "${name}"`);
           if (isMissingResource(error)) {
+            if (create) return await createQueue();
             const missing = missingQueue(name, err);
             entries.set(name, { missing, until: now() + MISSING_QUEUE_TTL_MS });
             throw missing;
@@ -54,7 +72,8 @@ export function createQueueUrls(client: SQSClient, limit: Limiter, now: () => nu
           throw error;
         }
       };
-      // The pending lookup is cached too: concurrent batches for one queue share one GetQueueUrl.
+      // The pending lookup is cached too: concurrent batches for one queue share one GetQueueUrl (and
+      // one creation).
       const url = lookup();
       entries.set(name, { url });
       return url;

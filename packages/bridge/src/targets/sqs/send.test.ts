@@ -3,6 +3,8 @@ import { after, before, describe, it } from "node:test";
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
   type Message,
   ReceiveMessageCommand,
   type SendMessageBatchCommandOutput,
@@ -18,6 +20,9 @@ const map = mapper(`
   - name: fifo
     from: { subject: "f.{q}.{g}.{n}" }
     to: [{ type: sqs, queue: "{q}.fifo", groupId: "{g}", body: "{g}-{n}" }]
+  - name: made
+    from: { subject: "m.{q}.{g}.{n}" }
+    to: [{ type: sqs, queue: "made-{q}.fifo", groupId: "{g}", body: "{g}-{n}", createQueue: true }]
 `);
 
 describe("SQS sender (local edge endpoint)", () => {
@@ -117,6 +122,27 @@ describe("SQS sender (local edge endpoint)", () => {
     }
     assert.equal(local.count("GetQueueUrlCommand") - before, 2, "nope once (cached briefly), std once");
     await drain("std", 2);
+  });
+
+  it("createQueue: creates a missing queue once, with its DLQ and redrive policy, and delivers to it", async () => {
+    const sender = createSender("sqs", local.clients);
+    const before = local.count("CreateQueueCommand");
+    // Two concurrent sends for the same missing queue share one creation.
+    const sends = await Promise.all([
+      sender.send([map("m.x.g1.1"), map("m.x.g2.1")]),
+      sender.send([map("m.x.g1.2")]),
+    ]);
+    assert.deepEqual(sends.flat().map((o) => (o.ok ? "ok" : o.error.message)), ["ok", "ok", "ok"]);
+    assert.equal(local.count("CreateQueueCommand") - before, 2, "the queue and its DLQ, once");
+    const { QueueUrl } = await local.clients.sqs.send(new GetQueueUrlCommand({ QueueName: "made-x.fifo" }));
+    urls.set("made-x.fifo", QueueUrl as string);
+    const { Attributes } = await local.clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["FifoQueue", "RedrivePolicy"] }),
+    );
+    assert.equal(Attributes?.FifoQueue, "true");
+    assert.match(Attributes?.RedrivePolicy ?? "", /made-x-dlq\.fifo/);
+    const bodies = (await drain("made-x.fifo", 3)).map((m) => m.Body).sort();
+    assert.deepEqual(bodies, ["g1-1", "g1-2", "g2-1"]);
   });
 
   it("holds back later entries of a FIFO group after a retryable entry failure; the retry is not a duplicate", async () => {

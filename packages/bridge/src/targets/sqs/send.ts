@@ -13,6 +13,14 @@ import { createQueueUrls, missingQueue } from "./queue-urls.ts";
 export const MAX_ENTRIES_PER_CALL = 10;
 export const MAX_CALL_BYTES = 1024 * 1024;
 
+interface Queue {
+  readonly name: string;
+  readonly url: string | undefined;
+  /** Some request for it asked to create the queue when it is missing. */
+  create: boolean;
+  readonly items: Item[];
+}
+
 interface Item {
   readonly index: number;
   readonly entry: Omit<SendMessageBatchRequestEntry, "Id">;
@@ -36,25 +44,27 @@ export function createSqsSender(client: SQSClient, limit: Limiter): TargetSender
   return {
     async send(requests, signal) {
       const outcomes: DeliveryOutcome[] = new Array(requests.length);
-      const queues = new Map<string, { name: string; url: string | undefined; items: Item[] }>();
+      const queues = new Map<string, Queue>();
       for (const [index, request] of requests.entries()) {
         const { QueueUrl, ...entry } = request.input as Record<string, unknown> & { QueueUrl?: string };
         const url = typeof QueueUrl === "string" ? QueueUrl : undefined;
         const key = url ?? `name:${request.resource}`;
         let queue = queues.get(key);
         if (queue === undefined) {
-          queue = { name: request.resource, url, items: [] };
+          queue = { name: request.resource, url, create: false, items: [] };
           queues.set(key, queue);
         }
+        if (request.createMissing) queue.create = true;
         const e = entry as Item["entry"];
         queue.items.push({ index, entry: e, size: messageSize(e), group: e.MessageGroupId });
       }
 
       const sendBatch = async (
-        name: string,
+        queue: Queue,
         url: string,
         items: readonly Item[],
       ): Promise<DeliveryOutcome[]> => {
+        const { name } = queue;
         const context = `SQS SendMessageBatch to queue "${name}"`;
         let out: SendMessageBatchResult;
         try {
@@ -66,13 +76,23 @@ export function createSqsSender(client: SQSClient, limit: Limiter): TargetSender
           const error = classifyError(err, context);
           if (isMissingResource(error)) {
             urls.forget(name);
-            return items.map(() => failed(missingQueue(name, err)));
+            // Deleted since its URL was cached: a queue we may create is created again on the retry.
+            const missing = queue.create
+              ? new DeliveryError(
+                  DeliveryErrorCode.Unavailable,
+                  `queue "${name}" was deleted; creating it again`,
+                  {
+                    cause: err,
+                  },
+                )
+              : missingQueue(name, err);
+            return items.map(() => failed(missing));
           }
           if (error.retryable || items.length === 1) return items.map(() => failed(error));
           // AWS refused the whole call for something one entry carries: find it by sending each alone
           // (one after another, which keeps FIFO order).
           const alone: DeliveryOutcome[] = [];
-          for (const item of items) alone.push(...(await sendBatch(name, url, [item])));
+          for (const item of items) alone.push(...(await sendBatch(queue, url, [item])));
           return alone;
         }
         const results: DeliveryOutcome[] = items.map(() =>
@@ -86,10 +106,12 @@ export function createSqsSender(client: SQSClient, limit: Limiter): TargetSender
         return results;
       };
 
-      const sendQueue = async (queue: { name: string; url: string | undefined; items: Item[] }) => {
+      const sendQueue = async (queue: Queue) => {
         let url: string;
         try {
-          url = queue.url ?? (await urls.resolve(queue.name, signal));
+          url =
+            queue.url ??
+            (await urls.resolve(queue.name, { create: queue.create, ...(signal ? { signal } : {}) }));
         } catch (err) {
           const error = classifyError(err, `SQS queue "${queue.name}"`);
           for (const item of queue.items) outcomes[item.index] = failed(error);
@@ -99,7 +121,7 @@ export function createSqsSender(client: SQSClient, limit: Limiter): TargetSender
         if (!queue.name.endsWith(".fifo")) {
           await Promise.all(
             calls.map(async (call) => {
-              const results = await sendBatch(queue.name, url, call);
+              const results = await sendBatch(queue, url, call);
               for (const [k, item] of call.entries()) outcomes[item.index] = results[k] as DeliveryOutcome;
             }),
           );
@@ -113,7 +135,7 @@ export function createSqsSender(client: SQSClient, limit: Limiter): TargetSender
             return cause === undefined;
           });
           if (ready.length === 0) continue;
-          const results = await sendBatch(queue.name, url, ready);
+          const results = await sendBatch(queue, url, ready);
           for (const [k, item] of ready.entries()) {
             const result = results[k] as DeliveryOutcome;
             const cause = item.group === undefined ? undefined : blocked.get(item.group);
