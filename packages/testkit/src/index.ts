@@ -17,7 +17,9 @@ export {
 } from "./cluster.ts";
 export { TestkitDisposedError, TestkitTimeoutError } from "./errors.ts";
 export { freePorts } from "./free-ports.ts";
+export { type JunctionProcess, spawnJunction } from "./junction-process.ts";
 export { getMonitoring, type Jsz, type Routez } from "./monitoring.ts";
 export { startTestNats, type TestNats, type TestNatsOptions } from "./nats.ts";
 export { readServerInfo } from "./server-info.ts";
+export { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 export { type WaitForOptions, waitFor } from "./wait-for.ts";
