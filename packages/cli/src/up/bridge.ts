@@ -7,7 +7,7 @@ import {
 } from "@junction/bridge";
 import type { JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
-import { Registry } from "prom-client";
+import { collectDefaultMetrics, Registry } from "prom-client";
 
 export interface RunningBridge {
   /** Where /metrics, /healthz and /readyz are served. */
@@ -22,6 +22,9 @@ export async function startBridge(
   deps: { readonly client: JunctionClient; readonly aws: AwsClientSet; readonly logger: Logger },
 ): Promise<RunningBridge> {
   const registry = new Registry();
+  // The process's own memory, CPU and event-loop lag next to the bridge's metrics: what an operator
+  // watches when a target is down and messages pile up.
+  collectDefaultMetrics({ register: registry });
   const bridge = createBridge(loaded, { ...deps, registry, createSender });
   const ops = await startOpsServer({
     listen: loaded.config.ops.listen,
