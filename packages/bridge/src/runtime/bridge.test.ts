@@ -1,6 +1,7 @@
 // The runtime against a real nats-server, with scripted senders standing in for AWS: these tests are
 // about consumption, lanes, retries, fan-out memory, the breaker and the DLQ, not the AWS calls.
-// (End-to-end tests with the real senders and the local edge endpoint: bridge.e2e.test.ts, to come.)
+// (With the real senders and the local edge endpoint: targets/*/send.test.ts, the CLI's run.test.ts and
+// up.test.ts, and examples/mistersmith/e2e.test.ts.)
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { connect, type JunctionClient } from "@junction/sdk";
@@ -36,6 +37,11 @@ routes:
     to:
       - { type: sqs, queue: fan-a }
       - { type: eventbridge, bus: fan-b, source: t, detailType: T }
+  - name: partial
+    from: { subject: "evt.part.{n}", stream: EVT }
+    retry: { backoffMs: [20] }
+    batch: { lingerMs: 20 }
+    to: [{ type: sqs, queue: partial }]
   - name: bad
     from: { subject: "evt.bad.{id}", stream: EVT }
     to: [{ type: sqs, queue: bad, body: "{$json.missing}" }]
@@ -83,6 +89,13 @@ describe("bridge runtime (real NATS, scripted senders)", { timeout: 60_000 }, ()
   const attempts = new Map<string, number>();
   const sqs = scripted(
     (r) => {
+      if (r.resource === "partial") {
+        // Odd messages fail the first time: a batch that partly fails.
+        const n = (JSON.parse(body(r)) as { n: number }).n;
+        const seen = attempts.get(`partial-${n}`) ?? 0;
+        attempts.set(`partial-${n}`, seen + 1);
+        return n % 2 === 1 && seen === 0 ? unavailable() : undefined;
+      }
       // Ordered route: every key's messages fail at random a few times, to exercise in-lane retries.
       if (r.resource !== "ordered") return undefined;
       const n = (attempts.get(body(r)) ?? 0) + 1;
@@ -167,6 +180,19 @@ describe("bridge runtime (real NATS, scripted senders)", { timeout: 60_000 }, ()
     await sleep(100);
     const toA = sqs.accepted.filter((r) => r.resource === "fan-a" && body(r).includes("f1"));
     assert.equal(toA.length, 1, "target #0 got it exactly once across redeliveries");
+  });
+
+  it("a partly failed batch: only the failed entries are sent again", async () => {
+    for (let n = 0; n < 20; n++) await js().publish(`evt.part.${n}`, { n });
+    await waitFor("all partial delivered", async () => {
+      const got = sqs.accepted.filter((r) => r.resource === "partial").length;
+      return got === 20 || `${got}/20`;
+    });
+    await sleep(100);
+    for (let n = 0; n < 20; n++) {
+      assert.equal(attempts.get(`partial-${n}`), n % 2 === 1 ? 2 : 1, `message ${n}`);
+    }
+    assert.equal(sqs.accepted.filter((r) => r.resource === "partial").length, 20, "each accepted once");
   });
 
   it("dead-letters an unmappable message with its reason; the catch-all route skips it", async () => {
