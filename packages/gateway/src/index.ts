@@ -1,1 +1,27 @@
-export {};
+export { type Authenticator, createAuthenticator, type RouteAuth } from "./auth/authenticate.ts";
+export { type Principal, principalHeader } from "./auth/principal.ts";
+export type {
+  ApiKeyConfig,
+  GatewayAuthConfig,
+  GatewayConfig,
+  GatewayRouteConfig,
+  HttpMethod,
+  JwtConfig,
+} from "./config.ts";
+export {
+  BadRequestError,
+  DrainingError,
+  ForbiddenError,
+  GatewayConfigError,
+  GatewayErrorCode,
+  type InvalidParam,
+  MethodNotAllowedError,
+  OverloadedError,
+  RouteNotFoundError,
+  UnauthorizedError,
+} from "./errors.ts";
+export { createGateway, type Gateway, type GatewayDeps } from "./gateway.ts";
+export { PRINCIPAL_HEADER } from "./http/headers.ts";
+export { PROBLEM_BASE, PROBLEM_CONTENT_TYPE } from "./http/problem.ts";
+export type { GatewayLogger } from "./logger.ts";
+export { openApiDocument } from "./ops/openapi.ts";

@@ -1,5 +1,6 @@
 import { parsePattern, patternsOverlap, validateSubject } from "@junction/sdk";
 import { compileTemplate, type TemplateVocabulary } from "../templates/index.ts";
+import { checkGateway } from "./check-gateway.ts";
 import type { PathSegment, ReportProblem } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
 
@@ -17,22 +18,7 @@ export function checkConfig(config: JunctionConfig, report: ReportProblem): void
   config.inbound.forEach((inbound, i) => {
     checkTemplate(inbound.to, INBOUND_VOCABULARY, ["inbound", i, "to"], report);
   });
-  config.gateway?.routes.forEach((route, i) => {
-    const at = (...rest: PathSegment[]) => ["gateway", "routes", i, ...rest];
-    const kinds = (["request", "publish", "stream"] as const).filter((k) => route[k] !== undefined);
-    if (kinds.length !== 1) report(at(), "needs exactly one of `request`, `publish`, `stream`");
-    const params = [...route.path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string);
-    for (const kind of kinds) {
-      checkTemplate(route[kind] as string, { captures: params, builtins: {} }, at(kind), report);
-    }
-  });
-  const seen = new Map<string, number>();
-  config.gateway?.routes.forEach((route, i) => {
-    const key = `${route.method} ${route.path}`;
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, i);
-    else report(["gateway", "routes", i, "path"], `duplicate route ${key} (also gateway.routes[${first}])`);
-  });
+  if (config.gateway !== undefined) checkGateway(config.gateway, report);
 }
 
 function checkStreams(config: JunctionConfig, report: ReportProblem): void {

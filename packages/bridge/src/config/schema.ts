@@ -3,6 +3,7 @@ import { DynamoDbTargetSchema } from "../targets/dynamodb/config.ts";
 import { EventBridgeTargetSchema } from "../targets/eventbridge/config.ts";
 import { LambdaTargetSchema } from "../targets/lambda/config.ts";
 import { SqsTargetSchema } from "../targets/sqs/config.ts";
+import { GatewaySchema } from "./gateway-schema.ts";
 
 // One schema is the single source of the config's types, defaults, JSON Schema and reference docs.
 // No transforms, so it stays representable as JSON Schema; meaning is checked in compile.ts.
@@ -152,28 +153,6 @@ export const InboundSchema = z.strictObject({
 export const KvSchema = z.strictObject({
   bucket: Name.describe("JetStream KV bucket."),
   table: z.string().min(1).describe("DynamoDB table it is mirrored to."),
-});
-
-export const GatewayRouteSchema = z.strictObject({
-  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
-  path: z.string().regex(/^\//, "must start with /").describe("HTTP path; `:name` segments are parameters."),
-  request: z.string().min(1).optional().describe("NATS request subject (template over path parameters)."),
-  publish: z.string().min(1).optional().describe("NATS publish subject (template over path parameters)."),
-  stream: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("NATS streamed-reply subject, answered as Server-Sent Events."),
-  timeoutMs: z.int().positive().default(5000),
-});
-
-export const GatewaySchema = z.strictObject({
-  listen: z
-    .string()
-    .regex(/^[^\s:]+:\d{1,5}$/, "use host:port, e.g. 127.0.0.1:8080")
-    .default("127.0.0.1:8080")
-    .describe("Address to listen on (port 0 = random)."),
-  routes: z.array(GatewayRouteSchema).default([]),
 });
 
 export const OpsSchema = z

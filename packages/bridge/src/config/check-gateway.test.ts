@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError, formatProblem } from "../errors.ts";
+import { loadConfig } from "./load.ts";
+
+/** Every `path: message (line N)` a config's gateway section produces, or [] when it loads. */
+function problems(yaml: string): string[] {
+  try {
+    loadConfig(yaml, { env: {} });
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.problems.map(formatProblem);
+  }
+}
+
+describe("gateway config checks", () => {
+  it("accepts routes of every kind with path parameters, auth and schemas", () => {
+    assert.deepEqual(
+      problems(`
+gateway:
+  listen: 0.0.0.0:8080
+  auth:
+    apiKeys:
+      partner: { sha256: ${"ab".repeat(32)}, scopes: [scores:write] }
+      ci: { env: CI_KEY }
+    jwt:
+      players: { jwks: ./jwks.json, issuer: https://auth.example, audience: game }
+    default: [players]
+  headers: { request: [X-Tenant-Id], response: [X-Rate-Remaining] }
+  routes:
+    - { method: POST, path: "/v1/players/:playerId/move", request: "game.{playerId}.move", timeoutMs: 2000 }
+    - { method: POST, path: /v1/scores, publish: game.scores, durable: true, auth: [partner], scopes: [scores:write] }
+    - { method: POST, path: /v1/ai/generate, stream: ai.generate, schema: { body: { type: object } } }
+    - { method: GET, path: /v1/leaderboard, request: game.leaderboard, schema: { query: { type: object } } }
+    - { method: GET, path: /v1/status, request: game.status, auth: [ci, partner] }
+`),
+      [],
+    );
+  });
+
+  it("lists every problem of every route, with its line", () => {
+    const found = problems(`
+gateway:
+  listen: 0.0.0.0:8080
+  auth:
+    apiKeys:
+      both: { sha256: ${"ab".repeat(32)}, env: KEY }
+    default: [nobody]
+  headers: { request: [Authorization, Junction-Kind] }
+  routes:
+    - { method: POST, path: /a, request: a, publish: b }
+    - { method: POST, path: "/agents/:id", request: "agent.{agentId}.cmd" }
+    - { method: POST, path: "/w/:id", request: "w.*.{id}" }
+    - { method: POST, path: "/r/:rest", request: "r.{rest>}" }
+    - { method: POST, path: /d, request: d, durable: true }
+    - { method: GET, path: /g, request: g, schema: { body: { type: object } } }
+    - { method: POST, path: /open, request: open, auth: none }
+    - { method: POST, path: /healthz, request: h, auth: [both] }
+    - { method: POST, path: "/x/:a", request: x, auth: [both] }
+    - { method: POST, path: "/x/:b", request: x, auth: [both] }
+    - { method: POST, path: /s, request: s, auth: none, scopes: [admin] }
+    - { method: POST, path: "/p/a:b/:c/:c", request: p, auth: [both] }
+`);
+    const expect = [
+      /^gateway\.auth\.apiKeys\.both: needs exactly one of `sha256`, `env` \(line 6\)$/,
+      /^gateway\.auth\.default\[0\]: unknown credential "nobody"/,
+      /^gateway\.headers\.request\[0\]: Authorization cannot be passed on to NATS/,
+      /^gateway\.headers\.request\[1\]: Junction-Kind cannot be passed on to NATS/,
+      /^gateway\.routes\[0\]: needs exactly one of `request`, `publish`, `stream` \(line 10\)$/,
+      /^gateway\.routes\[1\]\.request: \{agentId\} is not a path parameter \(the path has :id\)/,
+      /^gateway\.routes\[2\]\.request: "w\.\*\.\{id\}": a gateway subject has no wildcards/,
+      /^gateway\.routes\[3\]\.request: \{rest>\}: a path parameter fills one token/,
+      /^gateway\.routes\[4\]\.durable: only `publish` routes can be durable/,
+      /^gateway\.routes\[5\]\.schema\.body: GET requests have no body/,
+      /^gateway\.routes\[6\]\.auth: open to anyone on 0\.0\.0\.0:8080/,
+      /^gateway\.routes\[7\]\.path: \/healthz is served by the gateway itself/,
+      /^gateway\.routes\[9\]\.path: duplicate route POST \/x\/:b \(also gateway\.routes\[8\]\)/,
+      /^gateway\.routes\[10\]\.scopes: scopes need auth/,
+      /^gateway\.routes\[11\]\.path: "a:b": a parameter is a whole segment/,
+      /^gateway\.routes\[11\]\.path: parameter :c appears twice/,
+    ];
+    for (const re of expect)
+      assert.ok(
+        found.some((p) => re.test(p)),
+        `${re}\n${found.join("\n")}`,
+      );
+    // Routes without auth fall back to the (broken) default, so nothing else is reported as open.
+    assert.equal(found.filter((p) => p.includes("open to anyone")).length, 2, found.join("\n"));
+  });
+
+  it("routes without auth are fine on loopback, and elsewhere only when explicitly allowed", () => {
+    const routes = "  routes:\n    - { method: GET, path: /a, request: a }\n";
+    assert.deepEqual(problems(`gateway:\n  listen: 127.0.0.1:8080\n${routes}`), []);
+    assert.deepEqual(problems(`gateway:\n  listen: localhost:0\n${routes}`), []);
+    assert.match(problems(`gateway:\n  listen: 0.0.0.0:8080\n${routes}`)[0] ?? "", /open to anyone/);
+    assert.deepEqual(
+      problems(`gateway:\n  listen: 0.0.0.0:8080\n  allowUnauthenticated: true\n${routes}`),
+      [],
+    );
+  });
+
+  it("schema errors come with the rest, as path: message lines", () => {
+    const found = problems(`
+gateway:
+  listen: "nope"
+  limits: { maxInFlight: 0 }
+  routes:
+    - { method: TRACE, path: a, request: a, auth: [] }
+`);
+    assert.ok(found.some((p) => p.startsWith("gateway.listen: use host:port")));
+    assert.ok(found.some((p) => p.startsWith("gateway.limits.maxInFlight:")));
+    assert.ok(found.some((p) => p.startsWith("gateway.routes[0].method:")));
+    assert.ok(found.some((p) => p.startsWith("gateway.routes[0].path: must start with /")));
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * The gateway's config: the `gateway:` section of junction.yaml as the config loader outputs it
+ * (packages/bridge/src/config/gateway-schema.ts). Defaults of optional fields live here, so a config
+ * written in code gets the same ones.
+ */
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface GatewayRouteConfig {
+  readonly method: HttpMethod;
+  /** fastify path; `:name` segments are parameters. */
+  readonly path: string;
+  readonly request?: string | undefined;
+  readonly publish?: string | undefined;
+  readonly stream?: string | undefined;
+  readonly durable?: boolean | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly maxInFlight?: number | undefined;
+  readonly auth?: "none" | readonly string[] | undefined;
+  readonly scopes?: readonly string[] | undefined;
+  readonly schema?:
+    | {
+        readonly body?: Readonly<Record<string, unknown>> | undefined;
+        readonly query?: Readonly<Record<string, unknown>> | undefined;
+      }
+    | undefined;
+  readonly headers?: readonly string[] | undefined;
+}
+
+export interface ApiKeyConfig {
+  readonly sha256?: string | undefined;
+  readonly env?: string | undefined;
+  readonly scopes?: readonly string[] | undefined;
+}
+
+export interface JwtConfig {
+  readonly jwks: string;
+  readonly issuer?: string | undefined;
+  readonly audience?: string | readonly string[] | undefined;
+  readonly algorithms?: readonly string[] | undefined;
+}
+
+export interface GatewayAuthConfig {
+  readonly apiKeys?: Readonly<Record<string, ApiKeyConfig>> | undefined;
+  readonly jwt?: Readonly<Record<string, JwtConfig>> | undefined;
+  readonly default?: readonly string[] | undefined;
+}
+
+export interface GatewayConfig {
+  /** `host:port`; port 0 = random. Default 127.0.0.1:8080. */
+  readonly listen?: string | undefined;
+  readonly allowUnauthenticated?: boolean | undefined;
+  readonly auth?: GatewayAuthConfig | undefined;
+  readonly limits?:
+    | {
+        readonly maxInFlight?: number | undefined;
+        readonly maxStreams?: number | undefined;
+        readonly bodyBytes?: number | undefined;
+        readonly headersTimeoutMs?: number | undefined;
+        readonly requestTimeoutMs?: number | undefined;
+        readonly retryAfterSeconds?: number | undefined;
+      }
+    | undefined;
+  readonly headers?:
+    | { readonly request?: readonly string[] | undefined; readonly response?: readonly string[] | undefined }
+    | undefined;
+  readonly sse?:
+    | {
+        readonly heartbeatMs?: number | undefined;
+        readonly maxDurationMs?: number | undefined;
+        readonly maxBufferBytes?: number | undefined;
+      }
+    | undefined;
+  readonly drainTimeoutMs?: number | undefined;
+  readonly routes?: readonly GatewayRouteConfig[] | undefined;
+}
+
+/** Every setting with its default applied. */
+export interface ResolvedSettings {
+  readonly listen: string;
+  readonly maxInFlight: number;
+  readonly maxStreams: number;
+  readonly bodyBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly retryAfterSeconds: number;
+  readonly heartbeatMs: number;
+  readonly maxStreamMs: number;
+  readonly maxBufferBytes: number;
+  readonly drainTimeoutMs: number;
+  readonly requestHeaders: readonly string[];
+  readonly responseHeaders: readonly string[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+export function resolveSettings(config: GatewayConfig): ResolvedSettings {
+  const limits = config.limits ?? {};
+  return {
+    listen: config.listen ?? "127.0.0.1:8080",
+    maxInFlight: limits.maxInFlight ?? 1024,
+    maxStreams: limits.maxStreams ?? 256,
+    bodyBytes: limits.bodyBytes ?? 1024 * 1024,
+    headersTimeoutMs: limits.headersTimeoutMs ?? 10_000,
+    requestTimeoutMs: limits.requestTimeoutMs ?? 30_000,
+    retryAfterSeconds: limits.retryAfterSeconds ?? 1,
+    heartbeatMs: config.sse?.heartbeatMs ?? 15_000,
+    maxStreamMs: config.sse?.maxDurationMs ?? 300_000,
+    maxBufferBytes: config.sse?.maxBufferBytes ?? 1024 * 1024,
+    drainTimeoutMs: config.drainTimeoutMs ?? 10_000,
+    requestHeaders: config.headers?.request ?? [],
+    responseHeaders: config.headers?.response ?? [],
+  };
+}

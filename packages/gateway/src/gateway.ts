@@ -1,0 +1,268 @@
+import type { JunctionClient, MessageIdentity } from "@junction/sdk";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { Registry } from "prom-client";
+import { createAuthenticator } from "./auth/authenticate.ts";
+import { type GatewayConfig, resolveSettings } from "./config.ts";
+import { DrainingError, GatewayConfigError } from "./errors.ts";
+import { createBodies } from "./http/body.ts";
+import { registerGuards } from "./http/guards.ts";
+import { createHeaderForwarder } from "./http/headers.ts";
+import { CORRELATION_HEADER, requestIdentity } from "./http/identity.ts";
+import { PROBLEM_CONTENT_TYPE, problemBody, problemOf } from "./http/problem.ts";
+import { type GatewayLogger, silentLogger } from "./logger.ts";
+import { createGatewayMetrics } from "./ops/metrics.ts";
+import { openApiDocument } from "./ops/openapi.ts";
+import { OPS_PATHS, registerOps } from "./ops/routes.ts";
+import type { ActiveStream, GatewayContext, RouteRuntime } from "./routes/context.ts";
+import { createLimiter } from "./routes/limiter.ts";
+import { publishHandler } from "./routes/publish.ts";
+import { requestHandler } from "./routes/request.ts";
+import { streamHandler } from "./routes/stream.ts";
+import { compileSubject, pathParams } from "./routes/subject.ts";
+import { waitUntil } from "./wait.ts";
+
+export interface GatewayDeps {
+  /** The NATS client requests go through. The gateway never closes it: its owner drains it after `stop()`. */
+  readonly client: JunctionClient;
+  /** pino or anything with its methods; default silent. Access logs are `info`, failures `error`. */
+  readonly logger?: GatewayLogger;
+  /** Where the `junction_gateway_*` series go (and what `/metrics` serves); default a new registry. */
+  readonly registry?: Registry;
+  /** Environment for `apiKeys.*.env`; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Directory JWKS file paths are relative to (the config file's); default the working directory. */
+  readonly baseDir?: string;
+}
+
+export interface Gateway {
+  /** Checks what only start-up can (key variables, JWKS files, schemas), then listens. Resolves with the URL. */
+  start(): Promise<string>;
+  /** Serving, connected to NATS and not draining. */
+  ready(): boolean;
+  /** Requests and streams in progress. */
+  readonly inFlight: { readonly requests: number; readonly streams: number };
+  /**
+   * Drains: stops accepting (new connections refused, requests on open ones answered 503), lets what is
+   * in flight finish within `drainTimeoutMs`, ends streams still open with an `error` event, then closes.
+   */
+  stop(): Promise<void>;
+}
+
+/** The HTTP → NATS gateway for a `gateway:` config (docs/gateway.md). */
+export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
+  const settings = resolveSettings(config);
+  const logger = deps.logger ?? silentLogger;
+  const registry = deps.registry ?? new Registry();
+  const metrics = createGatewayMetrics(registry);
+  const requests = createLimiter(settings.maxInFlight, "gateway");
+  const streams = createLimiter(settings.maxStreams, "streams");
+  const activeStreams = new Set<ActiveStream>();
+  const identities = new WeakMap<FastifyRequest, MessageIdentity>();
+  const identityOf = (req: FastifyRequest): MessageIdentity => {
+    let identity = identities.get(req);
+    if (identity === undefined) {
+      identity = requestIdentity(req.headers);
+      identities.set(req, identity);
+    }
+    return identity;
+  };
+  let app: FastifyInstance | undefined;
+  let listening = false;
+  let draining = false;
+  let connected = true;
+  let busy = 0;
+  let stopping: Promise<void> | undefined;
+
+  const sendProblem = (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const problem = problemOf(err, settings.retryAfterSeconds);
+    const identity = identityOf(req);
+    if (problem.unexpected)
+      logger.error(
+        { err, route: req.routeOptions.url, correlationId: identity.correlationId },
+        "gateway: unexpected failure",
+      );
+    return reply
+      .code(problem.status)
+      .headers({
+        ...problem.headers,
+        "content-type": PROBLEM_CONTENT_TYPE,
+        [CORRELATION_HEADER]: identity.correlationId,
+      })
+      .send(problemBody(problem, req.url.split("?")[0] ?? "", identity.correlationId));
+  };
+
+  const build = async (): Promise<FastifyInstance> => {
+    const problems: { path: string; message: string }[] = [];
+    const auth = await createAuthenticator(
+      config.auth,
+      { env: deps.env ?? process.env, baseDir: deps.baseDir ?? process.cwd() },
+      problems,
+    );
+    const routes = (config.routes ?? []).map((route, i): RouteRuntime | undefined => {
+      const kind =
+        route.request !== undefined ? "request" : route.publish !== undefined ? "publish" : "stream";
+      const source = route.request ?? route.publish ?? route.stream ?? "";
+      const subject = compileSubject(source, pathParams(route.path));
+      if (typeof subject === "string") {
+        problems.push({ path: `gateway.routes[${i}].${kind}`, message: subject });
+        return undefined;
+      }
+      return {
+        config: route,
+        label: route.path,
+        subject,
+        timeoutMs: route.timeoutMs ?? 5000,
+        limiter: createLimiter(route.maxInFlight ?? settings.maxInFlight, "route"),
+        auth: auth.forRoute(route),
+        forward: createHeaderForwarder([...settings.requestHeaders, ...(route.headers ?? [])]),
+        validated: route.schema?.body !== undefined,
+      };
+    });
+    if (problems.length > 0) throw new GatewayConfigError(problems);
+
+    const fastify = Fastify({
+      logger: false,
+      bodyLimit: settings.bodyBytes,
+      requestTimeout: settings.requestTimeoutMs,
+      http: { headersTimeout: settings.headersTimeoutMs },
+      // Draining answers with a problem document (onRequest below), not fastify's own 503 body.
+      return503OnClosing: false,
+      exposeHeadRoutes: false,
+      routerOptions: { maxParamLength: 256 },
+      ajv: { customOptions: { allErrors: true, coerceTypes: "array", useDefaults: true } },
+      frameworkErrors: (err, req, reply) => sendProblem(err, req, reply),
+    });
+    const ctx: GatewayContext = {
+      client: deps.client,
+      settings,
+      requests,
+      streams,
+      metrics,
+      bodies: createBodies(fastify),
+      identityOf,
+      activeStreams,
+    };
+
+    fastify.addHook("onRequest", async (req, reply) => {
+      reply.header(CORRELATION_HEADER, identityOf(req).correlationId);
+      if (draining && !(req.routeOptions.config as { ops?: boolean }).ops) {
+        metrics.rejected.inc({ route: req.routeOptions.url ?? "unmatched", reason: "draining" });
+        throw new DrainingError();
+      }
+    });
+    // While draining, every answer closes its connection, so keep-alive clients reconnect elsewhere.
+    fastify.addHook("onSend", async (_req, reply) => {
+      if (draining) reply.header("connection", "close");
+    });
+    fastify.addHook("onResponse", async (req, reply) => {
+      const route = req.routeOptions.url ?? "unmatched";
+      const status = reply.statusCode;
+      metrics.requests.inc({ route, method: req.method, status });
+      metrics.duration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
+      if (status === 429 || status === 401 || status === 403) {
+        const reason = status === 429 ? "overloaded" : status === 401 ? "unauthorized" : "forbidden";
+        metrics.rejected.inc({ route, reason });
+      }
+      logger.info(
+        {
+          method: req.method,
+          route,
+          path: req.url.split("?")[0],
+          status,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+          correlationId: identityOf(req).correlationId,
+        },
+        "http",
+      );
+    });
+    fastify.setErrorHandler((err, req, reply) => sendProblem(err, req, reply));
+
+    const methodsByPath = new Map<string, string[]>();
+    for (const rt of routes) {
+      if (rt === undefined) continue;
+      const route = rt.config;
+      const handler =
+        route.request !== undefined
+          ? requestHandler(rt, ctx)
+          : route.publish !== undefined
+            ? publishHandler(rt, ctx)
+            : streamHandler(rt, ctx);
+      fastify.route({
+        method: route.method,
+        url: route.path,
+        schema: {
+          ...(route.schema?.body === undefined ? {} : { body: route.schema.body }),
+          ...(route.schema?.query === undefined ? {} : { querystring: route.schema.query }),
+        },
+        handler: async (req, reply) => {
+          busy++;
+          try {
+            return await handler(req, reply);
+          } finally {
+            busy--;
+          }
+        },
+      });
+      methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
+    }
+    registerOps(fastify, {
+      registry,
+      ready: () => listening && !draining && connected,
+      openApi: openApiDocument(config),
+    });
+    for (const path of OPS_PATHS) methodsByPath.set(path, ["GET"]);
+    registerGuards(fastify, methodsByPath);
+    try {
+      await fastify.ready();
+    } catch (err) {
+      throw new GatewayConfigError([{ path: "gateway.routes", message: (err as Error).message }], {
+        cause: err,
+      });
+    }
+    return fastify;
+  };
+
+  const watchConnection = async () => {
+    for await (const s of deps.client.status()) {
+      if (s.type === "disconnect") connected = false;
+      else if (s.type === "reconnect") connected = true;
+    }
+  };
+
+  return {
+    async start() {
+      if (app !== undefined) throw new Error("the gateway is already started");
+      app = await build();
+      const at = settings.listen.lastIndexOf(":");
+      await app.listen({ host: settings.listen.slice(0, at), port: Number(settings.listen.slice(at + 1)) });
+      listening = true;
+      void watchConnection().catch(() => {});
+      const address = app.server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      const host = settings.listen.slice(0, at);
+      return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    },
+    ready: () => listening && !draining && connected,
+    get inFlight() {
+      return { requests: busy - streams.inFlight, streams: streams.inFlight };
+    },
+    stop() {
+      stopping ??= (async () => {
+        draining = true;
+        const server = app;
+        if (server === undefined) return;
+        const closed = server.close();
+        await waitUntil(() => busy === 0, settings.drainTimeoutMs);
+        for (const stream of activeStreams) stream.drain();
+        await waitUntil(() => busy === 0, 1000);
+        // Connections whose last answer went out are idle now; anything else left is cut after a moment.
+        server.server.closeIdleConnections();
+        const timer = setTimeout(() => server.server.closeAllConnections(), 1000);
+        await closed;
+        clearTimeout(timer);
+        listening = false;
+      })();
+      return stopping;
+    },
+  };
+}

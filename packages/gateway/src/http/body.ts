@@ -1,0 +1,71 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { BadRequestError } from "../errors.ts";
+
+/** A request body as it arrived: the bytes are what NATS gets, unless a schema rewrote them. */
+interface Body {
+  readonly raw: Buffer;
+  readonly json: boolean;
+}
+
+/** What a request sends to NATS. */
+export interface Payload {
+  readonly data: Uint8Array | undefined;
+  readonly contentType: string | undefined;
+}
+
+const NONE: Payload = { data: undefined, contentType: undefined };
+const JSON_TYPE = "application/json";
+
+/**
+ * Bodies are read as bytes, never re-encoded on the way to NATS: JSON is parsed only to refuse what is
+ * not JSON (400) and to give a route's JSON Schema something to validate; protobuf, text and any other
+ * content type pass through as they are, with their `Content-Type`.
+ */
+export function createBodies(app: FastifyInstance) {
+  const bodies = new WeakMap<FastifyRequest, Body>();
+  app.removeAllContentTypeParsers();
+  const parseJson = (req: FastifyRequest, raw: Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    if (raw.length === 0) return done(null, undefined);
+    let value: unknown;
+    try {
+      value = JSON.parse(raw.toString("utf8"));
+    } catch (err) {
+      return done(
+        new BadRequestError("the body is not valid JSON", [
+          { in: "body", name: "/", reason: (err as Error).message },
+        ]),
+        undefined,
+      );
+    }
+    bodies.set(req, { raw, json: true });
+    done(null, value);
+  };
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, parseJson);
+  app.addContentTypeParser(/^application\/[^;]*\+json/i, { parseAs: "buffer" }, parseJson);
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (req, raw: Buffer, done) => {
+    if (raw.length > 0) bodies.set(req, { raw, json: false });
+    done(null, undefined);
+  });
+
+  return {
+    /**
+     * The payload for NATS: the body; with a body schema, the validated JSON (defaults applied, types
+     * coerced); without a body, the query string as a JSON object (or nothing).
+     */
+    payloadOf(req: FastifyRequest, validated: boolean): Payload {
+      const body = bodies.get(req);
+      if (body !== undefined) {
+        if (validated && body.json)
+          return { data: Buffer.from(JSON.stringify(req.body)), contentType: JSON_TYPE };
+        return { data: body.raw, contentType: req.headers["content-type"] };
+      }
+      if (req.url.includes("?")) {
+        const query = req.query as Record<string, unknown>;
+        for (const _ in query) return { data: Buffer.from(JSON.stringify(query)), contentType: JSON_TYPE };
+      }
+      return NONE;
+    },
+  };
+}
+
+export type Bodies = ReturnType<typeof createBodies>;

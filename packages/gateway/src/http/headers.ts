@@ -1,0 +1,30 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { first } from "./identity.ts";
+import { hasControl } from "./text.ts";
+
+/** Header Junction adds to NATS messages: who called, as the gateway authenticated them. */
+export const PRINCIPAL_HEADER = "Junction-Principal";
+
+// Trace context always travels; everything else only when allow-listed.
+const ALWAYS = ["traceparent", "tracestate"];
+
+/** Builds the NATS headers of one route's requests from HTTP headers, by an allow-list. */
+export function createHeaderForwarder(allowList: readonly string[]) {
+  const names = [...new Set([...ALWAYS, ...allowList.map((n) => n.toLowerCase())])];
+  return (headers: IncomingHttpHeaders, contentType: string | undefined, principal: string | undefined) => {
+    const out: Record<string, string> = {};
+    for (const name of names) {
+      const value = first(headers[name]);
+      if (value !== undefined && value !== "" && !hasControl(value, true)) out[name] = value;
+    }
+    if (contentType !== undefined) out["Content-Type"] = contentType;
+    if (principal !== undefined) out[PRINCIPAL_HEADER] = principal;
+    return out;
+  };
+}
+
+/** The idempotency key a caller sent (`Idempotency-Key`, the IETF draft's name), if usable. */
+export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefined {
+  const key = first(headers["idempotency-key"]);
+  return key !== undefined && key.length > 0 && key.length <= 256 && !hasControl(key, true) ? key : undefined;
+}

@@ -1,0 +1,47 @@
+import type { JunctionClient, MessageIdentity } from "@junction/sdk";
+import type { FastifyRequest } from "fastify";
+import type { RouteAuth } from "../auth/authenticate.ts";
+import type { GatewayRouteConfig, ResolvedSettings } from "../config.ts";
+import type { Bodies } from "../http/body.ts";
+import type { GatewayMetrics } from "../ops/metrics.ts";
+import type { Limiter } from "./limiter.ts";
+import type { SubjectTemplate } from "./subject.ts";
+
+/** One configured route, compiled. */
+export interface RouteRuntime {
+  readonly config: GatewayRouteConfig;
+  /** The path pattern: the route's name in metrics and logs. */
+  readonly label: string;
+  readonly subject: SubjectTemplate;
+  readonly timeoutMs: number;
+  readonly limiter: Limiter;
+  readonly auth: RouteAuth | undefined;
+  readonly forward: (
+    headers: FastifyRequest["headers"],
+    contentType: string | undefined,
+    principal: string | undefined,
+  ) => Record<string, string>;
+  /** A body schema validated (and may have rewritten) the body. */
+  readonly validated: boolean;
+}
+
+/** A stream in progress, so a drain can end it. */
+export interface ActiveStream {
+  /** Ends the stream with a "the gateway is stopping" event. */
+  drain(): void;
+}
+
+/** What every route handler shares: the client, the limits, the bookkeeping for drain. */
+export interface GatewayContext {
+  readonly client: JunctionClient;
+  readonly settings: ResolvedSettings;
+  /** NATS requests and durable publishes in flight, gateway-wide. */
+  readonly requests: Limiter;
+  /** Open SSE streams. */
+  readonly streams: Limiter;
+  readonly metrics: GatewayMetrics;
+  readonly bodies: Bodies;
+  /** The request's identity (one per request; its correlation id is echoed). */
+  identityOf(req: FastifyRequest): MessageIdentity;
+  readonly activeStreams: Set<ActiveStream>;
+}

@@ -1,0 +1,45 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { withTraceContext } from "../http/trace.ts";
+import type { GatewayContext, RouteRuntime } from "./context.ts";
+import { acquireBoth, releaseBoth } from "./limiter.ts";
+import { prepare } from "./prepare.ts";
+
+/**
+ * HTTP body → NATS publish, answered 202. Core publishes are at most once and answer at once; durable
+ * ones wait for the stream's ack and report its sequence. A durable publish with an `Idempotency-Key`
+ * uses the key as its message id, so the stream stores a retried POST once (`duplicate: true`).
+ */
+export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
+  const durable = rt.config.durable === true;
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const out = await prepare(rt, ctx, req);
+    if (!durable) {
+      const identity = withTraceContext(req.headers, () =>
+        ctx.client.publish(out.subject, out.data, out.options),
+      );
+      return reply.code(202).send({ id: identity.id, correlationId: identity.correlationId });
+    }
+    acquireBoth(rt.limiter, ctx.requests);
+    ctx.metrics.inFlight.inc({ route: rt.label });
+    try {
+      const key = out.options.idempotencyKey;
+      const ack = await withTraceContext(req.headers, () =>
+        ctx.client.jetstream().publish(out.subject, out.data, {
+          ...out.options,
+          timeoutMs: rt.timeoutMs,
+          ...(key === undefined ? {} : { id: key }),
+        }),
+      );
+      return reply.code(202).send({
+        id: ack.identity.id,
+        correlationId: ack.identity.correlationId,
+        stream: ack.stream,
+        seq: ack.seq,
+        duplicate: ack.duplicate,
+      });
+    } finally {
+      releaseBoth(rt.limiter, ctx.requests);
+      ctx.metrics.inFlight.dec({ route: rt.label });
+    }
+  };
+}
