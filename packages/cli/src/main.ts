@@ -10,14 +10,9 @@ import { registerTranslate } from "./commands/translate.ts";
 import { registerUp } from "./commands/up.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { CliExit, ExitCode } from "./exit-codes.ts";
+import { quietAwsNodeNotice } from "./warnings.ts";
 
-// The AWS SDK warns about its Node 22 plan on every start; the CLI's output is no place for it.
-process.removeAllListeners("warning");
-process.on("warning", (warning) => {
-  // It is emitted as a plain Warning whose message starts with its name.
-  if (!warning.message.startsWith("NodeVersionSupportWarning"))
-    process.stderr.write(`junction: ${warning.name}: ${warning.message}\n`);
-});
+quietAwsNodeNotice();
 
 const program = new Command("junction")
   .description("Route NATS subjects to AWS, to HTTP and back.")

@@ -46,3 +46,26 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Runs (junction, baseline) pairs in alternating order, so drift in machine state hits both alike. */
+export async function interleave<T>(
+  pairs: number,
+  junction: () => Promise<T>,
+  baseline: () => Promise<T>,
+  between: () => Promise<void> = async () => {},
+): Promise<{ junction: T[]; baseline: T[] }> {
+  const out = { junction: [] as T[], baseline: [] as T[] };
+  for (let pair = 0; pair < pairs; pair++) {
+    if (pair % 2 === 0) {
+      out.junction.push(await junction());
+      await between();
+      out.baseline.push(await baseline());
+    } else {
+      out.baseline.push(await baseline());
+      await between();
+      out.junction.push(await junction());
+    }
+    await between();
+  }
+  return out;
+}

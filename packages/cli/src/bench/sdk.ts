@@ -7,7 +7,7 @@ import { connect, newMessageId } from "@junction/sdk";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect as connectRaw } from "@nats-io/transport-node";
 import { sequentialLatency, windowedThroughput } from "./async-measure.ts";
-import { median } from "./measure.ts";
+import { interleave, median } from "./measure.ts";
 
 export interface SdkBenchResult {
   readonly metric: string;
@@ -113,29 +113,6 @@ export async function benchSdk(opts: SdkBenchOptions = {}): Promise<SdkBenchResu
     await rm(dir, { recursive: true, force: true });
   }
   return results;
-}
-
-/** Runs (junction, baseline) pairs in alternating order, so drift in machine state hits both alike. */
-async function interleave<T>(
-  pairs: number,
-  junction: () => Promise<T>,
-  baseline: () => Promise<T>,
-  between: () => Promise<void> = async () => {},
-): Promise<{ junction: T[]; baseline: T[] }> {
-  const out = { junction: [] as T[], baseline: [] as T[] };
-  for (let pair = 0; pair < pairs; pair++) {
-    if (pair % 2 === 0) {
-      out.junction.push(await junction());
-      await between();
-      out.baseline.push(await baseline());
-    } else {
-      out.baseline.push(await baseline());
-      await between();
-      out.junction.push(await junction());
-    }
-    await between();
-  }
-  return out;
 }
 
 function higherIsBetter(runs: { junction: number[]; baseline: number[] }) {

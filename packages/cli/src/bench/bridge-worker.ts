@@ -1,0 +1,141 @@
+// One side of `junction bench bridge`, in a process of its own so that its CPU time is its alone:
+// Junction's bridge (as `junction run` starts it) or the naive pipeline the benchmark compares it with.
+// Driven over IPC: setup → "ready", "go" → consume, "report" → CPU used since "go", then exit.
+
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { createAwsClients, loadConfig } from "@junction/bridge";
+import { connect as connectJunction } from "@junction/sdk";
+import { type JsMsg, jetstream } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import pino from "pino";
+import { startBridge } from "../up/bridge.ts";
+import { quietAwsNodeNotice } from "../warnings.ts";
+
+quietAwsNodeNotice();
+
+export interface WorkerSetup {
+  readonly side: "junction" | "naive";
+  readonly natsUrl: string;
+  readonly awsUrl: string;
+  readonly stream: string;
+  /** Junction: the route (and its durable consumer); naive: the durable consumer the parent made. */
+  readonly consumer: string;
+  readonly subject: string;
+  readonly queueName: string;
+  readonly queueUrl: string;
+}
+
+export type ToWorker =
+  | { readonly kind: "setup"; readonly setup: WorkerSetup }
+  | { readonly kind: "go" | "report" };
+export type FromWorker =
+  | { readonly kind: "ready" }
+  | { readonly kind: "report"; readonly cpuMicros: number }
+  | { readonly kind: "error"; readonly message: string };
+
+/** The naive pipeline's shape, as a careful engineer would write it in an afternoon. */
+export const NAIVE_BATCHES_IN_FLIGHT = 16;
+const NAIVE_LINGER_MS = 5;
+
+const send = (message: FromWorker) => process.send?.(message);
+
+async function setupJunction(s: WorkerSetup): Promise<() => void> {
+  const loaded = loadConfig(
+    `nats: { servers: "${s.natsUrl}" }
+aws: { region: us-east-1, endpoint: "${s.awsUrl}" }
+ops: { listen: "127.0.0.1:0" }
+streams: [{ name: ${s.stream}, subjects: ["${s.subject}"] }]
+routes:
+  - name: ${s.consumer}
+    from: { subject: "${s.subject}", stream: ${s.stream} }
+    to: [{ type: sqs, queue: ${s.queueName} }]
+`,
+    { env: {} },
+  );
+  const client = await connectJunction(s.natsUrl);
+  const aws = createAwsClients({ region: "us-east-1", url: s.awsUrl });
+  const logger = pino({ level: "warn" }, pino.destination(2));
+  // Started on "go": the route's consumer is created by start(), so nothing is consumed before.
+  return () => {
+    void startBridge(loaded, { client, aws, logger }).catch((err: unknown) =>
+      send({ kind: "error", message: String(err) }),
+    );
+  };
+}
+
+async function setupNaive(s: WorkerSetup): Promise<() => void> {
+  const nc = await connect({ servers: s.natsUrl });
+  const sqs = new SQSClient({
+    region: "us-east-1",
+    endpoint: s.awsUrl,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const consumer = await jetstream(nc).consumers.get(s.stream, s.consumer);
+  return () => {
+    void (async () => {
+      let batch: JsMsg[] = [];
+      let inFlight = 0;
+      const slots: (() => void)[] = [];
+      const flush = async (msgs: JsMsg[]) => {
+        while (inFlight >= NAIVE_BATCHES_IN_FLIGHT) await new Promise<void>((r) => slots.push(r));
+        inFlight++;
+        try {
+          const out = await sqs.send(
+            new SendMessageBatchCommand({
+              QueueUrl: s.queueUrl,
+              Entries: msgs.map((m, i) => ({ Id: String(i), MessageBody: m.string() })),
+            }),
+          );
+          for (const ok of out.Successful ?? []) msgs[Number(ok.Id)]?.ack();
+          for (const f of out.Failed ?? []) msgs[Number(f.Id)]?.nak(1000);
+        } catch {
+          for (const m of msgs) m.nak(1000);
+        } finally {
+          inFlight--;
+          slots.shift()?.();
+        }
+      };
+      let lastAdd = 0;
+      // The tail: a batch that stopped growing goes out after the linger time.
+      setInterval(() => {
+        if (batch.length > 0 && performance.now() - lastAdd >= NAIVE_LINGER_MS) {
+          const b = batch;
+          batch = [];
+          void flush(b);
+        }
+      }, NAIVE_LINGER_MS).unref();
+      const messages = await consumer.consume({ max_messages: 1000 });
+      for await (const m of messages) {
+        batch.push(m);
+        lastAdd = performance.now();
+        if (batch.length === 10) {
+          const b = batch;
+          batch = [];
+          await flush(b);
+        }
+      }
+    })().catch((err: unknown) => send({ kind: "error", message: String(err) }));
+  };
+}
+
+let start: (() => void) | undefined;
+let cpuAtGo: NodeJS.CpuUsage | undefined;
+process.on("message", (message: ToWorker) => {
+  if (message.kind === "setup") {
+    const setup = message.setup.side === "junction" ? setupJunction : setupNaive;
+    setup(message.setup).then(
+      (go) => {
+        start = go;
+        send({ kind: "ready" });
+      },
+      (err: unknown) => send({ kind: "error", message: String(err) }),
+    );
+  } else if (message.kind === "go") {
+    cpuAtGo = process.cpuUsage();
+    start?.();
+  } else {
+    const used = process.cpuUsage(cpuAtGo);
+    send({ kind: "report", cpuMicros: used.user + used.system });
+  }
+});
+process.on("disconnect", () => process.exit(0));
