@@ -1,8 +1,10 @@
 import type { Command } from "commander";
+import { benchBridge } from "../bench/bridge.ts";
 import { benchRoutes } from "../bench/routes.ts";
 import { benchSdk } from "../bench/sdk.ts";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { formatBars } from "../format/bars.ts";
+import { progressBar } from "../format/progress.ts";
 
 interface BenchOptions {
   json?: boolean;
@@ -13,7 +15,7 @@ interface BenchOptions {
 type Out = NodeJS.WritableStream;
 type Runner = (out: Out, opts: BenchOptions) => Promise<Record<string, unknown>[]>;
 
-const BENCHES: Record<string, Runner> = { routes: runRoutes, sdk: runSdk };
+const BENCHES: Record<string, Runner> = { bridge: runBridge, routes: runRoutes, sdk: runSdk };
 
 export function registerBench(program: Command): void {
   program
@@ -80,6 +82,42 @@ async function runSdk(out: Out, opts: BenchOptions): Promise<Record<string, unkn
       ),
   });
   out.write("\nratio (1.00 = as fast as raw nats.js; higher is better)\n");
+  out.write(
+    formatBars(results.map((r) => ({ label: r.metric, value: r.ratio, text: `${r.ratio.toFixed(2)}×` }))),
+  );
+  return results.map((r) => ({ ...r }));
+}
+
+async function runBridge(out: Out, opts: BenchOptions): Promise<Record<string, unknown>[]> {
+  const messages = opts.quick ? 5_000 : 100_000;
+  out.write(
+    `bridge: ${fmt(messages)} messages of 256 B, JetStream → SQS (local edge endpoint), at least once\n` +
+      "  junction: `junction run`'s bridge; naive: pull consumer → SendMessageBatch(10), 16 in flight → ack\n",
+  );
+  let bar: ReturnType<typeof progressBar> | undefined;
+  const results = await benchBridge({
+    messages,
+    ...(opts.quick ? { pairs: 1 } : {}),
+    onProgress: (side, done, total) => {
+      bar ??= progressBar(process.stderr, total, side.padStart(8));
+      bar.update(done, 0);
+    },
+    onRun: (r) => {
+      bar = undefined;
+      if ("isTTY" in process.stderr && process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+      out.write(
+        `  ${r.side.padStart(8)}  ${fmt(r.msgsPerSecond).padStart(7)} msgs/s  ${r.cpuMicrosPerMessage.toFixed(1).padStart(6)} µs CPU/msg\n`,
+      );
+    },
+  });
+  out.write(`\n${row(["metric", "junction", "naive", "ratio"], 22)}`);
+  for (const r of results) {
+    const value = (n: number) => (r.unit === "msgs/s" ? fmt(n) : n.toFixed(1));
+    out.write(
+      row([`${r.metric} (${r.unit})`, value(r.junction), value(r.baseline), `${r.ratio.toFixed(2)}×`], 22),
+    );
+  }
+  out.write("\nratio (1.00 = as good as the naive pipeline; higher is better; goal ≥ 0.90 for throughput)\n");
   out.write(
     formatBars(results.map((r) => ({ label: r.metric, value: r.ratio, text: `${r.ratio.toFixed(2)}×` }))),
   );
