@@ -1,6 +1,6 @@
 // Test support: a real nats-server, a service connection, and a gateway on 127.0.0.1:0.
 import { connect, type JunctionClient } from "@junction/sdk";
-import { startTestNats, type TestNats } from "@junction/testkit";
+import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { Registry } from "prom-client";
 import type { GatewayConfig } from "../config.ts";
 import { createGateway, type Gateway, type GatewayDeps } from "../gateway.ts";
@@ -73,4 +73,9 @@ export async function post(
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: <T>() => JSON.parse(text) as T };
+}
+
+/** Waits (bounded) until `check()` holds; the timeout error names `what`. */
+export function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  return waitFor(what, async () => check() || "not yet", { timeoutMs, intervalMs: 10 });
 }
