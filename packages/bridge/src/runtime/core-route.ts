@@ -59,13 +59,7 @@ export function startCoreRoute(deps: CoreRouteDeps): CoreRoute {
       const lane = key === undefined ? undefined : `${route.name}\u0000${key}`;
       work.push(
         deps.lanes.run(lane, () =>
-          handleMessage(
-            deps,
-            { deliveryCount: 1, ack: noop, working: noop },
-            message,
-            scope,
-            key !== undefined,
-          ),
+          handleMessage(deps, { deliveryCount: 1, ack: noop }, message, scope, key !== undefined),
         ),
       );
     }

@@ -37,6 +37,13 @@ export async function attemptTargets(
   scope: TemplateScope,
   done: ReadonlySet<number>,
 ): Promise<Map<number, TargetResult>> {
+  if (rt.route.targets.length === 1) {
+    // The common case, without the fan-out bookkeeping.
+    const [target] = rt.route.targets;
+    const [channel] = rt.channels;
+    if (target === undefined || channel === undefined || done.has(0)) return new Map();
+    return new Map([[0, await attemptOne(rt, channel, () => target.map(scope, message))]]);
+  }
   const pending: Promise<[number, TargetResult]>[] = [];
   rt.route.targets.forEach((target, i) => {
     const channel = rt.channels[i];

@@ -18,8 +18,6 @@ export interface HeldMessage {
   ack(): void;
   /** Hands the message back for redelivery after `delayMs`; absent for core messages. */
   readonly nak?: ((delayMs: number) => void) | undefined;
-  /** Extends the ack deadline while a slow target call or an in-process retry is pending. */
-  working(): void;
 }
 
 export interface HandleDeps {
@@ -50,7 +48,6 @@ export async function handleMessage(
   ordered: boolean,
 ): Promise<void> {
   const { rt, policy, logger } = deps;
-  const log = logger.child({ route: rt.route.name, messageId: message.id });
   if (deps.stopping.aborted && held.nak) return held.nak(0); // keep the lane's order: do not start now
   const fanOut = rt.route.targets.length > 1;
   const done = new Set<number>();
@@ -74,44 +71,49 @@ export async function handleMessage(
     if (done.size === rt.route.targets.length) return held.ack();
     return giveBack(deps, held, done, retryDelay(policy.backoffMs, held.deliveryCount, deps.random));
   }
-  const heartbeat = setInterval(() => held.working(), Math.max(100, policy.ackWaitMs / 3));
-  try {
-    let attempt = held.deliveryCount;
-    for (;;) {
-      const results = await attemptTargets(rt, message, scope, done);
-      const retry: [number, Extract<TargetResult, { kind: "retry" }>][] = [];
-      for (const [i, result] of results) {
-        if (result.kind === "done") done.add(i);
-        else if (result.kind === "retry") retry.push([i, result]);
-        else if (await deadLetter(deps, held, message, i, result, attempt, "rejected")) done.add(i);
-        else retry.push([i, { ...result, kind: "retry", paused: false, retryAfterMs: 0 }]);
-      }
-      if (retry.length === 0) return held.ack();
-
-      const paused = retry.every(([, r]) => r.paused);
-      if (!paused && attempt >= policy.maxDeliver) {
-        for (const [i, r] of retry) {
-          if (await deadLetter(deps, held, message, i, r, attempt, "exhausted")) done.add(i);
-        }
-        if (done.size === rt.route.targets.length) return held.ack();
-      }
-      if (deps.stopping.aborted) return giveBack(deps, held, done, 0);
-      if (paused) {
-        // Breaker open: nothing was sent, so this is no attempt; wait for the half-open trial.
-        await sleep(Math.max(50, Math.min(...retry.map(([, r]) => r.retryAfterMs))), deps.stopping);
-        continue;
-      }
-      const delay = retryDelay(policy.backoffMs, attempt, deps.random);
-      for (const [i, r] of retry) {
-        log.warn({ target: rt.channels[i]?.label, code: r.code, attempt, delayMs: delay }, r.message);
-      }
-      if (!ordered && held.nak) return giveBack(deps, held, done, delay);
-      await sleep(delay, deps.stopping);
-      if (deps.stopping.aborted && held.nak) return giveBack(deps, held, done, 0);
-      attempt++;
+  let attempt = held.deliveryCount;
+  for (;;) {
+    const results = await attemptTargets(rt, message, scope, done);
+    const retry: [number, Extract<TargetResult, { kind: "retry" }>][] = [];
+    for (const [i, result] of results) {
+      if (result.kind === "done") done.add(i);
+      else if (result.kind === "retry") retry.push([i, result]);
+      else if (await deadLetter(deps, held, message, i, result, attempt, "rejected")) done.add(i);
+      else retry.push([i, { ...result, kind: "retry", paused: false, retryAfterMs: 0 }]);
     }
-  } finally {
-    clearInterval(heartbeat);
+    if (retry.length === 0) return held.ack();
+
+    const paused = retry.every(([, r]) => r.paused);
+    if (!paused && attempt >= policy.maxDeliver) {
+      for (const [i, r] of retry) {
+        if (await deadLetter(deps, held, message, i, r, attempt, "exhausted")) done.add(i);
+      }
+      if (done.size === rt.route.targets.length) return held.ack();
+    }
+    if (deps.stopping.aborted) return giveBack(deps, held, done, 0);
+    if (paused) {
+      // Breaker open: nothing was sent, so this is no attempt; wait for the half-open trial.
+      await sleep(Math.max(50, Math.min(...retry.map(([, r]) => r.retryAfterMs))), deps.stopping);
+      continue;
+    }
+    const delay = retryDelay(policy.backoffMs, attempt, deps.random);
+    for (const [i, r] of retry) {
+      logger.warn(
+        {
+          route: rt.route.name,
+          messageId: message.id,
+          target: rt.channels[i]?.label,
+          code: r.code,
+          attempt,
+          delayMs: delay,
+        },
+        r.message,
+      );
+    }
+    if (!ordered && held.nak) return giveBack(deps, held, done, delay);
+    await sleep(delay, deps.stopping);
+    if (deps.stopping.aborted && held.nak) return giveBack(deps, held, done, 0);
+    attempt++;
   }
 }
 

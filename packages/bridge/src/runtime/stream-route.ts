@@ -5,7 +5,7 @@ import { deliveredKey } from "./delivered.ts";
 import { type HandleDeps, handleMessage } from "./handle.ts";
 import { ownMatch, routeMessage } from "./inbound.ts";
 import type { Lanes } from "./lanes.ts";
-import type { ConsumerMessages, JetStreamManager, JsMsg } from "./nats-types.ts";
+import type { Consumer, ConsumerMessages, JetStreamManager, JsMsg } from "./nats-types.ts";
 import { sleep } from "./retry.ts";
 
 export interface StreamRouteDeps extends HandleDeps {
@@ -56,7 +56,9 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
   const route = rt.route;
   const log = logger.child({ route: route.name });
   const labels = { route: route.name };
-  const held = new Set<Promise<void>>();
+  /** Messages fetched and not settled yet, with when they arrived (for the heartbeat). */
+  const held = new Map<JsMsg, number>();
+  let drained: (() => void) | undefined;
   let fetching: ConsumerMessages | undefined;
   let wakeSlot: (() => void) | undefined;
   let stopped = false;
@@ -65,14 +67,15 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
   const paused = () => rt.channels.some((c) => c.breaker.state === "open");
   const halfOpen = () => rt.channels.some((c) => c.breaker.state === "half-open");
 
-  const process = async (m: JsMsg) => {
+  const fanOut = route.targets.length > 1;
+  const handle = async (m: JsMsg) => {
     rt.metrics.messagesIn.inc(labels);
     const match = ownMatch(deps.router, route, m.subject);
     if (match === undefined) {
       rt.metrics.skipped.inc(labels);
       return m.ack();
     }
-    const source = { stream, seq: m.info.streamSequence, time: m.time };
+    const source = { stream, seq: m.info.streamSequence, time: () => m.time };
     const message = routeMessage(m, source);
     const scope = createMessageScope(message, match.captures);
     let key: string | undefined;
@@ -88,10 +91,10 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
           deliveryCount: m.info.deliveryCount,
           stream,
           seq: m.info.streamSequence,
-          memoryKey: deliveredKey(route.name, stream, m.info.streamSequence),
+          // Only fan-out routes remember which targets are done.
+          memoryKey: fanOut ? deliveredKey(route.name, stream, m.info.streamSequence) : undefined,
           ack: () => m.ack(),
           nak: (delay) => m.nak(delay),
-          working: () => m.working(),
         },
         message,
         scope,
@@ -100,23 +103,37 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
     );
   };
 
-  const dispatch = (m: JsMsg) => {
-    const p = process(m)
-      .catch((err: unknown) => {
-        log.error({ err, seq: m.info.streamSequence }, "message handling failed");
-        m.nak(1000);
-      })
-      .finally(() => {
-        held.delete(p);
-        rt.metrics.inflight.set(labels, held.size);
-        wakeSlot?.();
-      });
-    held.add(p);
+  const dispatch = async (m: JsMsg) => {
+    held.set(m, performance.now());
     rt.metrics.inflight.set(labels, held.size);
+    try {
+      await handle(m);
+    } catch (err) {
+      log.error({ err, seq: m.info.streamSequence }, "message handling failed");
+      m.nak(1000);
+    } finally {
+      held.delete(m);
+      rt.metrics.inflight.set(labels, held.size);
+      wakeSlot?.();
+      if (held.size === 0) drained?.();
+    }
   };
+
+  // One timer per route, not per message: a message held for a third of ack_wait (a slow target call,
+  // an in-process retry, a wait for its lane) gets its ack deadline extended.
+  const beatMs = Math.max(100, policy.ackWaitMs / 3);
+  const heartbeat = setInterval(() => {
+    const due = performance.now() - beatMs;
+    for (const [msg, since] of held) if (since <= due) msg.working();
+  }, beatMs);
+  heartbeat.unref();
+
+  // Pull when a worthwhile batch is free: a pull per freed slot would cost a round trip per message.
+  const lowWater = Math.max(1, Math.min(policy.fetchBatch, Math.floor(policy.concurrency / 4)));
 
   const run = async () => {
     let failures = 0;
+    let consumer: Consumer | undefined;
     while (!stopped) {
       // An open breaker pauses fetching; half-open lets the held messages (or one new one) be the trial.
       if (paused() || (halfOpen() && held.size > 0)) {
@@ -124,7 +141,7 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
         continue;
       }
       const free = policy.concurrency - held.size;
-      if (free <= 0) {
+      if (free < (held.size === 0 ? 1 : lowWater)) {
         await new Promise<void>((resolve) => {
           wakeSlot = resolve;
         });
@@ -132,16 +149,17 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
         continue;
       }
       try {
-        const consumer = await deps.js.js.consumers.get(stream, route.name);
+        consumer ??= await deps.js.js.consumers.get(stream, route.name);
         const max = halfOpen() ? 1 : Math.min(free, policy.fetchBatch);
         const iter = await consumer.fetch({ max_messages: max, expires: 1000 });
         fetching = iter;
         if (stopped) iter.stop();
-        for await (const m of iter) dispatch(m);
+        for await (const m of iter) void dispatch(m);
         failures = 0;
       } catch (err) {
         if (stopped) break;
         log.warn({ err }, "fetch failed; recreating the consumer");
+        consumer = undefined;
         await sleep(Math.min(5000, 100 * 2 ** failures++), halt.signal);
         await ensureRouteConsumer(jsm, deps).catch((e: unknown) =>
           log.error({ err: e }, "consumer setup failed"),
@@ -169,11 +187,12 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
     async stop() {
       stopped = true;
       clearInterval(sampler);
+      clearInterval(heartbeat);
       fetching?.stop();
       halt.abort();
       wakeSlot?.();
       await loop;
-      await Promise.all(held);
+      if (held.size > 0) await new Promise<void>((resolve) => (drained = resolve));
     },
   };
 }

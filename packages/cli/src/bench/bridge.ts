@@ -173,7 +173,11 @@ interface Worker {
 async function startWorker(setup: WorkerSetup): Promise<Worker> {
   const here = fileURLToPath(import.meta.url);
   const child: ChildProcess = fork(join(here, "..", `bridge-worker${extname(here)}`), {
-    execArgv: process.execArgv,
+    // JUNCTION_BENCH_WORKER_ARGS adds Node options to both workers, e.g. "--cpu-prof --cpu-prof-dir=prof".
+    execArgv: [
+      ...process.execArgv,
+      ...(process.env.JUNCTION_BENCH_WORKER_ARGS ?? "").split(" ").filter(Boolean),
+    ],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   let failure: string | undefined;
@@ -209,7 +213,9 @@ async function startWorker(setup: WorkerSetup): Promise<Worker> {
     },
     stop: () => {
       child.removeAllListeners("exit");
-      child.kill("SIGKILL");
+      // Disconnecting lets it exit by itself (and write a CPU profile); a stuck one is killed.
+      child.disconnect();
+      setTimeout(() => child.kill("SIGKILL"), 3000).unref();
     },
   };
 }

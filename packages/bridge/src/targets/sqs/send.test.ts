@@ -132,7 +132,10 @@ describe("SQS sender (local edge endpoint)", () => {
       sender.send([map("m.x.g1.1"), map("m.x.g2.1")]),
       sender.send([map("m.x.g1.2")]),
     ]);
-    assert.deepEqual(sends.flat().map((o) => (o.ok ? "ok" : o.error.message)), ["ok", "ok", "ok"]);
+    assert.deepEqual(
+      sends.flat().map((o) => (o.ok ? "ok" : o.error.message)),
+      ["ok", "ok", "ok"],
+    );
     assert.equal(local.count("CreateQueueCommand") - before, 2, "the queue and its DLQ, once");
     const { QueueUrl } = await local.clients.sqs.send(new GetQueueUrlCommand({ QueueName: "made-x.fifo" }));
     urls.set("made-x.fifo", QueueUrl as string);

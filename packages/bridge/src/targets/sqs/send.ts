@@ -95,15 +95,19 @@ export function createSqsSender(client: SQSClient, limit: Limiter): TargetSender
           for (const item of items) alone.push(...(await sendBatch(queue, url, [item])));
           return alone;
         }
-        const results: DeliveryOutcome[] = items.map(() =>
-          failed(new DeliveryError(DeliveryErrorCode.Unavailable, `${context}: no result for the entry`)),
-        );
+        const results: (DeliveryOutcome | undefined)[] = new Array(items.length);
         for (const ok of out.Successful ?? []) results[Number(ok.Id)] = DELIVERED;
         for (const f of out.Failed ?? [])
           results[Number(f.Id)] = failed(
             classifyEntry(context, f.Code ?? "Unknown", f.Message, f.SenderFault),
           );
-        return results;
+        // An error (with its stack) only for an entry AWS said nothing about: never on the happy path.
+        return Array.from(
+          results,
+          (r) =>
+            r ??
+            failed(new DeliveryError(DeliveryErrorCode.Unavailable, `${context}: no result for the entry`)),
+        );
       };
 
       const sendQueue = async (queue: Queue) => {
