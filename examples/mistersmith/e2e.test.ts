@@ -122,7 +122,7 @@ describe("mistersmith end to end (junction up)", { timeout: 120_000 }, () => {
     assert.match(out, /created\s+event bus\s+mistersmith-event-bus/);
     assert.match(
       out,
-      /skipped\s+sqs queue "mistersmith-work-\{domain\}-\{priority\}\.fifo".*created on first use/,
+      /skipped\s+sqs queue "mistersmith-work-\{domain\}-\{priority\}\.fifo".*the bridge creates it on first use/,
     );
   });
 

@@ -55,7 +55,7 @@ export function planProvision(config: JunctionConfig): ProvisionPlan {
   };
   const addQueue = (source: string, createdOnUse = false) => {
     if (/^https?:\/\//.test(source)) return; // a URL names an existing queue
-    const name = constant("sqs queue", source, createdOnUse ? "; created on first use (createQueue)" : "");
+    const name = constant("sqs queue", source, createdOnUse ? "; the bridge creates it on first use" : "");
     if (name !== undefined && !queues.has(name)) queues.set(name, queuePlan(name));
   };
 
