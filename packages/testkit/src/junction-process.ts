@@ -9,6 +9,8 @@ export interface JunctionProcess {
   readonly pid: number;
   /** stdout and stderr so far, interleaved as they arrived. */
   output(): string;
+  /** stderr alone. */
+  stderr(): string;
   /** Resolves with the first match of `pattern` in the output; rejects on timeout or exit. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Exit code, or the signal's name when a signal ended it. */
@@ -30,13 +32,17 @@ export function spawnJunction(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let stderr = "";
   const listeners = new Set<() => void>();
   const append = (b: Buffer) => {
     output += b.toString();
     for (const l of listeners) l();
   };
   child.stdout?.on("data", append);
-  child.stderr?.on("data", append);
+  child.stderr?.on("data", (b: Buffer) => {
+    stderr += b.toString();
+    append(b);
+  });
   const exited = new Promise<number | string>((resolve) => {
     child.on("exit", (code, signal) => {
       resolve(code ?? signal ?? "unknown");
@@ -47,6 +53,7 @@ export function spawnJunction(
     child,
     pid: child.pid ?? -1,
     output: () => output,
+    stderr: () => stderr,
     exited,
     waitForOutput(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {

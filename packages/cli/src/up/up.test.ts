@@ -1,12 +1,10 @@
 // `junction up` end to end: the real CLI process, then the stock AWS SDK clients against its endpoint.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -32,9 +30,8 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { connect } from "@junction/sdk";
+import { type JunctionProcess, spawnJunction } from "@junction/testkit";
 
-const main = fileURLToPath(new URL("../main.ts", import.meta.url));
-const tsx = import.meta.resolve("tsx");
 const dir = mkdtempSync(join(tmpdir(), "junction-up-"));
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 
@@ -88,31 +85,21 @@ async function waitFor<T>(
 }
 
 describe("junction up", () => {
-  let child: ChildProcess;
-  let output = "";
+  let up: JunctionProcess;
   let endpoints: { nats: string; aws: string };
-  let exited: Promise<number | null>;
 
   before(async () => {
-    child = spawn(process.execPath, ["--conditions=source", "--import", tsx, main, "up"], { cwd: dir });
-    exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
-    child.stdout?.on("data", (b: Buffer) => {
-      output += b.toString();
-    });
-    child.stderr?.on("data", (b: Buffer) => {
-      output += b.toString();
-    });
-    await waitFor("ready", () => (output.includes("ready in") ? true : undefined), 30_000).catch((err) => {
-      throw new Error(`${err.message}\n${output}`);
-    });
+    up = spawnJunction(["up"], { cwd: dir });
+    await up.waitForOutput(/ready in/, 30_000);
     endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
   });
   after(async () => {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    await up.kill();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it("writes its endpoints and provisions what the config needs", async () => {
+    const output = up.output();
     assert.match(endpoints.nats, /^nats:\/\/127\.0\.0\.1:\d+$/);
     assert.match(endpoints.aws, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(output, /created\s+stream\s+ORDERS/);
@@ -261,13 +248,13 @@ describe("junction up", () => {
     const nc = await connect(endpoints.nats);
     await nc.jetstream().publish("late.7", { n: 7 });
     await nc.drain();
-    const run = (...args: string[]) =>
-      spawnSync(process.execPath, ["--conditions=source", "--import", tsx, main, "dlq", ...args], {
-        cwd: dir,
-        encoding: "utf8",
-      });
-    const listed = await waitFor("the dead letter", () => {
-      const r = run("list", "--route", "late", "--json");
+    const run = async (...args: string[]) => {
+      const dlq = spawnJunction(["dlq", ...args], { cwd: dir });
+      const status = await dlq.exited;
+      return { status, stdout: dlq.output() };
+    };
+    const listed = await waitFor("the dead letter", async () => {
+      const r = await run("list", "--route", "late", "--json");
       return r.stdout.trim() === "" ? undefined : r;
     });
     const letter = JSON.parse(listed.stdout.trim().split("\n")[0] as string);
@@ -276,24 +263,23 @@ describe("junction up", () => {
     assert.equal(letter.reason, "rejected");
     assert.equal(letter.subject, "late.7");
     assert.match(letter.error.message, /queue "late-7" does not exist/);
-    const shown = JSON.parse(run("show", String(letter.id)).stdout);
+    const shown = JSON.parse((await run("show", String(letter.id))).stdout);
     assert.equal(shown.data, '{"n":7}');
 
     const sqs = new SQSClient({ endpoint: endpoints.aws, region: "us-east-1", credentials });
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "late-7" }));
-    const redrive = run("redrive", "--route", "late");
-    assert.equal(redrive.status, 0, redrive.stdout + redrive.stderr);
+    const redrive = await run("redrive", "--route", "late");
+    assert.equal(redrive.status, 0, redrive.stdout);
     assert.match(redrive.stdout, /redrive \[█+\] 1\/1/);
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
     assert.equal(got.Messages?.[0]?.Body, '{"n":7}');
-    assert.equal(run("list", "--route", "late", "--json").stdout.trim(), "");
+    assert.equal((await run("list", "--route", "late", "--json")).stdout.trim(), "");
   });
 
   it("stops on SIGTERM within 10 seconds and removes its endpoints file", async () => {
     const started = Date.now();
-    child.kill("SIGTERM");
-    const code = await exited;
-    assert.equal(code, 0, output);
+    const code = await up.kill("SIGTERM");
+    assert.equal(code, 0, up.output());
     assert.ok(Date.now() - started < 10_000);
     assert.equal(existsSync(join(dir, ".junction", "endpoints.json")), false);
   });
@@ -311,15 +297,9 @@ describe("junction up with a port in use", () => {
         join(busyDir, "junction.yaml"),
         `nats: { servers: local }\naws: { endpoint: local }\nlocal: { natsPort: ${natsPort}, awsPort: ${busy} }\n`,
       );
-      const child = spawn(process.execPath, ["--conditions=source", "--import", tsx, main, "up"], {
-        cwd: busyDir,
-      });
-      let stderr = "";
-      child.stderr?.on("data", (b: Buffer) => {
-        stderr += b.toString();
-      });
-      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-      assert.equal(code, 1);
+      const child = spawnJunction(["up"], { cwd: busyDir });
+      assert.equal(await child.exited, 1);
+      const stderr = child.stderr();
       assert.match(
         stderr.trim(),
         new RegExp(
