@@ -10,7 +10,7 @@ import { createHeaderForwarder } from "./http/headers.ts";
 import { CORRELATION_HEADER, requestIdentity } from "./http/identity.ts";
 import { PROBLEM_CONTENT_TYPE, problemBody, problemOf } from "./http/problem.ts";
 import { type GatewayLogger, silentLogger } from "./logger.ts";
-import { createGatewayMetrics } from "./ops/metrics.ts";
+import { createGatewayMetrics, createRequestObserver } from "./ops/metrics.ts";
 import { openApiDocument } from "./ops/openapi.ts";
 import { OPS_PATHS, registerOps } from "./ops/routes.ts";
 import type { ActiveStream, GatewayContext, RouteRuntime } from "./routes/context.ts";
@@ -70,7 +70,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   let listening = false;
   let draining = false;
   let connected = true;
-  let busy = 0;
+  const work = { busy: 0 };
   let stopping: Promise<void> | undefined;
 
   const sendProblem = (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
@@ -141,39 +141,41 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       bodies: createBodies(fastify),
       identityOf,
       activeStreams,
+      work,
     };
 
-    fastify.addHook("onRequest", async (req, reply) => {
+    // Hooks in callback style: an async hook costs a promise per request on the hot path.
+    fastify.addHook("onRequest", (req, reply, done) => {
       reply.header(CORRELATION_HEADER, identityOf(req).correlationId);
       if (draining && !(req.routeOptions.config as { ops?: boolean }).ops) {
         metrics.rejected.inc({ route: req.routeOptions.url ?? "unmatched", reason: "draining" });
-        throw new DrainingError();
+        return done(new DrainingError());
       }
+      done();
     });
     // While draining, every answer closes its connection, so keep-alive clients reconnect elsewhere.
-    fastify.addHook("onSend", async (_req, reply) => {
+    fastify.addHook("onSend", (_req, reply, payload, done) => {
       if (draining) reply.header("connection", "close");
+      done(null, payload);
     });
-    fastify.addHook("onResponse", async (req, reply) => {
+    const observe = createRequestObserver(metrics);
+    fastify.addHook("onResponse", (req, reply, done) => {
       const route = req.routeOptions.url ?? "unmatched";
-      const status = reply.statusCode;
-      metrics.requests.inc({ route, method: req.method, status });
-      metrics.duration.observe({ route, method: req.method }, reply.elapsedTime / 1000);
-      if (status === 429 || status === 401 || status === 403) {
-        const reason = status === 429 ? "overloaded" : status === 401 ? "unauthorized" : "forbidden";
-        metrics.rejected.inc({ route, reason });
+      observe(route, req.method, reply.statusCode, reply.elapsedTime / 1000);
+      if (logger.isLevelEnabled?.("info") !== false) {
+        logger.info(
+          {
+            method: req.method,
+            route,
+            path: req.url.split("?")[0],
+            status: reply.statusCode,
+            ms: Math.round(reply.elapsedTime * 100) / 100,
+            correlationId: identityOf(req).correlationId,
+          },
+          "http",
+        );
       }
-      logger.info(
-        {
-          method: req.method,
-          route,
-          path: req.url.split("?")[0],
-          status,
-          ms: Math.round(reply.elapsedTime * 100) / 100,
-          correlationId: identityOf(req).correlationId,
-        },
-        "http",
-      );
+      done();
     });
     fastify.setErrorHandler((err, req, reply) => sendProblem(err, req, reply));
 
@@ -194,14 +196,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           ...(route.schema?.body === undefined ? {} : { body: route.schema.body }),
           ...(route.schema?.query === undefined ? {} : { querystring: route.schema.query }),
         },
-        handler: async (req, reply) => {
-          busy++;
-          try {
-            return await handler(req, reply);
-          } finally {
-            busy--;
-          }
-        },
+        handler,
       });
       methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
     }
@@ -244,7 +239,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     },
     ready: () => listening && !draining && connected,
     get inFlight() {
-      return { requests: busy - streams.inFlight, streams: streams.inFlight };
+      return { requests: work.busy - streams.inFlight, streams: streams.inFlight };
     },
     stop() {
       stopping ??= (async () => {
@@ -252,9 +247,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         const server = app;
         if (server === undefined) return;
         const closed = server.close();
-        await waitUntil(() => busy === 0, settings.drainTimeoutMs);
+        await waitUntil(() => work.busy === 0, settings.drainTimeoutMs);
         for (const stream of activeStreams) stream.drain();
-        await waitUntil(() => busy === 0, 1000);
+        await waitUntil(() => work.busy === 0, 1000);
         // Connections whose last answer went out are idle now; anything else left is cut after a moment.
         server.server.closeIdleConnections();
         const timer = setTimeout(() => server.server.closeAllConnections(), 1000);

@@ -3,6 +3,8 @@ export interface GatewayLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  /** pino's: lets the gateway skip building access-log lines nobody will see. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 /** Logs nothing: the default, since libraries never write to the console. */

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { benchBridge } from "../bench/bridge.ts";
+import { runGatewayBench } from "../bench/gateway.ts";
 import { benchRoutes } from "../bench/routes.ts";
 import { benchSdk } from "../bench/sdk.ts";
 import { CliExit, ExitCode } from "../exit-codes.ts";
@@ -15,7 +16,12 @@ interface BenchOptions {
 type Out = NodeJS.WritableStream;
 type Runner = (out: Out, opts: BenchOptions) => Promise<Record<string, unknown>[]>;
 
-const BENCHES: Record<string, Runner> = { bridge: runBridge, routes: runRoutes, sdk: runSdk };
+const BENCHES: Record<string, Runner> = {
+  bridge: runBridge,
+  gateway: runGatewayBench,
+  routes: runRoutes,
+  sdk: runSdk,
+};
 
 export function registerBench(program: Command): void {
   program

@@ -67,3 +67,33 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     ),
   };
 }
+
+/**
+ * Counts one answer and its duration. prom-client hashes a label object on every call; the children for
+ * each (route, method, status) are looked up here once instead. The set is bounded: route patterns,
+ * HTTP methods and status codes.
+ */
+export function createRequestObserver(metrics: GatewayMetrics) {
+  const counters = new Map<string, { inc(): void }>();
+  const histograms = new Map<string, { observe(v: number): void }>();
+  return (route: string, method: string, status: number, seconds: number) => {
+    const key = `${method} ${route}`;
+    let histogram = histograms.get(key);
+    if (histogram === undefined) {
+      histogram = metrics.duration.labels({ route, method });
+      histograms.set(key, histogram);
+    }
+    histogram.observe(seconds);
+    const counterKey = `${status} ${key}`;
+    let counter = counters.get(counterKey);
+    if (counter === undefined) {
+      counter = metrics.requests.labels({ route, method, status });
+      counters.set(counterKey, counter);
+    }
+    counter.inc();
+    if (status === 429 || status === 401 || status === 403) {
+      const reason = status === 429 ? "overloaded" : status === 401 ? "unauthorized" : "forbidden";
+      metrics.rejected.inc({ route, reason });
+    }
+  };
+}

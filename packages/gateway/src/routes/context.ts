@@ -44,4 +44,6 @@ export interface GatewayContext {
   /** The request's identity (one per request; its correlation id is echoed). */
   identityOf(req: FastifyRequest): MessageIdentity;
   readonly activeStreams: Set<ActiveStream>;
+  /** Handlers running now (requests, publishes, streams), so a drain knows when it is done. */
+  readonly work: { busy: number };
 }

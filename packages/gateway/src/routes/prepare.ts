@@ -1,6 +1,6 @@
 import { type Codec, type OutgoingOptions, rawCodec } from "@junction/sdk";
 import type { FastifyRequest } from "fastify";
-import { principalHeader } from "../auth/principal.ts";
+import { type Principal, principalHeader } from "../auth/principal.ts";
 import { idempotencyKeyOf } from "../http/headers.ts";
 import type { GatewayContext, RouteRuntime } from "./context.ts";
 
@@ -15,11 +15,15 @@ export interface Outbound {
 const RAW = rawCodec() as Codec<unknown>;
 
 /**
- * Authenticates the caller, then builds the subject, payload and headers. Throws the 401/403/400 errors
- * before anything reaches NATS.
+ * Builds the subject (400 for a parameter that is not one token), payload and headers, for a caller
+ * already authenticated (`rt.auth`) when the route needs it.
  */
-export async function prepare(rt: RouteRuntime, ctx: GatewayContext, req: FastifyRequest): Promise<Outbound> {
-  const principal = rt.auth === undefined ? undefined : await rt.auth(req.headers);
+export function prepare(
+  rt: RouteRuntime,
+  ctx: GatewayContext,
+  req: FastifyRequest,
+  principal: Principal | undefined,
+): Outbound {
   const subject = rt.subject(req.params as Record<string, string | undefined>);
   const payload = ctx.bodies.payloadOf(req, rt.validated);
   const idempotencyKey = idempotencyKeyOf(req.headers);

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { withTraceContext } from "../http/trace.ts";
 import type { GatewayContext, RouteRuntime } from "./context.ts";
+import { counted } from "./counted.ts";
 import { acquireBoth, releaseBoth } from "./limiter.ts";
 import { prepare } from "./prepare.ts";
 
@@ -11,8 +12,12 @@ import { prepare } from "./prepare.ts";
  */
 export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
   const durable = rt.config.durable === true;
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const out = await prepare(rt, ctx, req);
+  const inFlight = ctx.metrics.inFlight.labels({ route: rt.label });
+  return counted(ctx.work, publish);
+
+  async function publish(req: FastifyRequest, reply: FastifyReply) {
+    const principal = rt.auth === undefined ? undefined : await rt.auth(req.headers);
+    const out = prepare(rt, ctx, req, principal);
     if (!durable) {
       const identity = withTraceContext(req.headers, () =>
         ctx.client.publish(out.subject, out.data, out.options),
@@ -20,7 +25,7 @@ export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
       return reply.code(202).send({ id: identity.id, correlationId: identity.correlationId });
     }
     acquireBoth(rt.limiter, ctx.requests);
-    ctx.metrics.inFlight.inc({ route: rt.label });
+    inFlight.inc();
     try {
       const key = out.options.idempotencyKey;
       const ack = await withTraceContext(req.headers, () =>
@@ -39,7 +44,7 @@ export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
       });
     } finally {
       releaseBoth(rt.limiter, ctx.requests);
-      ctx.metrics.inFlight.dec({ route: rt.label });
+      inFlight.dec();
     }
-  };
+  }
 }

@@ -5,6 +5,7 @@ import { problemBody, problemOf } from "../http/problem.ts";
 import { openSse } from "../http/sse.ts";
 import { withTraceContext } from "../http/trace.ts";
 import type { ActiveStream, GatewayContext, RouteRuntime } from "./context.ts";
+import { counted } from "./counted.ts";
 import { acquireBoth, releaseBoth } from "./limiter.ts";
 import { prepare } from "./prepare.ts";
 
@@ -19,10 +20,14 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  */
 export function streamHandler(rt: RouteRuntime, ctx: GatewayContext) {
   const { heartbeatMs, maxStreamMs, maxBufferBytes, retryAfterSeconds } = ctx.settings;
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const out = await prepare(rt, ctx, req);
+  const inFlight = ctx.metrics.inFlight.labels({ route: rt.label });
+  return counted(ctx.work, stream);
+
+  async function stream(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const principal = rt.auth === undefined ? undefined : await rt.auth(req.headers);
+    const out = prepare(rt, ctx, req, principal);
     acquireBoth(rt.limiter, ctx.streams);
-    ctx.metrics.inFlight.inc({ route: rt.label });
+    inFlight.inc();
     ctx.metrics.streams.inc();
     const cancel = new AbortController();
     let draining = false;
@@ -41,7 +46,7 @@ export function streamHandler(rt: RouteRuntime, ctx: GatewayContext) {
       reply.raw.off("close", onClose);
       ctx.activeStreams.delete(active);
       releaseBoth(rt.limiter, ctx.streams);
-      ctx.metrics.inFlight.dec({ route: rt.label });
+      inFlight.dec();
       ctx.metrics.streams.dec();
     };
 
@@ -87,7 +92,7 @@ export function streamHandler(rt: RouteRuntime, ctx: GatewayContext) {
       sse.end();
       done();
     }
-  };
+  }
 }
 
 function writeChunk(sse: ReturnType<typeof openSse>, data: Uint8Array, id: number): void {

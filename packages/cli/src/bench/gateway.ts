@@ -1,0 +1,266 @@
+// `junction bench gateway`: HTTP → NATS request/reply through Junction's gateway against a bare
+// node:http server doing the same NATS request with raw nats.js, in the same run, with autocannon over
+// loopback. Each server runs in its own process; the echo responder and autocannon run here.
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { extname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startNatsServer } from "@junction/local";
+import { connect as connectRaw } from "@nats-io/transport-node";
+import autocannon from "autocannon";
+import { formatBars } from "../format/bars.ts";
+import { interleave, median } from "./measure.ts";
+
+export interface GatewayBenchResult {
+  readonly metric: string;
+  /** Concurrent connections autocannon keeps busy. */
+  readonly connections: number;
+  /** For latencies: the fixed request rate (req/s) they were measured at. */
+  readonly rate?: number;
+  readonly junction: number;
+  readonly baseline: number;
+  /** Higher is better: junction/baseline for throughput, baseline/junction for latency and CPU. */
+  readonly ratio: number;
+  /** For latencies and CPU: what the gateway adds, junction − baseline, in `unit`. */
+  readonly added?: number;
+  readonly unit: string;
+}
+
+export interface GatewayBenchOptions {
+  /** Requests per throughput run; default 40,000. */
+  readonly requests?: number;
+  /** Requests per latency run; default 10,000. */
+  readonly latencyRequests?: number;
+  /** Connections of the throughput runs; default 64. */
+  readonly connections?: number;
+  /** Interleaved (junction, baseline) pairs; default 3, medians reported. */
+  readonly pairs?: number;
+  readonly onProgress?: (result: GatewayBenchResult) => void;
+}
+
+/** The subject both servers request; the echo responder here answers it. */
+export const ECHO_SUBJECT = "bench.echo";
+
+// A 128-byte JSON document, as in `junction bench sdk`.
+const BODY = JSON.stringify({ id: "x".repeat(20), kind: "bench", items: [1, 2, 3], text: "y".repeat(62) });
+// Latencies are measured at a moderate, fixed load: this share of the bare server's throughput.
+const MODERATE = 0.25;
+const LATENCY_CONNECTIONS = 8;
+
+export async function benchGateway(opts: GatewayBenchOptions = {}): Promise<GatewayBenchResult[]> {
+  const requests = opts.requests ?? 40_000;
+  const latencyRequests = opts.latencyRequests ?? 10_000;
+  const connections = opts.connections ?? 64;
+  const pairs = Math.max(1, opts.pairs ?? 3);
+  const dir = await mkdtemp(join(tmpdir(), "junction-bench-gateway-"));
+  const server = await startNatsServer({ jetstream: false, configDir: dir });
+  const responder = await connectRaw({ servers: server.url, name: "bench echo" });
+  const workers: ChildProcess[] = [];
+  const results: GatewayBenchResult[] = [];
+  const report = (r: GatewayBenchResult) => {
+    results.push(r);
+    opts.onProgress?.(r);
+  };
+  try {
+    // Both sides ask the same responder, which echoes the body.
+    responder.subscribe(ECHO_SUBJECT, {
+      callback: (_err, msg) => {
+        msg.respond(msg.data);
+      },
+    });
+    await responder.flush();
+    const [junction, baseline] = await Promise.all(
+      (["junction", "baseline"] as const).map((side) => startWorker(side, server.url, workers)),
+    );
+    const j = junction as Worker;
+    const b = baseline as Worker;
+    for (const w of [j, b]) await load(w.url, { connections, amount: Math.min(requests, 5_000) }); // warm-up
+
+    // Throughput runs also take the server's CPU time per request: unlike req/s, it does not depend on
+    // what else the machine is doing.
+    const measured = async (w: Worker) => {
+      const before = await w.cpu();
+      const run = await load(w.url, { connections, amount: requests });
+      return { ...run, cpuPerRequest: ((await w.cpu()) - before) / requests };
+    };
+    const tput = await interleave(
+      pairs,
+      () => measured(j),
+      () => measured(b),
+    );
+    const junctionRate = median(tput.junction.map((r) => r.perSecond));
+    const baselineRate = median(tput.baseline.map((r) => r.perSecond));
+    report({
+      metric: "throughput",
+      connections,
+      junction: junctionRate,
+      baseline: baselineRate,
+      ratio: junctionRate / baselineRate,
+      unit: "req/s",
+    });
+    const junctionCpu = median(tput.junction.map((r) => r.cpuPerRequest));
+    const baselineCpu = median(tput.baseline.map((r) => r.cpuPerRequest));
+    report({
+      metric: "cpu per request",
+      connections,
+      junction: junctionCpu,
+      baseline: baselineCpu,
+      ratio: baselineCpu / junctionCpu,
+      added: junctionCpu - baselineCpu,
+      unit: "µs",
+    });
+
+    const rate = Math.max(100, Math.round((baselineRate * MODERATE) / 100) * 100);
+    const fixed = { connections: LATENCY_CONNECTIONS, amount: latencyRequests, overallRate: rate };
+    const lat = await interleave(
+      pairs,
+      () => load(j.url, fixed),
+      () => load(b.url, fixed),
+    );
+    for (const q of ["p50", "p99"] as const) {
+      const jq = median(lat.junction.map((r) => r[q]));
+      const bq = median(lat.baseline.map((r) => r[q]));
+      report({
+        metric: `latency ${q}`,
+        connections: LATENCY_CONNECTIONS,
+        rate,
+        junction: jq,
+        baseline: bq,
+        ratio: bq / jq,
+        added: jq - bq,
+        unit: "µs",
+      });
+    }
+  } finally {
+    for (const w of workers) {
+      if (w.connected) w.disconnect();
+      setTimeout(() => w.kill("SIGKILL"), 3000).unref();
+    }
+    await responder.close().catch(() => undefined);
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+interface Run {
+  readonly perSecond: number;
+  /** Latency percentiles in µs, from every response's own time (autocannon's histogram has 1 ms steps). */
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** One autocannon run of POST /echo; every answer must be a 2xx, or the benchmark fails. */
+function load(
+  url: string,
+  options: { connections: number; amount: number; overallRate?: number },
+): Promise<Run> {
+  const samples = new Float64Array(options.amount);
+  let n = 0;
+  const started = performance.now();
+  let last = started;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: BODY,
+        timeout: 10,
+        ...options,
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        // autocannon notices the last answer only on its next 1 s tick: time up to that answer instead.
+        const seconds = (last - started) / 1000;
+        if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+          const what = `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`;
+          return reject(new Error(`${url}: ${what} in ${result.requests.total} requests`));
+        }
+        const sorted = samples.subarray(0, n).sort();
+        const at = (q: number) => (sorted[Math.min(n - 1, Math.floor(q * n))] ?? 0) * 1000;
+        resolve({ perSecond: n / seconds, p50: at(0.5), p99: at(0.99) });
+      },
+    );
+    instance.on("response", (_client, _status, _bytes, ms) => {
+      last = performance.now();
+      if (n < samples.length) samples[n++] = ms;
+    });
+  });
+}
+
+interface Worker {
+  readonly url: string;
+  /** CPU time the server process used so far, in µs. */
+  cpu(): Promise<number>;
+}
+
+/** Forks one server process (the same loader as this one: tsx from source, plain node from dist). */
+async function startWorker(
+  side: "junction" | "baseline",
+  natsUrl: string,
+  into: ChildProcess[],
+): Promise<Worker> {
+  const here = fileURLToPath(import.meta.url);
+  const child = fork(join(here, "..", `gateway-worker${extname(here)}`), [side, natsUrl], {
+    // JUNCTION_BENCH_CPU_PROF=DIR writes each server's V8 CPU profile there (for finding hot spots).
+    execArgv: [
+      ...process.execArgv,
+      ...(process.env.JUNCTION_BENCH_CPU_PROF
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.JUNCTION_BENCH_CPU_PROF}`]
+        : []),
+    ],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  into.push(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("message", (m: { url: string }) => resolve(m.url));
+    child.once("exit", (code) => reject(new Error(`the ${side} server exited (${code}) before listening`)));
+  });
+  return {
+    url,
+    cpu: () =>
+      new Promise((resolve) => {
+        child.once("message", (m: { cpu: number }) => resolve(m.cpu));
+        child.send("cpu");
+      }),
+  };
+}
+
+/** `junction bench gateway`: runs the benchmark and prints the table and bar chart. */
+export async function runGatewayBench(
+  out: NodeJS.WritableStream,
+  opts: { readonly quick?: boolean },
+): Promise<Record<string, unknown>[]> {
+  out.write(
+    "gateway: POST of 128 B JSON → NATS request → echo → HTTP reply, autocannon over loopback\n" +
+      "  junction: Junction's gateway (fastify, as `junction up` runs it: no access log lines)\n" +
+      "  baseline: a bare node:http server doing the same request with raw nats.js\n",
+  );
+  const cell = (s: string, w = 16) => s.padStart(w);
+  out.write(`${cell("metric", 26)}${cell("junction")}${cell("baseline")}${cell("ratio", 9)}\n`);
+  const results = await benchGateway({
+    ...(opts.quick ? { requests: 3_000, latencyRequests: 1_000, pairs: 1 } : {}),
+    onProgress: (r) => {
+      const value = (n: number) => `${Math.round(n).toLocaleString("en-US")} ${r.unit}`;
+      out.write(
+        `${cell(r.rate === undefined ? `${r.metric} (${r.connections} conn)` : `${r.metric} @${r.rate}/s`, 26)}` +
+          `${cell(value(r.junction))}${cell(value(r.baseline))}${cell(`${r.ratio.toFixed(2)}×`, 9)}\n`,
+      );
+    },
+  });
+  out.write("\nratio (1.00 = as fast as the bare server; higher is better)\n");
+  out.write(
+    formatBars(results.map((r) => ({ label: r.metric, value: r.ratio, text: `${r.ratio.toFixed(2)}×` }))),
+  );
+  const p99 = results.find((r) => r.metric === "latency p99");
+  const tput = results.find((r) => r.metric === "throughput");
+  if (p99?.added !== undefined && tput !== undefined) {
+    out.write(
+      `\nthroughput ${(tput.ratio * 100).toFixed(0)}% of the bare server (goal ≥ 80%); ` +
+        `p99 added latency ${(p99.added / 1000).toFixed(2)} ms at ${p99.rate} req/s (goal ≤ 1 ms)\n`,
+    );
+  }
+  return results.map((r) => ({ ...r }));
+}
