@@ -35,3 +35,13 @@ export class MappingError extends JunctionError {
     super("ERR_MAPPING", message, options);
   }
 }
+
+/**
+ * Not sent on purpose: the message came from the very resource the target would send it to (an event
+ * a subscription brought in from a bus, routed back to that bus). Counted, never dead-lettered.
+ */
+export class EchoSkippedError extends JunctionError {
+  constructor(origin: string) {
+    super("ERR_ECHO", `not sent: the message came from ${origin}`);
+  }
+}

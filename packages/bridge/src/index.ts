@@ -1,5 +1,6 @@
 export { type AwsClientSet, type AwsEndpoint, awsEndpoint, createAwsClients } from "./aws/clients.ts";
 export { checkConfig, INBOUND_VOCABULARY } from "./config/check.ts";
+export type { InboundConfig, SubscriptionConfig } from "./config/inbound-schema.ts";
 export { type LoadedConfig, type LoadOptions, loadConfig, loadConfigFile } from "./config/load.ts";
 export { configJsonSchema, renderConfigReference } from "./config/reference.ts";
 export {
@@ -9,7 +10,9 @@ export {
   type StreamConfig,
   type TargetConfig,
 } from "./config/schema.ts";
-export { ConfigError, type ConfigProblem, formatProblem, MappingError } from "./errors.ts";
+export { ConfigError, type ConfigProblem, EchoSkippedError, formatProblem, MappingError } from "./errors.ts";
+export * from "./inbound/index.ts";
+export * from "./kv-mirror/index.ts";
 export { type OpsServer, type OpsServerOptions, startOpsServer } from "./ops/server.ts";
 export * from "./provision/index.ts";
 export type { CompiledRoute, CompiledRoutes } from "./routes/compile.ts";

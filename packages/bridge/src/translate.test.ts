@@ -34,7 +34,8 @@ describe("translate", () => {
         DetailType: "Thing Moved",
         Detail: '{"x":1}',
         Time: time,
-        Resources: ["arn:x:7"],
+        // The configured resources, then the subject it came from (what subscriptions recognise).
+        Resources: ["arn:x:7", "junction:nats:t.7.moved"],
       },
     });
   });

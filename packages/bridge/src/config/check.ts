@@ -1,6 +1,8 @@
 import { parsePattern, patternsOverlap, validateSubject } from "@junction/sdk";
+import { checkKvMirrors } from "../kv-mirror/check.ts";
 import { compileTemplate, type TemplateVocabulary } from "../templates/index.ts";
 import { checkGateway } from "./check-gateway.ts";
+import { checkInbound } from "./check-inbound.ts";
 import type { PathSegment, ReportProblem } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
 
@@ -15,9 +17,11 @@ export function checkConfig(config: JunctionConfig, report: ReportProblem): void
   checkStreams(config, report);
   checkUnique(config.inbound, "inbound", "name", report);
   checkUnique(config.kv, "kv", "bucket", report);
+  checkKvMirrors(config, report);
   config.inbound.forEach((inbound, i) => {
     checkTemplate(inbound.to, INBOUND_VOCABULARY, ["inbound", i, "to"], report);
   });
+  checkInbound(config, report);
   if (config.gateway !== undefined) checkGateway(config.gateway, report);
 }
 

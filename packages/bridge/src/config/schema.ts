@@ -4,6 +4,7 @@ import { EventBridgeTargetSchema } from "../targets/eventbridge/config.ts";
 import { LambdaTargetSchema } from "../targets/lambda/config.ts";
 import { SqsTargetSchema } from "../targets/sqs/config.ts";
 import { GatewaySchema } from "./gateway-schema.ts";
+import { InboundSchema, SubscriptionSchema } from "./inbound-schema.ts";
 
 // One schema is the single source of the config's types, defaults, JSON Schema and reference docs.
 // No transforms, so it stays representable as JSON Schema; meaning is checked in compile.ts.
@@ -138,21 +139,39 @@ export const RouteSchema = z.strictObject({
     .describe("Most messages of this route in flight at once (default 512)."),
 });
 
-export const InboundSchema = z.strictObject({
-  name: Name,
-  from: z.strictObject({
-    type: z.literal("sqs"),
-    queue: z.string().min(1).describe("Queue name or URL to poll."),
-  }),
-  to: z
-    .string()
-    .min(1)
-    .describe("NATS subject (template over `{$attr.Name}`, `{$json.path}`, `{$body}`, `{$id}`)."),
-});
-
 export const KvSchema = z.strictObject({
   bucket: Name.describe("JetStream KV bucket."),
-  table: z.string().min(1).describe("DynamoDB table it is mirrored to."),
+  table: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, "use 3-255 letters, digits, '_', '-' or '.' (DynamoDB's rule)")
+    .describe("DynamoDB table it is mirrored to (docs/kv-mirror.md describes its items)."),
+  direction: z
+    .enum(["to-dynamodb", "both"])
+    .default("to-dynamodb")
+    .describe(
+      "`both` also applies changes made in DynamoDB (read from the table's stream) to the bucket; needs DynamoDB Streams (AWS or DynamoDB Local, not `aws.endpoint: local`).",
+    ),
+  history: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Keep every revision: items `pk` = key, `sk` = `rev#<20-digit revision>`, plus `sk` = `latest` per key. Default: one item per key (`key`).",
+    ),
+  deletes: z
+    .enum(["delete", "tombstone"])
+    .default("delete")
+    .describe(
+      "A KV delete or purge removes the item (`delete`), or replaces it by a tombstone item that DynamoDB's TTL removes later (`tombstone`).",
+    ),
+  tombstoneTtl: Duration.optional().describe(
+    "How long a tombstone stays (attribute `expiresAt`, DynamoDB TTL); only with `deletes: tombstone` (default 7d).",
+  ),
+  concurrency: z
+    .int()
+    .min(1)
+    .max(1024)
+    .default(64)
+    .describe("Most DynamoDB writes in flight (different keys in parallel, each key in order)."),
 });
 
 export const OpsSchema = z
@@ -178,6 +197,7 @@ export const ConfigSchema = z
     streams: z.array(StreamSchema).default([]),
     routes: z.array(RouteSchema).default([]),
     inbound: z.array(InboundSchema).default([]),
+    subscriptions: z.array(SubscriptionSchema).default([]),
     kv: z.array(KvSchema).default([]),
     gateway: GatewaySchema.optional(),
     ops: OpsSchema.default({ listen: "127.0.0.1:9464" }),

@@ -21,7 +21,9 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { type JunctionClient, JunctionError } from "@junction/sdk";
+import { ensureTableFeatures } from "../kv-mirror/provision.ts";
 import type { ProvisionPlan, QueuePlan, StreamPlan, TablePlan } from "./plan.ts";
+import { ensureRule, removeStaleRules } from "./rules.ts";
 
 export interface AwsClients {
   readonly sqs: SQSClient;
@@ -29,10 +31,10 @@ export interface AwsClients {
   readonly eventbridge: EventBridgeClient;
 }
 
-export type ProvisionOutcome = "created" | "updated" | "unchanged";
+export type ProvisionOutcome = "created" | "updated" | "unchanged" | "removed";
 
 export interface ProvisionAction {
-  readonly kind: "stream" | "kv bucket" | "queue" | "table" | "event bus";
+  readonly kind: "stream" | "kv bucket" | "queue" | "table" | "event bus" | "rule";
   readonly name: string;
   readonly outcome: ProvisionOutcome;
   readonly detail?: string;
@@ -107,7 +109,10 @@ export async function applyProvision(
         return action;
       });
     }
-    for (const table of plan.tables) await run("table", table.name, () => ensureTable(dynamodb, table));
+    for (const table of plan.tables)
+      await run("table", table.name, async () =>
+        ensureTableFeatures(dynamodb, table, await ensureTable(dynamodb, table)),
+      );
     for (const bus of plan.buses) {
       await run("event bus", bus, async () => {
         try {
@@ -119,6 +124,30 @@ export async function applyProvision(
           return { outcome: "created" };
         }
       });
+    }
+  }
+  if (targets.aws) {
+    const { sqs, eventbridge } = targets.aws;
+    for (const rule of plan.rules) {
+      await run("rule", `${rule.name} (bus ${rule.bus})`, async () => {
+        const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: rule.queue }));
+        const outcome = await ensureRule(eventbridge, sqs, rule, QueueUrl as string);
+        return { outcome, detail: `events matching ${JSON.stringify(rule.pattern)} → queue ${rule.queue}` };
+      });
+    }
+    const keep = new Set(plan.rules.map((r) => r.name));
+    for (const bus of plan.ruleBuses) {
+      try {
+        for (const name of await removeStaleRules(eventbridge, bus, keep)) {
+          const action: ProvisionAction = { kind: "rule", name: `${name} (bus ${bus})`, outcome: "removed" };
+          actions.push(action);
+          onAction(action);
+        }
+      } catch (error) {
+        // A bus that does not exist has no stale rules.
+        if (!(error instanceof BusNotFound))
+          failures.push({ kind: "rule", name: `stale rules on ${bus}`, error });
+      }
     }
   }
   if (failures.length > 0) throw new ProvisionError(failures);

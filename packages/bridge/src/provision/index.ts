@@ -13,3 +13,4 @@ export {
   type StreamPlan,
   type TablePlan,
 } from "./plan.ts";
+export { RULE_DESCRIPTION_PREFIX, type RulePlan } from "./rules.ts";

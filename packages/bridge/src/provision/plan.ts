@@ -1,6 +1,9 @@
 import { durationMs } from "../config/duration.ts";
 import type { JunctionConfig, StreamConfig } from "../config/schema.ts";
+import { eventPatternOf, subscriptionResourceName } from "../inbound/subscription.ts";
+import { kvTablePlans } from "../kv-mirror/provision.ts";
 import { parseTemplate } from "../templates/index.ts";
+import type { RulePlan } from "./rules.ts";
 
 /** Everything `junction provision` makes, derived from the config alone (no I/O). */
 export interface ProvisionPlan {
@@ -9,6 +12,10 @@ export interface ProvisionPlan {
   readonly queues: readonly QueuePlan[];
   readonly tables: readonly TablePlan[];
   readonly buses: readonly string[];
+  /** Subscriptions' rules (each targets its queue, which is in `queues`). */
+  readonly rules: readonly RulePlan[];
+  /** Buses where provisioning looks for rules it made that no subscription names any more. */
+  readonly ruleBuses: readonly string[];
   /** Resources whose names depend on the message (`queue: "work-{domain}.fifo"`): not created. */
   readonly skipped: readonly string[];
 }
@@ -36,6 +43,10 @@ export interface TablePlan {
   readonly name: string;
   /** Hash key, then the optional range key. */
   readonly keys: readonly { readonly name: string; readonly type: "S" | "N" }[];
+  /** A stream with this view type (a kv mirror with `direction: both`). */
+  readonly stream?: "NEW_AND_OLD_IMAGES";
+  /** TTL on this attribute (a kv mirror's tombstones). */
+  readonly ttlAttribute?: string;
 }
 
 /** How many receives a message gets before SQS moves it to the queue's DLQ. */
@@ -76,6 +87,14 @@ export function planProvision(config: JunctionConfig): ProvisionPlan {
     }
   }
   for (const inbound of config.inbound) addQueue(inbound.from.queue);
+  // A kv mirror's table has the mirror's layout, whatever a route writing to it would imply.
+  for (const table of kvTablePlans(config)) tables.set(table.name, table);
+  const rules: RulePlan[] = config.subscriptions.map((subscription) => {
+    const name = subscriptionResourceName(subscription);
+    addQueue(name);
+    if (subscription.bus !== "default" && !subscription.bus.startsWith("arn:")) buses.add(subscription.bus);
+    return { name, bus: subscription.bus, pattern: eventPatternOf(subscription), queue: name };
+  });
 
   return {
     streams: config.streams.map(streamPlan),
@@ -83,6 +102,8 @@ export function planProvision(config: JunctionConfig): ProvisionPlan {
     queues: [...queues.values()],
     tables: [...tables.values()],
     buses: [...buses],
+    rules,
+    ruleBuses: [...new Set(["default", ...buses])],
     skipped: [...new Set(skipped)],
   };
 }

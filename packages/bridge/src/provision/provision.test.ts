@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { ListRulesCommand, PutRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
 import { type LocalAws, startLocalAws } from "@junction/local";
 import { connect, type JunctionClient } from "@junction/sdk";
@@ -15,6 +16,7 @@ import { planProvision } from "./plan.ts";
 const { config } = loadConfig(
   `streams:
   - { name: JOBS, subjects: ["jobs.>"], maxAge: 2h, duplicateWindow: 30s, storage: memory }
+  - { name: RESULTS, subjects: ["results.>"], storage: memory }
 routes:
   - name: jobs
     from: { subject: "jobs.{kind}.{id}", stream: JOBS }
@@ -26,6 +28,8 @@ routes:
       - { type: eventbridge, bus: jobs-bus, source: jobs, detailType: Job }
 inbound:
   - { name: results, from: { type: sqs, queue: results }, to: "results.{$attr.Kind}" }
+subscriptions:
+  - { name: done, bus: jobs-bus, source: jobs, detailType: "Job *", subject: "jobs.{kind}.{id}.done", captures: { id: detail.jobId } }
 kv:
   - { bucket: JOB_STATE, table: job-state }
 `,
@@ -45,6 +49,7 @@ describe("provisioning", () => {
         maxAgeMs: 7_200_000,
         duplicateWindowMs: 30_000,
       },
+      { name: "RESULTS", subjects: ["results.>"], storage: "memory", retention: "limits", replicas: 1 },
     ]);
     assert.deepEqual(plan.kvBuckets, ["JOB_STATE"]);
     assert.deepEqual(
@@ -52,8 +57,21 @@ describe("provisioning", () => {
       [
         ["jobs-audit.fifo", true, "jobs-audit-dlq.fifo"],
         ["results", false, "results-dlq"],
+        ["junction-done", false, "junction-done-dlq"],
       ],
     );
+    assert.deepEqual(plan.rules, [
+      {
+        name: "junction-done",
+        bus: "jobs-bus",
+        queue: "junction-done",
+        pattern: {
+          source: ["jobs"],
+          "detail-type": [{ wildcard: "Job *" }],
+          detail: { kind: [{ exists: true }], jobId: [{ exists: true }] },
+        },
+      },
+    ]);
     assert.deepEqual(plan.tables, [
       {
         name: "Jobs",
@@ -97,11 +115,14 @@ describe("provisioning", () => {
         first.map((a) => `${a.outcome} ${a.kind} ${a.name}`),
         [
           "created stream JOBS",
+          "created stream RESULTS",
           "created kv bucket JOB_STATE",
           "created queue jobs-audit.fifo",
           "created queue results",
+          "created queue junction-done",
           "created table Jobs",
           "created event bus jobs-bus",
+          "created rule junction-done (bus jobs-bus)",
         ],
       );
       const second = await applyProvision(plan, { nats: client, aws: clients });
@@ -122,6 +143,35 @@ describe("provisioning", () => {
       const stream = await (await client.jetstream().manager()).streams.info("JOBS");
       assert.equal(stream.config.max_age, 7_200_000_000_000);
       assert.equal(stream.config.storage, "memory");
+    });
+
+    it("removes the rules of subscriptions no longer in the config, and only those", async () => {
+      const { eventbridge } = clients;
+      await eventbridge.send(
+        new PutRuleCommand({
+          Name: "junction-mine",
+          EventBusName: "jobs-bus",
+          EventPattern: '{"source":["x"]}',
+        }),
+      );
+      const without = loadConfig(
+        `streams: [{ name: JOBS, subjects: ["jobs.>"], storage: memory }]
+routes:
+  - { name: j, from: { subject: "jobs.{id}", stream: JOBS }, to: [{ type: eventbridge, bus: jobs-bus, source: j, detailType: J }] }
+`,
+        { env: {} },
+      );
+      const actions = await applyProvision(planProvision(without.config), { aws: clients });
+      assert.deepEqual(
+        actions.filter((a) => a.kind === "rule").map((a) => `${a.outcome} ${a.name}`),
+        ["removed junction-done (bus jobs-bus)"],
+      );
+      const { Rules = [] } = await eventbridge.send(new ListRulesCommand({ EventBusName: "jobs-bus" }));
+      assert.deepEqual(
+        Rules.map((r) => r.Name),
+        ["junction-mine"],
+        "a rule Junction did not make is left alone, whatever its name",
+      );
     });
 
     it("updates a stream whose settings changed", async () => {

@@ -105,7 +105,8 @@ export function createMessageScope(
   };
 }
 
-function jsonPath(root: TemplateValue, path: string): TemplateValue {
+/** A dotted path into a JSON value (array indexes as numbers); a MappingError when absent. */
+export function jsonPath(root: TemplateValue, path: string): TemplateValue {
   let node: TemplateValue | undefined = root;
   for (const key of path.split(".")) {
     if (Array.isArray(node) && /^\d+$/.test(key)) node = node[Number(key)];

@@ -4,8 +4,8 @@ import { createMessageScope, type RouteMessage } from "../routes/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import type { TargetChannel } from "./channel.ts";
 import { type HandleDeps, handleMessage } from "./handle.ts";
-import { ownMatch, routeMessage } from "./inbound.ts";
 import type { Lanes } from "./lanes.ts";
+import { ownMatch, routeMessage } from "./received.ts";
 import { sleep } from "./retry.ts";
 
 export const QUEUE_GROUP = "junction";

@@ -1,4 +1,5 @@
 import { JunctionError } from "@junction/sdk";
+import { EchoSkippedError } from "../errors.ts";
 import type { CompiledRoute } from "../routes/compile.ts";
 import type { RouteMessage } from "../routes/message.ts";
 import { DeliveryError, DeliveryErrorCode } from "../targets/delivery.ts";
@@ -63,6 +64,10 @@ export async function attemptOne(
   try {
     request = map();
   } catch (err) {
+    if (err instanceof EchoSkippedError) {
+      rt.metrics.echoes.inc(labels);
+      return { kind: "done" };
+    }
     // MappingError, TemplateError or anything else thrown while mapping: the message itself is wrong.
     const code = err instanceof JunctionError ? err.code : "ERR_MAPPING";
     rt.metrics.failed.inc({ ...labels, code });

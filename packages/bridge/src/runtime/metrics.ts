@@ -7,6 +7,8 @@ export interface BridgeMetrics {
   readonly delivered: Counter<"route" | "target">;
   readonly failed: Counter<"route" | "target" | "code">;
   readonly deadLettered: Counter<"route" | "target">;
+  /** Not sent back to the bus a subscription brought them from. */
+  readonly echoes: Counter<"route" | "target">;
   /** DynamoDB condition failures acked under `onConditionFailed: drop`. */
   readonly dropped: Counter<"route" | "target">;
   readonly batchSize: Histogram<"route" | "target">;
@@ -50,6 +52,11 @@ export function createBridgeMetrics(registry: Registry = new Registry()): Bridge
       "route",
       "target",
     ]),
+    echoes: counter(
+      "junction_bridge_echoes_skipped_total",
+      "Messages not sent back to the bus they came from",
+      ["route", "target"],
+    ),
     dropped: counter("junction_bridge_condition_dropped_total", "Failed DynamoDB conditions dropped", [
       "route",
       "target",

@@ -3,9 +3,9 @@ import type { CompiledRoute } from "../routes/compile.ts";
 import { createMessageScope } from "../routes/message.ts";
 import { deliveredKey } from "./delivered.ts";
 import { type HandleDeps, handleMessage } from "./handle.ts";
-import { ownMatch, routeMessage } from "./inbound.ts";
 import type { Lanes } from "./lanes.ts";
 import type { Consumer, ConsumerMessages, JetStreamManager, JsMsg } from "./nats-types.ts";
+import { ownMatch, routeMessage } from "./received.ts";
 import { sleep } from "./retry.ts";
 
 export interface StreamRouteDeps extends HandleDeps {

@@ -1,5 +1,6 @@
 import {
   type AwsClientSet,
+  createAwsInbound,
   createBridge,
   createSender,
   type LoadedConfig,
@@ -26,13 +27,16 @@ export async function startBridge(
   // watches when a target is down and messages pile up.
   collectDefaultMetrics({ register: registry });
   const bridge = createBridge(loaded, { ...deps, registry, createSender });
+  // AWS → NATS: inbound queues and subscriptions, polled into JetStream.
+  const inbound = createAwsInbound(loaded, { ...deps, sqs: deps.aws.sqs, registry });
   const ops = await startOpsServer({
     listen: loaded.config.ops.listen,
     registry,
-    ready: () => bridge.ready(),
+    ready: () => bridge.ready() && inbound.ready(),
   });
   try {
     await bridge.start();
+    inbound.start();
   } catch (err) {
     await ops.close();
     throw err;
@@ -40,6 +44,7 @@ export async function startBridge(
   return {
     opsUrl: ops.url,
     stop: async () => {
+      await inbound.stop();
       await bridge.stop();
       await ops.close();
     },

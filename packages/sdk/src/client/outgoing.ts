@@ -9,6 +9,11 @@ export interface OutgoingOptions {
   readonly causedBy?: MessageIdentity;
   /** Message id; default a fresh NUID. Also the JetStream dedup id. */
   readonly id?: string;
+  /**
+   * The whole identity, as received from elsewhere (a bridge restoring it from SQS attributes);
+   * overrides `id` and `causedBy`.
+   */
+  readonly identity?: MessageIdentity;
   readonly kind?: MessageKind;
   readonly idempotencyKey?: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -37,7 +42,7 @@ export function prepareOutgoing(ctx: ClientContext, data: unknown, options: Outg
       : data instanceof Uint8Array && options.codec === undefined
         ? data
         : codec.encode(data);
-  const identity = newIdentity(options.causedBy, options.id);
+  const identity = options.identity ?? newIdentity(options.causedBy, options.id);
   const headers = writeHeaders({
     identity,
     kind: options.kind,

@@ -1,13 +1,20 @@
-import { MappingError } from "../../errors.ts";
+import { headerValue } from "@junction/sdk";
+import { traceHeaderOf } from "../../aws/trace-context.ts";
+import { EchoSkippedError, MappingError } from "../../errors.ts";
 import { compileValue } from "../../templates/index.ts";
 import { byteLength, compileField } from "../compile-field.ts";
 import type { CompiledTarget, TargetCompileContext } from "../types.ts";
 import type { EventBridgeTargetConfig } from "./config.ts";
-import { traceHeaderOf } from "./trace-header.ts";
 
 /** PutEvents rejects an entry over 256 KB, counted as AWS documents it (time, source, detail-type, detail, resources). */
 export const MAX_ENTRY_BYTES = 256 * 1024;
 const TIME_BYTES = 14;
+
+/**
+ * Every event the bridge puts on a bus names its NATS subject in `resources` with this prefix: AWS
+ * consumers see where it came from, and subscriptions know not to bring it back (loop prevention).
+ */
+export const NATS_RESOURCE_PREFIX = "junction:nats:";
 
 export function compileEventBridgeTarget(
   config: EventBridgeTargetConfig,
@@ -30,14 +37,22 @@ export function compileEventBridgeTarget(
           `EventBridge detail must be a JSON object, got ${JSON.stringify(detailValue)}`,
         );
       }
+      const busName = bus.renderText(scope);
+      // Brought in from this bus by a subscription: putting it back would show AWS every event twice.
+      const origin = `eventbridge:${busName}`;
+      if (message.headers !== undefined && headerValue(message.headers, "Junction-Origin") === origin)
+        throw new EchoSkippedError(origin);
       const entry: Record<string, unknown> = {
-        EventBusName: bus.renderText(scope),
+        EventBusName: busName,
         Source: source.renderText(scope),
         DetailType: detailType.renderText(scope),
         Detail: JSON.stringify(detailValue),
         Time: message.time,
       };
-      if (resources.length > 0) entry.Resources = resources.map((r) => r.renderText(scope));
+      entry.Resources = [
+        ...resources.map((r) => r.renderText(scope)),
+        `${NATS_RESOURCE_PREFIX}${message.subject}`,
+      ];
       const traceHeader = traceHeaderOf(message.headers);
       if (traceHeader !== undefined) entry.TraceHeader = traceHeader;
       const size = entrySize(entry);

@@ -1,0 +1,220 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import type { JunctionJetStream, MessageIdentity } from "@junction/sdk";
+import type { Logger } from "../runtime/logger.ts";
+import { sleep } from "../runtime/retry.ts";
+import type { InboundMetrics } from "./metrics.ts";
+
+/** What one SQS message becomes on NATS. */
+export interface Publication {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly identity: MessageIdentity;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * `publish`: into JetStream, then delete. `drop`: delete without publishing (an echo, an event for
+ * another subject), with the reason logged at debug. A thrown error means the message cannot be
+ * published: it stays in the queue and comes back, until SQS moves it to the queue's DLQ.
+ */
+export type Mapped =
+  | { readonly kind: "publish"; readonly publication: Publication }
+  | { readonly kind: "drop"; readonly reason: string };
+
+export interface PollerOptions {
+  /** The inbound's or subscription's name: metrics label and log field. */
+  readonly name: string;
+  readonly queueName: string;
+  readonly queueUrl: string;
+  readonly pollers: number;
+  readonly waitSeconds: number;
+  readonly visibilitySeconds: number;
+  map(message: Message): Mapped;
+}
+
+export interface PollerDeps {
+  readonly sqs: SQSClient;
+  readonly js: JunctionJetStream;
+  readonly logger: Logger;
+  readonly metrics: InboundMetrics;
+}
+
+export interface Poller {
+  /** Stops receiving; resolves once the batches in hand are published and deleted (or handed back). */
+  stop(): Promise<void>;
+}
+
+/** Outcome of one message of a batch. */
+type Settled = "delete" | { readonly retry: string };
+
+/**
+ * Long-polls a queue with `pollers` receivers. A batch is published into JetStream (dedup id = SQS
+ * message id, so a message received twice is stored once) and deleted only once JetStream acked it.
+ * FIFO queues: the messages of a group are published one after another and a failure holds the rest of
+ * its group back (SQS hands a group to one receiver at a time, so groups run in parallel, each in
+ * order). While a batch is slow its visibility is extended, so SQS does not hand it out twice.
+ */
+export function startPoller(options: PollerOptions, deps: PollerDeps): Poller {
+  const { sqs, js, metrics } = deps;
+  const log = deps.logger.child({ inbound: options.name, queue: options.queueName });
+  const labels = { inbound: options.name };
+  const fifo = options.queueName.endsWith(".fifo");
+  const halt = new AbortController();
+  let stopped = false;
+
+  const publish = async (message: Message): Promise<Settled> => {
+    let mapped: Mapped;
+    try {
+      mapped = options.map(message);
+    } catch (err) {
+      return { retry: `cannot map: ${(err as Error).message}` };
+    }
+    if (mapped.kind === "drop") {
+      metrics.dropped.inc(labels);
+      log.debug({ messageId: message.MessageId, reason: mapped.reason }, "dropped");
+      return "delete";
+    }
+    const { subject, data, identity, headers } = mapped.publication;
+    try {
+      const ack = await js.publish(subject, data, { identity, headers });
+      if (ack.duplicate) metrics.duplicates.inc(labels);
+      else metrics.published.inc(labels);
+      return "delete";
+    } catch (err) {
+      return { retry: `cannot publish to ${subject}: ${(err as Error).message}` };
+    }
+  };
+
+  const handleBatch = async (messages: Message[]) => {
+    const outcomes = new Map<Message, Settled>();
+    if (fifo) {
+      const groups = new Map<string, Message[]>();
+      for (const m of messages) {
+        const group = m.Attributes?.MessageGroupId ?? "";
+        groups.set(group, [...(groups.get(group) ?? []), m]);
+      }
+      await Promise.all(
+        [...groups.values()].map(async (group) => {
+          let failure: string | undefined;
+          for (const m of group) {
+            if (failure !== undefined) {
+              outcomes.set(m, { retry: `held back behind an earlier message of its group (${failure})` });
+              continue;
+            }
+            const outcome = await publish(m);
+            outcomes.set(m, outcome);
+            if (outcome !== "delete") failure = outcome.retry;
+          }
+        }),
+      );
+    } else {
+      await Promise.all(messages.map(async (m) => outcomes.set(m, await publish(m))));
+    }
+    return outcomes;
+  };
+
+  const settle = async (outcomes: Map<Message, Settled>) => {
+    const done = [...outcomes].filter(([, o]) => o === "delete").map(([m]) => m);
+    if (done.length > 0) {
+      const out = await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
+        }),
+      );
+      // Not deleted: SQS hands it out again and JetStream's dedup drops the second copy.
+      for (const f of out.Failed ?? []) log.warn({ code: f.Code }, `delete failed: ${f.Message}`);
+    }
+    const failed = [...outcomes].filter(([, o]) => o !== "delete") as [Message, { retry: string }][];
+    if (failed.length === 0) return;
+    metrics.failed.inc(labels, failed.length);
+    for (const [m, o] of failed) {
+      const receives = Number(m.Attributes?.ApproximateReceiveCount ?? 1);
+      log.warn(
+        { messageId: m.MessageId, receives },
+        `${o.retry}; left in the queue (after its redrive policy's receive count, SQS moves it to the queue's DLQ)`,
+      );
+    }
+    // Back sooner than a full visibility timeout, later with every receive.
+    const backoff = (m: Message) =>
+      Math.min(options.visibilitySeconds, 2 ** Number(m.Attributes?.ApproximateReceiveCount ?? 1));
+    await changeVisibility(
+      failed.map(([m]) => m),
+      backoff,
+    );
+  };
+
+  const changeVisibility = async (messages: Message[], seconds: (m: Message) => number) => {
+    for (let i = 0; i < messages.length; i += 10) {
+      const chunk = messages.slice(i, i + 10);
+      await sqs
+        .send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: options.queueUrl,
+            Entries: chunk.map((m, k) => ({
+              Id: String(k),
+              ReceiptHandle: m.ReceiptHandle as string,
+              VisibilityTimeout: seconds(m),
+            })),
+          }),
+        )
+        .catch((err: unknown) => log.warn({ err }, "cannot change visibility"));
+    }
+  };
+
+  const receiver = async () => {
+    let failures = 0;
+    while (!stopped) {
+      let messages: Message[];
+      try {
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: options.queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: options.waitSeconds,
+            VisibilityTimeout: options.visibilitySeconds,
+            MessageAttributeNames: ["All"],
+            MessageSystemAttributeNames: ["All"],
+          }),
+          { abortSignal: halt.signal },
+        );
+        messages = out.Messages ?? [];
+        failures = 0;
+      } catch (err) {
+        if (stopped) break;
+        log.warn({ err }, "receive failed");
+        await sleep(Math.min(10_000, 200 * 2 ** failures++), halt.signal);
+        continue;
+      }
+      if (messages.length === 0) continue;
+      metrics.received.inc(labels, messages.length);
+      // A slow publish must not let the messages become visible to another receiver meanwhile.
+      const extend = setInterval(
+        () => void changeVisibility(messages, () => options.visibilitySeconds),
+        (options.visibilitySeconds * 1000) / 2,
+      );
+      try {
+        await settle(await handleBatch(messages));
+      } catch (err) {
+        log.error({ err }, "batch failed; its messages come back after the visibility timeout");
+      } finally {
+        clearInterval(extend);
+      }
+    }
+  };
+
+  const running = Array.from({ length: options.pollers }, receiver);
+  return {
+    async stop() {
+      stopped = true;
+      halt.abort();
+      await Promise.all(running);
+    },
+  };
+}
