@@ -7,7 +7,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from "@aws-sdk/client-eventbridge";
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -15,6 +20,7 @@ import {
   GetQueueUrlCommand,
   type Message,
   ReceiveMessageCommand,
+  SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
@@ -120,6 +126,8 @@ describe("mistersmith end to end (junction up)", { timeout: 120_000 }, () => {
     assert.match(out, /created\s+kv bucket\s+AGENT_STATE/);
     assert.match(out, /created\s+table\s+CoordinationState/);
     assert.match(out, /created\s+event bus\s+mistersmith-event-bus/);
+    assert.match(out, /created\s+queue\s+mistersmith-results/);
+    assert.match(out, /created\s+rule\s+junction-agent-events \(bus mistersmith-event-bus\)/);
     assert.match(
       out,
       /skipped\s+sqs queue "mistersmith-work-\{domain\}-\{priority\}\.fifo".*the bridge creates it on first use/,
@@ -257,6 +265,101 @@ describe("mistersmith end to end (junction up)", { timeout: 120_000 }, () => {
       "the redriven letter is gone, the other is kept",
     );
   });
+
+  it("an SQS message on the results queue reaches NATS on results.<Domain>, identity continued", async () => {
+    const sub = client.nc.subscribe("results.>", { max: 1 });
+    await client.nc.flush();
+    const url = (await waitForQueue("mistersmith-results")).QueueUrl;
+    const sent = await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: JSON.stringify({ summary: "done" }),
+        MessageAttributes: {
+          Domain: { DataType: "String", StringValue: "nlp" },
+          "Junction-Correlation-Id": { DataType: "String", StringValue: "flow-42" },
+        },
+      }),
+    );
+    const got = await firstOf(sub);
+    assert.equal(got.subject, "results.nlp");
+    assert.deepEqual(got.json(), { summary: "done" });
+    assert.equal(got.headers?.get("Nats-Msg-Id"), sent.MessageId, "dedup id = SQS message id");
+    assert.equal(got.headers?.get("Junction-Correlation-Id"), "flow-42");
+    await waitFor("the queue emptied", async () => ((await depth(url)) === 0 ? true : "not yet deleted"));
+  });
+
+  it("an agent on AWS puts an event on the bus: NATS subscribers get it on agent.<id>.<type>, and the bus sees it once", async () => {
+    const sub = client.nc.subscribe("agent.aws-1.>");
+    await client.nc.flush();
+    const eb = new EventBridgeClient({ endpoint: endpoints.aws, region: "us-east-1", credentials });
+    const put = await eb.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: "mistersmith-event-bus",
+            Source: "mistersmith.agent",
+            DetailType: "Agent Started",
+            Detail: JSON.stringify({ agentId: "aws-1", type: "started", payload: { region: "eu-west-1" } }),
+          },
+        ],
+      }),
+    );
+    eb.destroy();
+    assert.equal(put.FailedEntryCount, 0);
+    const got = await firstOf(sub);
+    assert.equal(got.subject, "agent.aws-1.started");
+    assert.deepEqual(got.json(), { region: "eu-west-1" });
+    assert.equal(got.headers?.get("Nats-Msg-Id"), put.Entries?.[0]?.EventId, "dedup id = event id");
+    // The message is in the AGENTS stream, which the agent-events route sends to this very bus: it
+    // must not go back, or AWS consumers would see every event twice.
+    const seen = await receive(observed, 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: observed, WaitTimeSeconds: 1 }));
+    assert.equal(seen.length + (again.Messages?.length ?? 0), 1, "the bus saw the event once");
+    assert.equal(JSON.parse(seen[0]?.Body as string).detail.agentId, "aws-1");
+    const metrics = await (await fetch((endpoints as { metrics?: string }).metrics as string)).text();
+    assert.match(
+      metrics,
+      /junction_bridge_echoes_skipped_total\{route="agent-events",target="eventbridge#0"\} 1/,
+    );
+    sub.unsubscribe();
+  });
+
+  it("an event the bridge put on the bus from NATS is not brought back to NATS", async () => {
+    const sub = client.nc.subscribe("agent.a-30.>");
+    await client.nc.flush();
+    await client.jetstream().publish("agent.a-30.stopped", { code: 0 });
+    const [event] = await receive(observed, 1);
+    assert.deepEqual(JSON.parse(event?.Body as string).resources, ["junction:nats:agent.a-30.stopped"]);
+    await waitFor("the subscription to drop it", async () => {
+      const metrics = await (await fetch((endpoints as { metrics?: string }).metrics as string)).text();
+      return /junction_inbound_dropped_total\{inbound="agent-events"\} [1-9]/.test(metrics) || "not yet";
+    });
+    assert.equal(sub.getReceived(), 1, "only the original message, no copy from the bus");
+    sub.unsubscribe();
+  });
+
+  async function depth(QueueUrl: string): Promise<number> {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl,
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+      }),
+    );
+    return (
+      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  }
+
+  async function firstOf(sub: ReturnType<JunctionClient["nc"]["subscribe"]>) {
+    const timer = setTimeout(() => sub.unsubscribe(), 20_000);
+    for await (const m of sub) {
+      clearTimeout(timer);
+      return m;
+    }
+    throw new Error(`nothing on ${sub.getSubject()} within 20 s`);
+  }
 
   async function waitForQueue(name: string): Promise<{ QueueUrl: string }> {
     let url = "";
