@@ -15,6 +15,11 @@ export {
   type TestClusterNode,
   type TestClusterOptions,
 } from "./cluster.ts";
+export {
+  DynamoDbLocalStartError,
+  startDynamoDbLocal,
+  type TestDynamoDbLocal,
+} from "./dynamodb-local.ts";
 export { TestkitDisposedError, TestkitTimeoutError } from "./errors.ts";
 export { freePorts } from "./free-ports.ts";
 export { type JunctionProcess, spawnJunction } from "./junction-process.ts";

@@ -2,13 +2,16 @@ import {
   type AwsClientSet,
   createAwsInbound,
   createBridge,
+  createKvMirrors,
   createSender,
+  KvMirrorError,
   type LoadedConfig,
   startOpsServer,
 } from "@junction/bridge";
 import type { JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { CliExit, ExitCode } from "../exit-codes.ts";
 
 export interface RunningBridge {
   /** Where /metrics, /healthz and /readyz are served. */
@@ -29,21 +32,28 @@ export async function startBridge(
   const bridge = createBridge(loaded, { ...deps, registry, createSender });
   // AWS → NATS: inbound queues and subscriptions, polled into JetStream.
   const inbound = createAwsInbound(loaded, { ...deps, sqs: deps.aws.sqs, registry });
+  // JetStream KV ⇄ DynamoDB, one mirror per `kv:` entry.
+  const mirrors = createKvMirrors(loaded.config.kv, { ...deps, dynamodb: deps.aws.dynamodb, registry });
   const ops = await startOpsServer({
     listen: loaded.config.ops.listen,
     registry,
-    ready: () => bridge.ready() && inbound.ready(),
+    ready: () => bridge.ready() && inbound.ready() && mirrors.ready(),
   });
   try {
     await bridge.start();
     inbound.start();
+    await mirrors.start();
   } catch (err) {
+    await Promise.allSettled([inbound.stop(), bridge.stop()]);
     await ops.close();
+    // A mirror that cannot start says why in one line (missing table, no stream …).
+    if (err instanceof KvMirrorError) throw new CliExit(ExitCode.Failure, err.message, { cause: err });
     throw err;
   }
   return {
     opsUrl: ops.url,
     stop: async () => {
+      await mirrors.stop();
       await inbound.stop();
       await bridge.stop();
       await ops.close();

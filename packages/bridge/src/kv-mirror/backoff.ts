@@ -1,0 +1,16 @@
+import { retryDelay, sleep } from "../runtime/retry.ts";
+
+export interface RetryTiming {
+  /** First retry delay; it doubles up to `maxMs` (with jitter). */
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+/** stop() ended a retry wait: the work was not confirmed, and is done again after a restart. */
+export class MirrorStopped extends Error {}
+
+/** Waits before retry number `attempt` (1 = the first): doubling from `baseMs`, capped, jittered. */
+export function waitToRetry(retry: RetryTiming, attempt: number, signal: AbortSignal): Promise<void> {
+  const base = Math.min(retry.maxMs, retry.baseMs * 2 ** Math.min(attempt - 1, 30));
+  return sleep(retryDelay([base], 1), signal);
+}

@@ -1,0 +1,30 @@
+import type { ReportProblem } from "../config/path.ts";
+import type { JunctionConfig } from "../config/schema.ts";
+
+/** Meaning checks of `kv:` entries that the schema cannot express. */
+export function checkKvMirrors(config: JunctionConfig, report: ReportProblem): void {
+  const tables = new Map<string, number>();
+  config.kv.forEach((kv, i) => {
+    const first = tables.get(kv.table);
+    if (first === undefined) tables.set(kv.table, i);
+    else
+      report(
+        ["kv", i, "table"],
+        `table "${kv.table}" is already the mirror of kv[${first}] (one bucket per table)`,
+      );
+    if (kv.direction === "both" && kv.history)
+      report(
+        ["kv", i, "history"],
+        "direction both works with the default layout only: changes made in DynamoDB to history items have no single revision to apply",
+      );
+    // Refused rather than run one way: a stack that silently ignored changes made in DynamoDB would
+    // overwrite them with the bucket's next revision of the key, losing them without a word.
+    if (kv.direction === "both" && config.aws.endpoint === "local")
+      report(
+        ["kv", i, "direction"],
+        "direction both reads the table's DynamoDB Stream, and the embedded AWS endpoint (aws.endpoint: local, dynalite) has no Streams: point aws.endpoint at DynamoDB Local or AWS, or use direction: to-dynamodb",
+      );
+    if (kv.tombstoneTtl !== undefined && kv.deletes !== "tombstone")
+      report(["kv", i, "tombstoneTtl"], "tombstoneTtl applies only with deletes: tombstone");
+  });
+}
