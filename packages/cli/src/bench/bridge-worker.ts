@@ -1,7 +1,5 @@
 // One side of `junction bench bridge`, in a process of its own so that its CPU time is its alone:
 // Junction's bridge (as `junction run` starts it) or the naive pipeline the benchmark compares it with.
-// Driven over IPC: setup → "ready", "go" → consume, "report" → CPU used since "go", then exit.
-
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { createAwsClients, loadConfig } from "@junction/bridge";
 import { connect as connectJunction } from "@junction/sdk";
@@ -9,9 +7,7 @@ import { type JsMsg, jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import pino from "pino";
 import { startBridge } from "../up/bridge.ts";
-import { quietAwsNodeNotice } from "../warnings.ts";
-
-quietAwsNodeNotice();
+import { serveWorker } from "./worker-process.ts";
 
 export interface WorkerSetup {
   readonly side: "junction" | "naive";
@@ -25,21 +21,11 @@ export interface WorkerSetup {
   readonly queueUrl: string;
 }
 
-export type ToWorker =
-  | { readonly kind: "setup"; readonly setup: WorkerSetup }
-  | { readonly kind: "go" | "report" };
-export type FromWorker =
-  | { readonly kind: "ready" }
-  | { readonly kind: "report"; readonly cpuMicros: number }
-  | { readonly kind: "error"; readonly message: string };
-
 /** The naive pipeline's shape, as a careful engineer would write it in an afternoon. */
 export const NAIVE_BATCHES_IN_FLIGHT = 16;
 const NAIVE_LINGER_MS = 5;
 
-const send = (message: FromWorker) => process.send?.(message);
-
-async function setupJunction(s: WorkerSetup): Promise<() => void> {
+async function setupJunction(s: WorkerSetup, fail: (err: unknown) => void): Promise<() => void> {
   const loaded = loadConfig(
     `nats: { servers: "${s.natsUrl}" }
 aws: { region: us-east-1, endpoint: "${s.awsUrl}" }
@@ -57,13 +43,11 @@ routes:
   const logger = pino({ level: "warn" }, pino.destination(2));
   // Started on "go": the route's consumer is created by start(), so nothing is consumed before.
   return () => {
-    void startBridge(loaded, { client, aws, logger }).catch((err: unknown) =>
-      send({ kind: "error", message: String(err) }),
-    );
+    void startBridge(loaded, { client, aws, logger }).catch(fail);
   };
 }
 
-async function setupNaive(s: WorkerSetup): Promise<() => void> {
+async function setupNaive(s: WorkerSetup, fail: (err: unknown) => void): Promise<() => void> {
   const nc = await connect({ servers: s.natsUrl });
   const sqs = new SQSClient({
     region: "us-east-1",
@@ -114,28 +98,10 @@ async function setupNaive(s: WorkerSetup): Promise<() => void> {
           await flush(b);
         }
       }
-    })().catch((err: unknown) => send({ kind: "error", message: String(err) }));
+    })().catch(fail);
   };
 }
 
-let start: (() => void) | undefined;
-let cpuAtGo: NodeJS.CpuUsage | undefined;
-process.on("message", (message: ToWorker) => {
-  if (message.kind === "setup") {
-    const setup = message.setup.side === "junction" ? setupJunction : setupNaive;
-    setup(message.setup).then(
-      (go) => {
-        start = go;
-        send({ kind: "ready" });
-      },
-      (err: unknown) => send({ kind: "error", message: String(err) }),
-    );
-  } else if (message.kind === "go") {
-    cpuAtGo = process.cpuUsage();
-    start?.();
-  } else {
-    const used = process.cpuUsage(cpuAtGo);
-    send({ kind: "report", cpuMicros: used.user + used.system });
-  }
-});
-process.on("disconnect", () => process.exit(0));
+serveWorker<WorkerSetup>((setup, fail) =>
+  (setup.side === "junction" ? setupJunction : setupNaive)(setup, fail),
+);

@@ -1,11 +1,9 @@
 // `junction bench bridge`: JetStream → SQS through Junction's bridge against a naive pipeline written
 // here (pull consumer → SendMessageBatch → ack), on one nats-server and one local edge endpoint, in the
 // same run. Each side runs in its own process, so its CPU time per message is measured alone.
-import { type ChildProcess, fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { extname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import {
   CreateQueueCommand,
   DeleteQueueCommand,
@@ -14,8 +12,9 @@ import {
 } from "@aws-sdk/client-sqs";
 import { startLocalAws, startNatsServer } from "@junction/local";
 import { connect } from "@junction/sdk";
-import type { FromWorker, ToWorker, WorkerSetup } from "./bridge-worker.ts";
+import type { WorkerSetup } from "./bridge-worker.ts";
 import { interleave, median } from "./measure.ts";
+import { startWorkerProcess } from "./worker-process.ts";
 
 export interface BridgeBenchResult {
   readonly metric: "throughput" | "cpu per message";
@@ -93,10 +92,10 @@ export async function benchBridge(opts: BridgeBenchOptions = {}): Promise<Bridge
         queueName: name,
         queueUrl,
       };
-      const worker = await startWorker(setup);
+      const worker = await startWorkerProcess("bridge-worker", side, setup);
       try {
         const started = performance.now();
-        worker.send({ kind: "go" });
+        worker.go();
         // Done when the consumer exists and holds nothing: every message acked after SQS took it.
         for (;;) {
           await new Promise((r) => setTimeout(r, 50));
@@ -159,63 +158,4 @@ async function queueDepth(sqs: SQSClient, QueueUrl: string): Promise<number> {
     new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }),
   );
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
-}
-
-interface Worker {
-  send(message: ToWorker): void;
-  /** Throws what the worker reported as failed. */
-  check(): void;
-  report(): Promise<number>;
-  stop(): void;
-}
-
-/** Forks the worker (the same loader as this process: tsx from source, plain node from dist). */
-async function startWorker(setup: WorkerSetup): Promise<Worker> {
-  const here = fileURLToPath(import.meta.url);
-  const child: ChildProcess = fork(join(here, "..", `bridge-worker${extname(here)}`), {
-    // JUNCTION_BENCH_WORKER_ARGS adds Node options to both workers, e.g. "--cpu-prof --cpu-prof-dir=prof".
-    execArgv: [
-      ...process.execArgv,
-      ...(process.env.JUNCTION_BENCH_WORKER_ARGS ?? "").split(" ").filter(Boolean),
-    ],
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
-  let failure: string | undefined;
-  const waiting: ((m: FromWorker) => void)[] = [];
-  child.on("message", (m: FromWorker) => {
-    if (m.kind === "error") failure = m.message;
-    waiting.shift()?.(m);
-  });
-  child.on("exit", (code) => {
-    failure ??= `the ${setup.side} worker exited (${code})`;
-    for (const w of waiting.splice(0)) w({ kind: "error", message: failure });
-  });
-  const next = () => new Promise<FromWorker>((resolve) => waiting.push(resolve));
-  const reply = next();
-  child.send({ kind: "setup", setup } satisfies ToWorker);
-  const ready = await reply;
-  if (ready.kind !== "ready") {
-    child.kill("SIGKILL");
-    throw new Error(`${setup.side} worker: ${ready.kind === "error" ? ready.message : ready.kind}`);
-  }
-  return {
-    send: (m) => child.send(m),
-    check: () => {
-      if (failure !== undefined) throw new Error(`${setup.side} worker: ${failure}`);
-    },
-    async report() {
-      const answer = next();
-      child.send({ kind: "report" } satisfies ToWorker);
-      const m = await answer;
-      if (m.kind !== "report")
-        throw new Error(`${setup.side} worker: ${m.kind === "error" ? m.message : m.kind}`);
-      return m.cpuMicros;
-    },
-    stop: () => {
-      child.removeAllListeners("exit");
-      // Disconnecting lets it exit by itself (and write a CPU profile); a stuck one is killed.
-      child.disconnect();
-      setTimeout(() => child.kill("SIGKILL"), 3000).unref();
-    },
-  };
 }
