@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { benchBridge } from "../bench/bridge.ts";
+import { type BridgeBenchResult, benchBridge } from "../bench/bridge.ts";
 import { runGatewayBench } from "../bench/gateway.ts";
+import { benchInbound, type InboundBenchOptions } from "../bench/inbound.ts";
 import { benchRoutes } from "../bench/routes.ts";
 import { benchSdk } from "../bench/sdk.ts";
 import { CliExit, ExitCode } from "../exit-codes.ts";
@@ -18,6 +19,7 @@ type Runner = (out: Out, opts: BenchOptions) => Promise<Record<string, unknown>[
 
 const BENCHES: Record<string, Runner> = {
   bridge: runBridge,
+  inbound: runInbound,
   gateway: runGatewayBench,
   routes: runRoutes,
   sdk: runSdk,
@@ -100,10 +102,29 @@ async function runBridge(out: Out, opts: BenchOptions): Promise<Record<string, u
     `bridge: ${fmt(messages)} messages of 256 B, JetStream → SQS (local edge endpoint), at least once\n` +
       "  junction: `junction run`'s bridge; naive: pull consumer → SendMessageBatch(10), 16 in flight → ack\n",
   );
+  return runPipeline(out, (watch) =>
+    benchBridge({ messages, ...(opts.quick ? { pairs: 1 } : {}), ...watch }),
+  );
+}
+
+async function runInbound(out: Out, opts: BenchOptions): Promise<Record<string, unknown>[]> {
+  const messages = opts.quick ? 2_000 : 20_000;
+  out.write(
+    `inbound: ${fmt(messages)} messages of 256 B, SQS (local edge endpoint) → JetStream, 4 receive loops each\n` +
+      "  junction: `junction run`'s inbound; naive: receive 10 → publish each → delete the batch\n",
+  );
+  return runPipeline(out, (watch) =>
+    benchInbound({ messages, ...(opts.quick ? { pairs: 1 } : {}), ...watch }),
+  );
+}
+
+/** Progress while a pipeline benchmark runs, a line per run, then the ratios as a table and a chart. */
+async function runPipeline(
+  out: Out,
+  bench: (watch: Pick<InboundBenchOptions, "onProgress" | "onRun">) => Promise<BridgeBenchResult[]>,
+): Promise<Record<string, unknown>[]> {
   let bar: ReturnType<typeof progressBar> | undefined;
-  const results = await benchBridge({
-    messages,
-    ...(opts.quick ? { pairs: 1 } : {}),
+  const results = await bench({
     onProgress: (side, done, total) => {
       bar ??= progressBar(process.stderr, total, side.padStart(8));
       bar.update(done, 0);
