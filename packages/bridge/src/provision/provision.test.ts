@@ -80,6 +80,7 @@ describe("provisioning", () => {
           { name: "at", type: "N" },
         ],
       },
+      { name: "job-state", keys: [{ name: "key", type: "S" }] },
     ]);
     assert.deepEqual(plan.buses, ["jobs-bus"]);
     assert.deepEqual(plan.skipped, [
@@ -121,6 +122,7 @@ describe("provisioning", () => {
           "created queue results",
           "created queue junction-done",
           "created table Jobs",
+          "created table job-state",
           "created event bus jobs-bus",
           "created rule junction-done (bus jobs-bus)",
         ],
