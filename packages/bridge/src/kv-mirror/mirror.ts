@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { type JunctionClient, type KvBucket, rawCodec } from "@junction/sdk";
@@ -83,6 +84,7 @@ export function createKvMirror(config: KvMirrorConfig, deps: KvMirrorDeps): KvMi
   const logger = (deps.logger ?? silentLogger).child({ kvMirror: bucketName, table });
   const metrics = createKvMirrorMetrics(deps.registry);
   const stopping = new AbortController();
+  setMaxListeners(0, stopping.signal); // every write waiting to retry listens for stop()
   const lanes = createLanes();
   /** Default layout: the newest revision waiting per key; older ones need not be written. */
   const newest = new Map<string, number>();
