@@ -36,18 +36,15 @@ const EMPTY = new Uint8Array(0);
  */
 export function prepareOutgoing(ctx: ClientContext, data: unknown, options: OutgoingOptions = {}): Outgoing {
   const codec = options.codec ?? ctx.codec;
-  const payload =
-    data === undefined
-      ? EMPTY
-      : data instanceof Uint8Array && options.codec === undefined
-        ? data
-        : codec.encode(data);
+  // Bytes are sent as they are, with no Content-Type claiming the codec's encoding.
+  const raw = data instanceof Uint8Array && options.codec === undefined;
+  const payload = data === undefined ? EMPTY : raw ? data : codec.encode(data);
   const identity = options.identity ?? newIdentity(options.causedBy, options.id);
   const headers = writeHeaders({
     identity,
     kind: options.kind,
     idempotencyKey: options.idempotencyKey,
-    contentType: data === undefined ? undefined : codec.contentType,
+    contentType: data === undefined || raw ? undefined : codec.contentType,
     headers: options.headers,
   });
   return { identity, headers, payload };
