@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -317,6 +318,33 @@ describe("KV → DynamoDB mirror (nats-server, dynalite)", () => {
     assert.equal(replaced?.revision, next);
     assert.deepEqual(replaced?.value, { blob: "fits" });
     assert.equal(replaced?.valueError, undefined);
+  });
+
+  it("a write refused for another reason than its value (table gone) holds the mirror until it passes", async () => {
+    const { mirror, kv, registry } = await setUp("{ bucket: GONE, table: gone-state }");
+    await kv.put("k1", { v: 1 });
+    await caughtUp(mirror, kv);
+    const confirmed = mirror.stats().checkpoint;
+    await local.clients.dynamodb.send(new DeleteTableCommand({ TableName: "gone-state" }));
+    await kv.put("k2", { v: 2 });
+    await waitFor(
+      "refused writes",
+      async () => (await metric(registry, "junction_kv_mirror_failures_total")) >= 6 || "not yet",
+    );
+    assert.equal(mirror.stats().checkpoint, confirmed, "held, not skipped");
+    await local.clients.dynamodb.send(
+      new CreateTableCommand({
+        TableName: "gone-state",
+        BillingMode: "PAY_PER_REQUEST",
+        KeySchema: [{ AttributeName: "key", KeyType: "HASH" }],
+        AttributeDefinitions: [{ AttributeName: "key", AttributeType: "S" }],
+      }),
+    );
+    await caughtUp(mirror, kv);
+    const stored = await item("gone-state", { key: "k2" });
+    assert.deepEqual(stored?.value, { v: 2 }, "the value itself, not an item without it");
+    assert.equal(stored?.valueError, undefined);
+    assert.equal(await metric(registry, "junction_kv_mirror_refused_values_total"), 0);
   });
 
   it("refuses to start on a missing table or one with another key schema, saying which", async () => {

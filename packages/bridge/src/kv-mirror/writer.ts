@@ -25,9 +25,10 @@ export type WriteOutcome = "written" | "stale" | "refused";
  * Sends one entry's writes in order. Throttling and unavailability are retried with backoff for as
  * long as it takes (nothing is skipped, the lag metric shows it). A permanent refusal is retried
  * `REFUSED_TRIES` times; if the write carries a value, its item is then written without it and with
- * `valueError` (docs/kv-mirror.md, "Refused values"). A refusal that is not about the value (missing
- * table, access denied) holds the entry and keeps retrying, logging each time, until it succeeds or
- * the mirror stops — skipping it would leave DynamoDB silently behind the bucket.
+ * `valueError` (docs/kv-mirror.md, "Failures"). A refusal that is not about the value (the item is
+ * refused without it too: missing table, access denied) holds the entry and retries the real write,
+ * logging each time, until it succeeds or the mirror stops — skipping it would leave DynamoDB silently
+ * behind the bucket.
  */
 export async function sendWrites(
   entry: MirrorEntry,
@@ -47,6 +48,8 @@ async function sendOne(entry: MirrorEntry, original: MirrorWrite, deps: WriterDe
   const { logger, metrics, labels } = deps;
   const at = { ...labels, key: entry.key, revision: entry.revision };
   let write = original;
+  /** Still possible that the value is what DynamoDB refuses (until the item without it was refused too). */
+  let valueSuspect = original.kind === "put" && original.hasValue;
   let attempt = 0;
   let permanent = 0;
   for (;;) {
@@ -72,16 +75,20 @@ async function sendOne(entry: MirrorEntry, original: MirrorWrite, deps: WriterDe
       if (error.retryable) {
         if (attempt === 1 || attempt % 10 === 0)
           logger.warn({ ...at, attempt, err: error.message }, "kv mirror: DynamoDB write failed; retrying");
-      } else if (++permanent >= REFUSED_TRIES && write.kind === "put" && write.hasValue) {
+      } else if (write !== original) {
+        // Refused even without its value: the value is not the problem. Hold the real write.
+        valueSuspect = false;
+        write = original;
+        attempt = 0;
+        continue;
+      } else if (valueSuspect && ++permanent >= REFUSED_TRIES && original.kind === "put") {
         logger.error(
           { ...at, err: error.message },
           "kv mirror: DynamoDB refused the value; writing the item without it (valueError says why)",
         );
-        write = refusedWrite(write, error.message);
-        attempt = 0;
-        permanent = 0;
+        write = refusedWrite(original, error.message);
         continue;
-      } else if (permanent >= REFUSED_TRIES) {
+      } else if (!valueSuspect) {
         logger.error(
           { ...at, attempt, err: error.message },
           "kv mirror: DynamoDB refuses this write; holding the mirror and retrying",
