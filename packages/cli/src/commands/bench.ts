@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import { type BridgeBenchResult, benchBridge } from "../bench/bridge.ts";
+import { benchBridge } from "../bench/bridge.ts";
 import { runGatewayBench } from "../bench/gateway.ts";
-import { benchInbound, type InboundBenchOptions } from "../bench/inbound.ts";
+import { benchInbound } from "../bench/inbound.ts";
+import type { PipelineBenchOptions, PipelineResult } from "../bench/pipeline.ts";
 import { benchRoutes } from "../bench/routes.ts";
 import { benchSdk } from "../bench/sdk.ts";
 import { CliExit, ExitCode } from "../exit-codes.ts";
@@ -121,7 +122,7 @@ async function runInbound(out: Out, opts: BenchOptions): Promise<Record<string, 
 /** Progress while a pipeline benchmark runs, a line per run, then the ratios as a table and a chart. */
 async function runPipeline(
   out: Out,
-  bench: (watch: Pick<InboundBenchOptions, "onProgress" | "onRun">) => Promise<BridgeBenchResult[]>,
+  bench: (watch: Pick<PipelineBenchOptions, "onProgress" | "onRun">) => Promise<PipelineResult[]>,
 ): Promise<Record<string, unknown>[]> {
   let bar: ReturnType<typeof progressBar> | undefined;
   const results = await bench({

@@ -1,71 +1,39 @@
 // SQS → NATS through `junction run`, killed with SIGKILL mid-run: every message of a FIFO queue reaches
 // the stream once, in order per group. A real nats-server and the real local edge endpoint.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   SendMessageBatchCommand,
-  SQSClient,
+  type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { type LocalAws, startLocalAws } from "@junction/local";
-import { connect, type JunctionClient } from "@junction/sdk";
-import {
-  type JunctionProcess,
-  spawnJunction,
-  startTestNats,
-  type TestNats,
-  waitFor,
-} from "@junction/testkit";
+import type { JunctionClient } from "@junction/sdk";
+import { waitFor } from "@junction/testkit";
+import { metric, type RunStack, startRunStack } from "./testdata/run-stack.ts";
 
-const credentials = { accessKeyId: "test", secretAccessKey: "test" };
-const env = { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" };
+const _credentials = { accessKeyId: "test", secretAccessKey: "test" };
+const _env = { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" };
 
 describe("junction run: SQS FIFO → JetStream under SIGKILL", { timeout: 240_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), "junction-inbound-"));
-  let nats: TestNats;
-  let aws: LocalAws;
-  let client: JunctionClient;
+  let stack: RunStack;
   let sqs: SQSClient;
-  const running: JunctionProcess[] = [];
+  let client: JunctionClient;
+  const startRun = async () => {
+    const { run, metrics } = await stack.startRun();
+    await run.waitForOutput(/"msg":"polling"/);
+    return { run, metrics };
+  };
 
   before(async () => {
-    nats = await startTestNats();
-    aws = await startLocalAws({ port: 0, functions: {}, baseDir: dir });
-    sqs = new SQSClient({ endpoint: aws.url, region: "us-east-1", credentials });
-    client = await connect(nats.url);
-    writeFileSync(
-      join(dir, "junction.yaml"),
-      `nats: { servers: "${nats.url}" }
-aws: { region: us-east-1, endpoint: "${aws.url}" }
-ops: { listen: "127.0.0.1:0" }
-streams:
+    stack = await startRunStack(`streams:
   - { name: INB, subjects: ["inbound.>"], storage: file, duplicateWindow: 10m }
 inbound:
   - { name: fifo-in, from: { type: sqs, queue: in.fifo }, to: "inbound.{$attr.Group}", pollers: 4, visibilitySeconds: 5 }
-`,
-    );
-    const provision = spawnJunction(["provision", "-c", "junction.yaml"], { cwd: dir, env });
-    assert.equal(await provision.exited, 0, provision.output());
+`);
+    ({ sqs, client } = stack);
   });
-  after(async () => {
-    for (const p of running) await p.kill();
-    await client?.drain();
-    sqs?.destroy();
-    await aws?.close();
-    await nats?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const startRun = async () => {
-    const run = spawnJunction(["run", "-c", "junction.yaml"], { cwd: dir, env });
-    running.push(run);
-    await run.waitForOutput(/"msg":"polling"/);
-    return run;
-  };
+  after(() => stack?.dispose());
 
   it("10,000 messages in 10 groups: none lost, none stored twice, each group in order", async (t) => {
     const total = 10_000;
@@ -91,7 +59,7 @@ inbound:
 
     const jsm = await client.jetstream().manager();
     const stored = async () => (await jsm.streams.info("INB")).state.messages;
-    const first = await startRun();
+    const { run: first } = await startRun();
     await waitFor(
       "a quarter in the stream",
       async () => {
@@ -104,7 +72,7 @@ inbound:
     const atKill = await stored();
     assert.ok(atKill < total, `killed too late to matter (${atKill} already stored)`);
 
-    const second = await startRun();
+    const { run: second, metrics } = await startRun();
     await waitFor(
       "the queue drained",
       async () => {
@@ -120,10 +88,7 @@ inbound:
       },
       { timeoutMs: 180_000, intervalMs: 200 },
     );
-    const metrics = await (await fetch(metricsUrl(second.output()))).text();
-    const duplicates = Number(
-      /junction_inbound_duplicates_total\{inbound="fifo-in"\} (\d+)/.exec(metrics)?.[1] ?? 0,
-    );
+    const duplicates = metric(await metrics(), "junction_inbound_duplicates_total", 'inbound="fifo-in"');
     t.diagnostic(
       `stored at the kill: ${atKill}; received again after the restart and deduplicated: ${duplicates}`,
     );
@@ -150,9 +115,3 @@ inbound:
     }
   });
 });
-
-function metricsUrl(output: string): string {
-  const ops = /"ops":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)?.[1];
-  if (ops === undefined) throw new Error(`no ops address in:\n${output}`);
-  return `${ops}/metrics`;
-}

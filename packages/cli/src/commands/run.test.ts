@@ -1,9 +1,6 @@
 // `junction run` as its own process under failure: killed with SIGKILL in the middle of 20,000 messages,
 // and its AWS endpoint gone for 10 s. A real nats-server, the real local edge endpoint, and nothing lost.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   DeleteMessageBatchCommand,
@@ -11,44 +8,21 @@ import {
   GetQueueUrlCommand,
   type Message,
   ReceiveMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { type LocalAws, startLocalAws } from "@junction/local";
-import { connect, type JunctionClient } from "@junction/sdk";
-import {
-  type JunctionProcess,
-  spawnJunction,
-  startTcpProxy,
-  startTestNats,
-  type TcpProxy,
-  type TestNats,
-  waitFor,
-} from "@junction/testkit";
-
-const credentials = { accessKeyId: "test", secretAccessKey: "test" };
+import type { JunctionClient } from "@junction/sdk";
+import { type TcpProxy, waitFor } from "@junction/testkit";
+import { metric, type RunStack, startRunStack } from "./testdata/run-stack.ts";
 
 describe("junction run under failure", { timeout: 240_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), "junction-run-"));
-  let nats: TestNats;
-  let aws: LocalAws;
-  let proxy: TcpProxy;
-  let client: JunctionClient;
+  let stack: RunStack;
   let sqs: SQSClient;
-  const running: JunctionProcess[] = [];
+  let client: JunctionClient;
+  let proxy: TcpProxy;
+  const startRun = () => stack.startRun();
 
   before(async () => {
-    nats = await startTestNats();
-    aws = await startLocalAws({ port: 0, functions: {}, baseDir: dir });
-    // The bridge reaches AWS through a proxy the tests can take down, as a network outage would.
-    proxy = await startTcpProxy(aws.port);
-    sqs = new SQSClient({ endpoint: aws.url, region: "us-east-1", credentials });
-    client = await connect(nats.url);
-    writeFileSync(
-      join(dir, "junction.yaml"),
-      `nats: { servers: "${nats.url}" }
-aws: { region: us-east-1, endpoint: "${proxy.url}" }
-ops: { listen: "127.0.0.1:0" }
-streams:
+    stack = await startRunStack(`streams:
   - { name: CHAOS, subjects: ["chaos.>", "outage.>"], storage: file }
 routes:
   - name: chaos
@@ -59,34 +33,10 @@ routes:
     from: { subject: "outage.{n}", stream: CHAOS }
     concurrency: 200
     to: [{ type: sqs, queue: outage }]
-`,
-    );
-    const provision = spawnJunction(["provision", "-c", "junction.yaml"], {
-      cwd: dir,
-      env: { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" },
-    });
-    assert.equal(await provision.exited, 0, provision.output());
+`);
+    ({ sqs, client, proxy } = stack);
   });
-  after(async () => {
-    for (const p of running) await p.kill();
-    await client?.drain();
-    sqs?.destroy();
-    await proxy?.close();
-    await aws?.close();
-    await nats?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** `junction run` on the test config; resolves once it serves, with its /metrics URL. */
-  async function startRun(): Promise<{ run: JunctionProcess; metrics: () => Promise<string> }> {
-    const run = spawnJunction(["run", "-c", "junction.yaml"], {
-      cwd: dir,
-      env: { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", JUNCTION_LOG_LEVEL: "info" },
-    });
-    running.push(run);
-    const [, ops] = await run.waitForOutput(/"ops":"(http:\/\/127\.0\.0\.1:\d+)"/);
-    return { run, metrics: async () => (await fetch(`${ops}/metrics`)).text() };
-  }
+  after(() => stack?.dispose());
 
   const queueUrl = async (name: string) =>
     (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
@@ -121,13 +71,6 @@ routes:
     await Promise.all([poller(), poller(), poller(), poller()]);
     return all;
   }
-
-  /** A sample from Prometheus text: the first line of `name` whose labels start with `labels`. */
-  const metric = (text: string, name: string, labels = "") => {
-    const prefix = labels === "" ? `${name} ` : `${name}{${labels}`;
-    const line = text.split("\n").find((l) => l.startsWith(prefix));
-    return line === undefined ? 0 : Number(line.split(" ").pop());
-  };
 
   it("killed with SIGKILL mid-run and restarted: all 20,000 messages delivered, none twice into the FIFO queue", async (t) => {
     const total = 20_000;
