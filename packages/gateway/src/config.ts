@@ -107,7 +107,7 @@ export function resolveSettings(config: GatewayConfig): ResolvedSettings {
     heartbeatMs: config.sse?.heartbeatMs ?? 15_000,
     maxStreamMs: config.sse?.maxDurationMs ?? 300_000,
     maxBufferBytes: config.sse?.maxBufferBytes ?? 1024 * 1024,
-    drainTimeoutMs: config.drainTimeoutMs ?? 10_000,
+    drainTimeoutMs: config.drainTimeoutMs ?? 5_000,
     requestHeaders: config.headers?.request ?? [],
     responseHeaders: config.headers?.response ?? [],
   };

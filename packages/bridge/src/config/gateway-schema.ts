@@ -186,7 +186,7 @@ export const GatewaySchema = z
       .int()
       .min(0)
       .optional()
-      .describe("On stop, how long requests and streams in flight may finish (default 10 s)."),
+      .describe("On stop, how long requests and streams in flight may finish (default 5 s)."),
     routes: z.array(GatewayRouteSchema).default([]),
   })
   .describe("HTTP → NATS gateway, run by `junction run` and `junction up` when present.");

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { createLogger } from "../logger.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";
 import { startBridge } from "../up/bridge.ts";
+import { startGateway } from "../up/gateway.ts";
 import { waitForStopSignal } from "../up/signals.ts";
 import { loadConfigOrExit } from "./config-file.ts";
 import { connectToOrExit, natsServersOf } from "./nats-connection.ts";
@@ -10,7 +11,9 @@ import { connectToOrExit, natsServersOf } from "./nats-connection.ts";
 export function registerRun(program: Command): void {
   program
     .command("run")
-    .description("run the bridge against the configured NATS and AWS; SIGTERM drains and stops")
+    .description(
+      "run the bridge (and the gateway, with `gateway:`) against the configured NATS and AWS; SIGTERM drains and stops",
+    )
     .option("-c, --config <file>", "config file", "junction.yaml")
     .action(async (opts: { config: string }) => {
       const loaded = await loadConfigOrExit(opts.config);
@@ -19,8 +22,18 @@ export function registerRun(program: Command): void {
       const aws = createAwsClients(awsEndpoint(loaded.config, readStackEndpoints().aws));
       const bridge = await startBridge(loaded, { client, aws, logger });
       logger.info({ ops: bridge.opsUrl, routes: loaded.config.routes.length }, "bridge running");
+      const gateway = await startGateway(loaded, { client, logger }).catch(async (err: unknown) => {
+        // Nothing may keep the process alive after a refused start.
+        await bridge.stop();
+        aws.destroy();
+        await client.drain();
+        throw err;
+      });
+      if (gateway !== undefined) logger.info({ url: gateway.url }, "gateway running");
       const signal = await waitForStopSignal();
       logger.info({ signal }, "draining");
+      // The gateway first: it finishes its HTTP requests while NATS is still there for them.
+      await gateway?.stop();
       await bridge.stop();
       aws.destroy();
       await client.drain();

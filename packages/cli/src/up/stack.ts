@@ -21,6 +21,7 @@ import { connect, type JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
 import { STACK_DIR, type StackEndpoints } from "../stack-endpoints.ts";
 import { startBridge } from "./bridge.ts";
+import { startGateway } from "./gateway.ts";
 
 export interface StackProgress {
   step(text: string): void;
@@ -102,9 +103,19 @@ export async function startStack(
     const bridge = await startBridge(loaded, { client, aws: clients, logger: options.logger });
     stopping.push(() => bridge.stop());
 
+    if (config.gateway !== undefined) {
+      progress.step(
+        `starting the gateway on ${config.gateway.listen} (${config.gateway.routes.length} routes)`,
+      );
+    }
+    const gateway = await startGateway(loaded, { client, logger: options.logger });
+    // Stopped first (stops run in reverse): HTTP callers get their answers before NATS goes away.
+    if (gateway !== undefined) stopping.push(() => gateway.stop());
+
     const endpoints: StackEndpoints = {
       nats: natsUrls.join(","),
       ...(aws === undefined ? {} : { aws: aws.url }),
+      ...(gateway === undefined ? {} : { gateway: gateway.url }),
       metrics: `${bridge.opsUrl}/metrics`,
     };
     return { endpoints, stop };

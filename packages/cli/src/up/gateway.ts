@@ -1,0 +1,49 @@
+import { dirname, resolve } from "node:path";
+import type { LoadedConfig } from "@junction/bridge";
+import { createGateway, GatewayConfigError } from "@junction/gateway";
+import type { JunctionClient } from "@junction/sdk";
+import type { Logger } from "pino";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { CliExit, ExitCode } from "../exit-codes.ts";
+
+export interface RunningGateway {
+  /** `http://host:port`; /metrics, /healthz, /readyz and /openapi.json are served there too. */
+  readonly url: string;
+  /** Drains: stops accepting, lets requests and streams in flight finish (bounded), then closes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The gateway of a loaded config, or undefined when it has no `gateway:`. Used by `junction run` and
+ * `junction up`. What only start-up can find (an unset key variable, an unreadable JWKS) ends the command
+ * like any other config problem: exit 2, one `path: message` line each; a port in use is one sentence.
+ */
+export async function startGateway(
+  loaded: LoadedConfig,
+  deps: { readonly client: JunctionClient; readonly logger: Logger },
+): Promise<RunningGateway | undefined> {
+  const config = loaded.config.gateway;
+  if (config === undefined) return undefined;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const gateway = createGateway(config, {
+    client: deps.client,
+    logger: deps.logger.child({ component: "gateway" }),
+    registry,
+    baseDir: loaded.file === undefined ? process.cwd() : dirname(resolve(loaded.file)),
+  });
+  try {
+    const url = await gateway.start();
+    return { url, stop: () => gateway.stop() };
+  } catch (err) {
+    if (err instanceof GatewayConfigError) {
+      const lines = err.problems.map((p) => `${p.path}: ${p.message}`).join("\n");
+      throw new CliExit(ExitCode.Invalid, `${loaded.file ?? "config"}:\n${lines}`, { cause: err });
+    }
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      const message = `the gateway cannot listen on ${config.listen}: the port is in use (change gateway.listen or stop what holds it)`;
+      throw new CliExit(ExitCode.Failure, message, { cause: err });
+    }
+    throw err;
+  }
+}
