@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isDeepStrictEqual } from "node:util";
 import {
+  type AttributeValue,
   DeleteItemCommand,
   DescribeTableCommand,
   type DynamoDBClient,
@@ -77,6 +78,17 @@ describe("KV ⇄ DynamoDB (direction both, DynamoDB Local)", () => {
       },
       { timeoutMs: 15_000 },
     );
+  /** What an AWS-native app does: set the value, leave the rest (the revision) alone. */
+  const appSetsValue = (key: string, value: AttributeValue) =>
+    dynamodb.send(
+      new UpdateItemCommand({
+        TableName: entry.table,
+        Key: { key: { S: key } },
+        UpdateExpression: "SET #v = :v",
+        ExpressionAttributeNames: { "#v": "value" },
+        ExpressionAttributeValues: { ":v": value },
+      }),
+    );
   /** No revision is added for a while: nothing loops between the two sides. */
   const stable = async (key: string) => {
     const before = (await kv.raw.get(key))?.revision;
@@ -113,16 +125,7 @@ describe("KV ⇄ DynamoDB (direction both, DynamoDB Local)", () => {
   it("a change made in DynamoDB reaches the bucket once, and nothing loops", async () => {
     const first = await kv.put("agent-1", { status: "idle" });
     await settled("agent-1");
-    // An AWS-native app updates the value and leaves the revision alone.
-    await dynamodb.send(
-      new UpdateItemCommand({
-        TableName: "agent-state",
-        Key: { key: { S: "agent-1" } },
-        UpdateExpression: "SET #v = :v",
-        ExpressionAttributeNames: { "#v": "value" },
-        ExpressionAttributeValues: { ":v": { M: { status: { S: "busy" }, load: { N: "3" } } } },
-      }),
-    );
+    await appSetsValue("agent-1", { M: { status: { S: "busy" }, load: { N: "3" } } });
     await waitFor("the bucket has the change", async () => {
       const latest = await kv.get("agent-1");
       return isDeepStrictEqual(latest?.value, { status: "busy", load: 3 }) || JSON.stringify(latest);
@@ -166,15 +169,7 @@ describe("KV ⇄ DynamoDB (direction both, DynamoDB Local)", () => {
     await mirror.stop();
     const echoedBefore = await records("echo");
     // While the mirror is down, both sides change: DynamoDB from revision r1, the bucket to r2.
-    await dynamodb.send(
-      new UpdateItemCommand({
-        TableName: "agent-state",
-        Key: { key: { S: "agent-2" } },
-        UpdateExpression: "SET #v = :v",
-        ExpressionAttributeNames: { "#v": "value" },
-        ExpressionAttributeValues: { ":v": { M: { v: { N: "100" } } } },
-      }),
-    );
+    await appSetsValue("agent-2", { M: { v: { N: "100" } } });
     const r2 = await kv.put("agent-2", { v: 2 });
     await startMirror();
     await waitFor("the conflict seen", async () => ((await records("conflict")) === 1 ? true : "not yet"), {

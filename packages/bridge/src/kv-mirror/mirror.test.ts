@@ -70,6 +70,15 @@ describe("KV → DynamoDB mirror (nats-server, dynalite)", () => {
     );
     return Item === undefined ? undefined : unmarshall(Item);
   };
+  const createTable = (name: string, hashKey: string) =>
+    local.clients.dynamodb.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        KeySchema: [{ AttributeName: hashKey, KeyType: "HASH" }],
+        AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: "S" }],
+      }),
+    );
   const scan = async (table: string) =>
     ((await local.clients.dynamodb.send(new ScanCommand({ TableName: table }))).Items ?? []).map((i) =>
       unmarshall(i),
@@ -229,6 +238,9 @@ describe("KV → DynamoDB mirror (nats-server, dynalite)", () => {
   });
 
   it("history: true keeps every revision (pk, sk = rev#<20 digits>) and a latest item per key", async () => {
+    // The mirror records the revisions it reads: a bucket keeping only the last one per key may have
+    // dropped an older one by then.
+    await client.kv("HIST", { history: 10 });
     const { mirror, kv, actions } = await setUp("{ bucket: HIST, table: hist-state, history: true }");
     assert.match(actions.find((a) => a.name === "hist-state")?.detail ?? "", /key \(pk S, sk S\)/);
     const revisions = [];
@@ -332,14 +344,7 @@ describe("KV → DynamoDB mirror (nats-server, dynalite)", () => {
       async () => (await metric(registry, "junction_kv_mirror_failures_total")) >= 6 || "not yet",
     );
     assert.equal(mirror.stats().checkpoint, confirmed, "held, not skipped");
-    await local.clients.dynamodb.send(
-      new CreateTableCommand({
-        TableName: "gone-state",
-        BillingMode: "PAY_PER_REQUEST",
-        KeySchema: [{ AttributeName: "key", KeyType: "HASH" }],
-        AttributeDefinitions: [{ AttributeName: "key", AttributeType: "S" }],
-      }),
-    );
+    await createTable("gone-state", "key");
     await caughtUp(mirror, kv);
     const stored = await item("gone-state", { key: "k2" });
     assert.deepEqual(stored?.value, { v: 2 }, "the value itself, not an item without it");
@@ -357,14 +362,7 @@ describe("KV → DynamoDB mirror (nats-server, dynalite)", () => {
       assert.match(err.message, /"no-such-table" does not exist/);
       return true;
     });
-    await local.clients.dynamodb.send(
-      new CreateTableCommand({
-        TableName: "wrong-keys",
-        BillingMode: "PAY_PER_REQUEST",
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      }),
-    );
+    await createTable("wrong-keys", "id");
     await assert.rejects(
       start({ ...entry, table: "wrong-keys" }).start(),
       /has key \(id\).*needs key \(key\)/,
