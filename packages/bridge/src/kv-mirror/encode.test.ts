@@ -99,7 +99,7 @@ describe("applying DynamoDB stream records", () => {
       value: bytes("x"),
     });
     // A revision the bucket never had is not the mirror's.
-    assert.equal(decide(record("MODIFY", item(9), item(7)), put).kind, "put");
+    assert.equal(decide(record("MODIFY", item(9, { S: "w" }), item(7)), put).kind, "put");
   });
 
   it("deletes the key only if the bucket is still at the removed item's revision", () => {
@@ -112,6 +112,11 @@ describe("applying DynamoDB stream records", () => {
     assert.deepEqual(decide(record("UNKNOWN_TO_SDK_VERSION", undefined, item(7, null, "DEL")), put), {
       kind: "echo",
     });
+  });
+
+  it("leaves the bucket alone when only another attribute changed", () => {
+    const old = item(7);
+    assert.deepEqual(decide(record("MODIFY", { ...old, note: { S: "x" } }, old), put), { kind: "unchanged" });
   });
 
   it("ignores what it cannot apply", () => {

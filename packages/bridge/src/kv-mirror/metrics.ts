@@ -17,7 +17,7 @@ export interface KvMirrorMetrics {
   readonly lag: Gauge<Labels>;
   /** The last revision confirmed in DynamoDB (saved as the checkpoint). */
   readonly checkpoint: Gauge<Labels>;
-  /** `direction: both`: stream records by outcome (applied, echo, conflict, ignored). */
+  /** `direction: both`: stream records by outcome (applied, echo, unchanged, conflict, ignored). */
   readonly streamRecords: Counter<Labels | "result">;
 }
 

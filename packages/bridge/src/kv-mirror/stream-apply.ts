@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { AttributeValue as DynamoDbValue } from "@aws-sdk/client-dynamodb";
 import type { AttributeValue, _Record as StreamRecord } from "@aws-sdk/client-dynamodb-streams";
 import { checkKey, KvArgumentError, type KvBucket, KvConflictError } from "@junction/sdk";
@@ -18,9 +19,11 @@ export type Decision =
   | { readonly kind: "delete"; readonly expected: number }
   /** The mirror's own write coming back, or a change the bucket has already moved past. */
   | { readonly kind: "echo" }
+  /** Written in DynamoDB, but the value is the same (another attribute changed): nothing to apply. */
+  | { readonly kind: "unchanged" }
   | { readonly kind: "ignore"; readonly reason: string };
 
-export type StreamResult = "applied" | "echo" | "conflict" | "ignored";
+export type StreamResult = "applied" | "echo" | "unchanged" | "conflict" | "ignored";
 
 type Image = Record<string, AttributeValue> | undefined;
 
@@ -55,6 +58,7 @@ export function decide(record: StreamRecord, latest: KvLatest | undefined): Deci
   if (raised && latest !== undefined && latest.revision >= newRevision) return { kind: "echo" };
   const value = newImage[Attr.value];
   if (value === undefined) return { kind: "ignore", reason: `item has no "${Attr.value}" attribute` };
+  if (oldImage !== undefined && isDeepStrictEqual(oldImage[Attr.value], value)) return { kind: "unchanged" };
   return {
     kind: "put",
     value: decodeValue(value as DynamoDbValue),
@@ -100,7 +104,7 @@ export async function applyRecord(record: StreamRecord, deps: ApplyDeps): Promis
       const entry = await deps.bucket.raw.get(key);
       const latest = entry === null ? undefined : { revision: entry.revision, operation: entry.operation };
       const decision = decide(record, latest);
-      if (decision.kind === "echo") return "echo";
+      if (decision.kind === "echo" || decision.kind === "unchanged") return decision.kind;
       if (decision.kind === "ignore") return ignored(deps, at, decision.reason);
       if (decision.kind === "delete") {
         await deps.bucket.delete(key, { expectedRevision: decision.expected });
