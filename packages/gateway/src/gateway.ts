@@ -124,7 +124,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       logger: false,
       bodyLimit: settings.bodyBytes,
       requestTimeout: settings.requestTimeoutMs,
-      http: { headersTimeout: settings.headersTimeoutMs },
+      // Node checks these timeouts every `connectionsCheckingInterval` (30 s by default): check often
+      // enough that a slow client is cut off close to its deadline.
+      http: {
+        headersTimeout: settings.headersTimeoutMs,
+        connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs),
+      },
       // Draining answers with a problem document (onRequest below), not fastify's own 503 body.
       return503OnClosing: false,
       exposeHeadRoutes: false,
