@@ -1,6 +1,8 @@
 export * from "./client/index.ts";
 export * from "./codecs/index.ts";
+export * from "./commands/index.ts";
 export * from "./connect/index.ts";
+export * from "./dedup/index.ts";
 export * from "./envelopes/index.ts";
 export { JunctionError } from "./errors.ts";
 export * from "./identity/index.ts";
