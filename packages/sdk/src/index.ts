@@ -8,6 +8,7 @@ export { JunctionError } from "./errors.ts";
 export * from "./identity/index.ts";
 export * from "./jetstream/index.ts";
 export * from "./kv/index.ts";
+export * from "./replay/index.ts";
 export * from "./resilience/index.ts";
 export * from "./streaming/index.ts";
 export * from "./subjects/index.ts";
