@@ -77,8 +77,8 @@ export async function benchGateway(opts: GatewayBenchOptions = {}): Promise<Gate
     const b = baseline as Worker;
     for (const w of [j, b]) await load(w.url, { connections, amount: Math.min(requests, 5_000) }); // warm-up
 
-    // Throughput runs also take the server's CPU time per request: unlike req/s, it does not depend on
-    // what else the machine is doing.
+    // Throughput runs also take the server's CPU time per request, which depends much less than req/s
+    // on what else the machine is doing.
     const measured = async (w: Worker) => {
       const before = await w.cpu();
       const run = await load(w.url, { connections, amount: requests });
@@ -89,29 +89,11 @@ export async function benchGateway(opts: GatewayBenchOptions = {}): Promise<Gate
       () => measured(j),
       () => measured(b),
     );
-    const junctionRate = median(tput.junction.map((r) => r.perSecond));
-    const baselineRate = median(tput.baseline.map((r) => r.perSecond));
-    report({
-      metric: "throughput",
-      connections,
-      junction: junctionRate,
-      baseline: baselineRate,
-      ratio: junctionRate / baselineRate,
-      unit: "req/s",
-    });
-    const junctionCpu = median(tput.junction.map((r) => r.cpuPerRequest));
-    const baselineCpu = median(tput.baseline.map((r) => r.cpuPerRequest));
-    report({
-      metric: "cpu per request",
-      connections,
-      junction: junctionCpu,
-      baseline: baselineCpu,
-      ratio: baselineCpu / junctionCpu,
-      added: junctionCpu - baselineCpu,
-      unit: "µs",
-    });
+    const throughput = summary("throughput", tput, (r) => r.perSecond, "req/s", { connections });
+    report(throughput);
+    report(summary("cpu per request", tput, (r) => r.cpuPerRequest, "µs", { connections }));
 
-    const rate = Math.max(100, Math.round((baselineRate * MODERATE) / 100) * 100);
+    const rate = Math.max(100, Math.round((throughput.baseline * MODERATE) / 100) * 100);
     const fixed = { connections: LATENCY_CONNECTIONS, amount: latencyRequests, overallRate: rate };
     const lat = await interleave(
       pairs,
@@ -119,18 +101,7 @@ export async function benchGateway(opts: GatewayBenchOptions = {}): Promise<Gate
       () => load(b.url, fixed),
     );
     for (const q of ["p50", "p99"] as const) {
-      const jq = median(lat.junction.map((r) => r[q]));
-      const bq = median(lat.baseline.map((r) => r[q]));
-      report({
-        metric: `latency ${q}`,
-        connections: LATENCY_CONNECTIONS,
-        rate,
-        junction: jq,
-        baseline: bq,
-        ratio: bq / jq,
-        added: jq - bq,
-        unit: "µs",
-      });
+      report(summary(`latency ${q}`, lat, (r) => r[q], "µs", { connections: LATENCY_CONNECTIONS, rate }));
     }
   } finally {
     for (const w of workers) {
@@ -142,6 +113,23 @@ export async function benchGateway(opts: GatewayBenchOptions = {}): Promise<Gate
     await rm(dir, { recursive: true, force: true });
   }
   return results;
+}
+
+/**
+ * Medians of both sides. Rates are better higher (ratio junction/baseline); times are better lower
+ * (ratio baseline/junction, and `added` says how much the gateway adds).
+ */
+function summary<R>(
+  metric: string,
+  runs: { junction: R[]; baseline: R[] },
+  value: (run: R) => number,
+  unit: string,
+  at: { connections: number; rate?: number },
+): GatewayBenchResult {
+  const junction = median(runs.junction.map(value));
+  const baseline = median(runs.baseline.map(value));
+  if (unit === "req/s") return { metric, ...at, junction, baseline, ratio: junction / baseline, unit };
+  return { metric, ...at, junction, baseline, ratio: baseline / junction, added: junction - baseline, unit };
 }
 
 interface Run {

@@ -16,50 +16,51 @@ export interface GatewayMetrics {
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
-  // A second gateway on the same registry shares the series instead of throwing.
-  const reuse = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M) ?? make();
   const registers = [registry];
+  // A second gateway on the same registry shares the series instead of throwing.
+  const series = <M>(name: string, make: (name: string) => M): M =>
+    (registry.getSingleMetric(name) as M | undefined) ?? make(name);
   return {
-    requests: reuse(
+    requests: series(
       "junction_gateway_requests_total",
-      () =>
+      (name) =>
         new Counter({
-          name: "junction_gateway_requests_total",
+          name,
           help: "HTTP requests answered, by route pattern, method and status.",
           labelNames: ["route", "method", "status"],
           registers,
         }),
     ),
-    duration: reuse(
+    duration: series(
       "junction_gateway_request_duration_seconds",
-      () =>
+      (name) =>
         new Histogram({
-          name: "junction_gateway_request_duration_seconds",
+          name,
           help: "Time from receiving a request to the end of its answer (streams: to the end of the stream).",
           labelNames: ["route", "method"],
           buckets: BUCKETS,
           registers,
         }),
     ),
-    inFlight: reuse(
+    inFlight: series(
       "junction_gateway_in_flight",
-      () =>
+      (name) =>
         new Gauge({
-          name: "junction_gateway_in_flight",
+          name,
           help: "NATS requests, durable publishes and streams in progress, by route pattern.",
           labelNames: ["route"],
           registers,
         }),
     ),
-    streams: reuse(
+    streams: series(
       "junction_gateway_streams",
-      () => new Gauge({ name: "junction_gateway_streams", help: "Open SSE streams.", registers }),
+      (name) => new Gauge({ name, help: "Open SSE streams.", registers }),
     ),
-    rejected: reuse(
+    rejected: series(
       "junction_gateway_rejected_total",
-      () =>
+      (name) =>
         new Counter({
-          name: "junction_gateway_rejected_total",
+          name,
           help: "Requests refused before reaching NATS, by route pattern and reason (overloaded, draining, unauthorized, forbidden).",
           labelNames: ["route", "reason"],
           registers,
