@@ -10,6 +10,7 @@ export * from "./jetstream/index.ts";
 export * from "./kv/index.ts";
 export * from "./replay/index.ts";
 export * from "./resilience/index.ts";
+export * from "./saga/index.ts";
 export * from "./streaming/index.ts";
 export * from "./subjects/index.ts";
 export * from "./telemetry/index.ts";
