@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Registry } from "prom-client";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { type GatewayConfig, resolveSettings } from "./config.ts";
-import { DrainingError, GatewayConfigError } from "./errors.ts";
+import { GatewayConfigError } from "./errors.ts";
 import { createBodies } from "./http/body.ts";
 import { registerGuards } from "./http/guards.ts";
 import { createHeaderForwarder } from "./http/headers.ts";
@@ -68,9 +68,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   };
   let app: FastifyInstance | undefined;
   let listening = false;
-  let draining = false;
   let connected = true;
-  const work = { busy: 0 };
+  const state = { busy: 0, draining: false };
   let stopping: Promise<void> | undefined;
 
   const sendProblem = (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
@@ -146,23 +145,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       bodies: createBodies(fastify),
       identityOf,
       activeStreams,
-      work,
+      state,
     };
 
-    // Hooks in callback style: an async hook costs a promise per request on the hot path.
-    fastify.addHook("onRequest", (req, reply, done) => {
-      reply.header(CORRELATION_HEADER, identityOf(req).correlationId);
-      if (draining && !(req.routeOptions.config as { ops?: boolean }).ops) {
-        metrics.rejected.inc({ route: req.routeOptions.url ?? "unmatched", reason: "draining" });
-        return done(new DrainingError());
-      }
-      done();
-    });
-    // While draining, every answer closes its connection, so keep-alive clients reconnect elsewhere.
-    fastify.addHook("onSend", (_req, reply, payload, done) => {
-      if (draining) reply.header("connection", "close");
-      done(null, payload);
-    });
+    // No onRequest or onSend hook: handlers check for a drain and set the correlation header themselves,
+    // and the one hook left is callback-style, so a request costs no extra promise.
     const observe = createRequestObserver(metrics);
     fastify.addHook("onResponse", (req, reply, done) => {
       const route = req.routeOptions.url ?? "unmatched";
@@ -207,7 +194,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     }
     registerOps(fastify, {
       registry,
-      ready: () => listening && !draining && connected,
+      ready: () => listening && !state.draining && connected,
       openApi: openApiDocument(config),
     });
     for (const path of OPS_PATHS) methodsByPath.set(path, ["GET"]);
@@ -242,19 +229,19 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       const host = settings.listen.slice(0, at);
       return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     },
-    ready: () => listening && !draining && connected,
+    ready: () => listening && !state.draining && connected,
     get inFlight() {
-      return { requests: work.busy - streams.inFlight, streams: streams.inFlight };
+      return { requests: state.busy - streams.inFlight, streams: streams.inFlight };
     },
     stop() {
       stopping ??= (async () => {
-        draining = true;
+        state.draining = true;
         const server = app;
         if (server === undefined) return;
         const closed = server.close();
-        await waitUntil(() => work.busy === 0, settings.drainTimeoutMs);
+        await waitUntil(() => state.busy === 0, settings.drainTimeoutMs);
         for (const stream of activeStreams) stream.drain();
-        await waitUntil(() => work.busy === 0, 1000);
+        await waitUntil(() => state.busy === 0, 1000);
         // Connections whose last answer went out are idle now; anything else left is cut after a moment.
         server.server.closeIdleConnections();
         const timer = setTimeout(() => server.server.closeAllConnections(), 1000);

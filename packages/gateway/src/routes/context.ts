@@ -45,5 +45,5 @@ export interface GatewayContext {
   identityOf(req: FastifyRequest): MessageIdentity;
   readonly activeStreams: Set<ActiveStream>;
   /** Handlers running now (requests, publishes, streams), so a drain knows when it is done. */
-  readonly work: { busy: number };
+  readonly state: { busy: number; draining: boolean };
 }

@@ -1,4 +1,4 @@
-import { type Codec, type OutgoingOptions, rawCodec } from "@junction/sdk";
+import { type Codec, type MessageIdentity, type OutgoingOptions, rawCodec } from "@junction/sdk";
 import type { FastifyRequest } from "fastify";
 import { type Principal, principalHeader } from "../auth/principal.ts";
 import { idempotencyKeyOf } from "../http/headers.ts";
@@ -8,7 +8,10 @@ import type { GatewayContext, RouteRuntime } from "./context.ts";
 export interface Outbound {
   readonly subject: string;
   readonly data: Uint8Array | undefined;
-  readonly options: OutgoingOptions & { readonly idempotencyKey?: string };
+  readonly options: OutgoingOptions & {
+    readonly idempotencyKey?: string;
+    readonly causedBy: MessageIdentity;
+  };
 }
 
 // Payloads are bytes both ways: the gateway neither decodes replies nor re-encodes bodies.

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { CORRELATION_HEADER } from "../http/identity.ts";
 import { withTraceContext } from "../http/trace.ts";
+import { admitted } from "./admit.ts";
 import type { GatewayContext, RouteRuntime } from "./context.ts";
-import { counted } from "./counted.ts";
 import { acquireBoth, releaseBoth } from "./limiter.ts";
 import { prepare } from "./prepare.ts";
 
@@ -13,7 +14,7 @@ import { prepare } from "./prepare.ts";
 export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
   const durable = rt.config.durable === true;
   const inFlight = ctx.metrics.inFlight.labels({ route: rt.label });
-  return counted(ctx.work, publish);
+  return admitted(rt, ctx, publish);
 
   async function publish(req: FastifyRequest, reply: FastifyReply) {
     const principal = rt.auth === undefined ? undefined : await rt.auth(req.headers);
@@ -22,7 +23,10 @@ export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
       const identity = withTraceContext(req.headers, () =>
         ctx.client.publish(out.subject, out.data, out.options),
       );
-      return reply.code(202).send({ id: identity.id, correlationId: identity.correlationId });
+      return reply
+        .code(202)
+        .header(CORRELATION_HEADER, identity.correlationId)
+        .send({ id: identity.id, correlationId: identity.correlationId });
     }
     acquireBoth(rt.limiter, ctx.requests);
     inFlight.inc();
@@ -35,7 +39,7 @@ export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
           ...(key === undefined ? {} : { id: key }),
         }),
       );
-      return reply.code(202).send({
+      return reply.code(202).header(CORRELATION_HEADER, ack.identity.correlationId).send({
         id: ack.identity.id,
         correlationId: ack.identity.correlationId,
         stream: ack.stream,

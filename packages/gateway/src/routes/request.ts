@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { CORRELATION_HEADER } from "../http/identity.ts";
 import { withTraceContext } from "../http/trace.ts";
+import { refuseIfDraining } from "./admit.ts";
 import type { GatewayContext, RouteRuntime } from "./context.ts";
 import { acquireBoth, releaseBoth } from "./limiter.ts";
 import { prepare } from "./prepare.ts";
@@ -24,9 +26,10 @@ export function createReplyHeaders(allowList: readonly string[]) {
 export function requestHandler(rt: RouteRuntime, ctx: GatewayContext) {
   const replyHeaders = createReplyHeaders(ctx.settings.responseHeaders);
   const inFlight = ctx.metrics.inFlight.labels({ route: rt.label });
-  // The hot path: counted inline (as `counted()` does) to spare a promise per request.
+  // The hot path: admitted inline (as `admitted()` does) to spare a promise per request.
   return async (req: FastifyRequest, reply: FastifyReply) => {
-    ctx.work.busy++;
+    refuseIfDraining(rt, ctx);
+    ctx.state.busy++;
     try {
       const principal = rt.auth === undefined ? undefined : await rt.auth(req.headers);
       const out = prepare(rt, ctx, req, principal);
@@ -37,7 +40,9 @@ export function requestHandler(rt: RouteRuntime, ctx: GatewayContext) {
           ctx.client.request(out.subject, out.data, { ...out.options, timeoutMs: rt.timeoutMs }),
         );
         const data = msg.data;
-        reply.code(data.length === 0 ? 204 : 200).headers(replyHeaders((name) => msg.header(name)));
+        const headers = replyHeaders((name) => msg.header(name));
+        headers[CORRELATION_HEADER] = out.options.causedBy.correlationId;
+        reply.code(data.length === 0 ? 204 : 200).headers(headers);
         return reply.send(
           data.length === 0 ? undefined : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
         );
@@ -46,7 +51,7 @@ export function requestHandler(rt: RouteRuntime, ctx: GatewayContext) {
         inFlight.dec();
       }
     } finally {
-      ctx.work.busy--;
+      ctx.state.busy--;
     }
   };
 }

@@ -4,8 +4,8 @@ import { CORRELATION_HEADER } from "../http/identity.ts";
 import { problemBody, problemOf } from "../http/problem.ts";
 import { openSse } from "../http/sse.ts";
 import { withTraceContext } from "../http/trace.ts";
+import { admitted } from "./admit.ts";
 import type { ActiveStream, GatewayContext, RouteRuntime } from "./context.ts";
-import { counted } from "./counted.ts";
 import { acquireBoth, releaseBoth } from "./limiter.ts";
 import { prepare } from "./prepare.ts";
 
@@ -21,7 +21,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export function streamHandler(rt: RouteRuntime, ctx: GatewayContext) {
   const { heartbeatMs, maxStreamMs, maxBufferBytes, retryAfterSeconds } = ctx.settings;
   const inFlight = ctx.metrics.inFlight.labels({ route: rt.label });
-  return counted(ctx.work, stream);
+  return admitted(rt, ctx, stream);
 
   async function stream(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const principal = rt.auth === undefined ? undefined : await rt.auth(req.headers);
