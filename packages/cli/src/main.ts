@@ -6,6 +6,7 @@ import { registerPub } from "./commands/pub.ts";
 import { registerReq } from "./commands/req.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerSub } from "./commands/sub.ts";
+import { registerTrace } from "./commands/trace.ts";
 import { registerTranslate } from "./commands/translate.ts";
 import { registerUp } from "./commands/up.ts";
 import { registerValidate } from "./commands/validate.ts";
@@ -29,6 +30,7 @@ registerBench(program);
 registerPub(program);
 registerReq(program);
 registerSub(program);
+registerTrace(program);
 
 try {
   await program.parseAsync(process.argv);
