@@ -8,31 +8,30 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { waitFor } from "@junction/testkit";
+import { type JunctionProcess, spawnJunction, waitFor } from "@junction/testkit";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const tsx = import.meta.resolve("tsx");
 
-interface Proc {
-  readonly child: ChildProcess;
+/** The example's service, as `npx tsx examples/gaming/service.ts` runs it. */
+function startService(natsUrl: string): {
+  child: ChildProcess;
   output(): string;
-  readonly exit: Promise<number | null>;
-}
-
-function start(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Proc {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", tsx, ...args], options);
+  exit: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", tsx, here("./service.ts")], {
+    env: { ...process.env, NATS_URL: natsUrl },
+  });
   let output = "";
-  const collect = (b: Buffer) => {
+  child.stdout?.on("data", (b: Buffer) => {
     output += b.toString();
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
+  });
+  child.stderr?.on("data", (b: Buffer) => {
+    output += b.toString();
+  });
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, output: () => output, exit };
 }
-
-const waitForOutput = (proc: Proc, text: string) =>
-  waitFor(`"${text}"`, async () => proc.output().includes(text) || proc.output(), { timeoutMs: 60_000 });
 
 /** What `curl -N` shows: the raw event stream, read to its end. */
 function streamText(url: string, body: unknown): Promise<{ status: number; type: string; text: string }> {
@@ -64,8 +63,8 @@ async function call(method: string, url: string, body?: unknown, headers: Record
 
 describe("gaming example", { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "junction-gaming-"));
-  let up: Proc;
-  let service: Proc;
+  let up: JunctionProcess;
+  let service: ReturnType<typeof startService>;
   let gateway: string;
 
   before(async () => {
@@ -75,19 +74,26 @@ describe("gaming example", { timeout: 180_000 }, () => {
       .replace("listen: 127.0.0.1:8080", "listen: 127.0.0.1:0");
     assert.notEqual(moved, yaml, "the example's ports are where this test expects them");
     writeFileSync(join(dir, "junction.yaml"), `${moved}\nops: { listen: "127.0.0.1:0" }\n`);
-    up = start([here("../../packages/cli/src/main.ts"), "up", "-c", "junction.yaml"], { cwd: dir });
-    await waitForOutput(up, "ready in");
+    up = spawnJunction(["up", "-c", "junction.yaml"], { cwd: dir });
+    await up.waitForOutput(/ready in/, 60_000);
     const endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8")) as {
       nats: string;
       gateway: string;
     };
     gateway = endpoints.gateway;
     assert.match(gateway, /^http:\/\/127\.0\.0\.1:\d+$/);
-    service = start([here("./service.ts")], { env: { ...process.env, NATS_URL: endpoints.nats } });
-    await waitForOutput(service, "gaming services ready");
+    service = startService(endpoints.nats);
+    await waitFor(
+      "the service",
+      async () => service.output().includes("gaming services ready") || service.output(),
+      {
+        timeoutMs: 60_000,
+      },
+    );
   });
   after(async () => {
-    for (const p of [service, up]) if (p?.child.exitCode === null) p.child.kill("SIGKILL");
+    if (service?.child.exitCode === null) service.child.kill("SIGKILL");
+    await up?.kill();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -144,8 +150,7 @@ describe("gaming example", { timeout: 180_000 }, () => {
   it("stops cleanly on Ctrl-C", async () => {
     service.child.kill("SIGINT");
     assert.equal(await service.exit, 0, service.output());
-    up.child.kill("SIGINT");
-    assert.equal(await up.exit, 0, up.output());
+    assert.equal(await up.kill("SIGINT"), 0, up.output());
     assert.match(up.output(), /stopped\./);
   });
 });

@@ -1,33 +1,12 @@
 // `junction run` with a `gateway:` section, as an operator runs it: the real CLI process against a real
 // nats-server. SIGTERM while a request is in flight: it still gets its answer, then the process exits.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { connect, type JunctionClient } from "@junction/sdk";
-import { freePorts, startTestNats, type TestNats, waitFor } from "@junction/testkit";
-
-const main = fileURLToPath(new URL("../main.ts", import.meta.url));
-const tsx = import.meta.resolve("tsx");
-
-function runCli(
-  args: string[],
-  cwd: string,
-): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", tsx, main, ...args], { cwd });
-  let output = "";
-  child.stdout?.on("data", (b: Buffer) => {
-    output += b.toString();
-  });
-  child.stderr?.on("data", (b: Buffer) => {
-    output += b.toString();
-  });
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => output, exit };
-}
+import { freePorts, spawnJunction, startTestNats, type TestNats } from "@junction/testkit";
 
 describe("junction run with a gateway", { timeout: 120_000 }, () => {
   let nats: TestNats;
@@ -60,9 +39,9 @@ gateway:
     - { method: POST, path: /echo, request: slow.echo }
 `,
     );
-    const run = runCli(["run", "-c", "junction.yaml"], dir);
+    const run = spawnJunction(["run", "-c", "junction.yaml"], { cwd: dir });
     try {
-      await waitFor("the gateway", async () => run.output().includes("gateway running") || run.output());
+      await run.waitForOutput(/gateway running/);
       const url = `http://127.0.0.1:${port}`;
       assert.equal((await fetch(`${url}/readyz`)).status, 200);
       const inFlight = fetch(`${url}/echo`, {
@@ -71,14 +50,14 @@ gateway:
         body: '{"n":1}',
       });
       await new Promise((r) => setTimeout(r, 300));
-      run.child.kill("SIGTERM");
+      const exited = run.kill("SIGTERM");
       const res = await inFlight;
       assert.equal(res.status, 200);
       assert.deepEqual(await res.json(), { n: 1 });
-      assert.equal(await run.exit, 0, run.output());
+      assert.equal(await exited, 0, run.output());
       assert.match(run.output(), /"msg":"stopped"/);
     } finally {
-      if (run.child.exitCode === null) run.child.kill("SIGKILL");
+      await run.kill();
     }
   });
 
@@ -96,8 +75,8 @@ gateway:
     - { method: POST, path: /echo, request: slow.echo, auth: [ci, players] }
 `,
     );
-    const run = runCli(["run", "-c", "bad.yaml"], dir);
-    assert.equal(await run.exit, 2, run.output());
+    const run = spawnJunction(["run", "-c", "bad.yaml"], { cwd: dir });
+    assert.equal(await run.exited, 2, run.output());
     assert.match(run.output(), /gateway\.auth\.apiKeys\.ci\.env: JUNCTION_TEST_UNSET_KEY is not set/);
     assert.match(
       run.output(),
