@@ -10,6 +10,7 @@ export const GatewayErrorCode = {
   MethodNotAllowed: "ERR_GATEWAY_METHOD_NOT_ALLOWED",
   BadRequest: "ERR_GATEWAY_BAD_REQUEST",
   Config: "ERR_GATEWAY_CONFIG",
+  AlreadyStarted: "ERR_GATEWAY_STARTED",
 } as const;
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
 
@@ -76,6 +77,13 @@ export class BadRequestError extends JunctionError {
   constructor(message: string, errors: readonly InvalidParam[] = [], options?: ErrorOptions) {
     super(GatewayErrorCode.BadRequest, message, options);
     this.errors = errors;
+  }
+}
+
+/** `start()` called a second time: a gateway serves once; create another for another run. */
+export class AlreadyStartedError extends JunctionError {
+  constructor() {
+    super(GatewayErrorCode.AlreadyStarted, "the gateway is already started");
   }
 }
 

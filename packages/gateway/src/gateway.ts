@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Registry } from "prom-client";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { type GatewayConfig, resolveSettings } from "./config.ts";
-import { GatewayConfigError } from "./errors.ts";
+import { AlreadyStartedError, GatewayConfigError } from "./errors.ts";
 import { createBodies } from "./http/body.ts";
 import { registerGuards } from "./http/guards.ts";
 import { createHeaderForwarder } from "./http/headers.ts";
@@ -218,7 +218,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
   return {
     async start() {
-      if (app !== undefined) throw new Error("the gateway is already started");
+      if (app !== undefined) throw new AlreadyStartedError();
       app = await build();
       const at = settings.listen.lastIndexOf(":");
       await app.listen({ host: settings.listen.slice(0, at), port: Number(settings.listen.slice(at + 1)) });

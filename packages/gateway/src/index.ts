@@ -9,6 +9,7 @@ export type {
   JwtConfig,
 } from "./config.ts";
 export {
+  AlreadyStartedError,
   BadRequestError,
   DrainingError,
   ForbiddenError,

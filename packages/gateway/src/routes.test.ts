@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { jsonCodec, type ReceivedMessage, rawCodec, receivedMessage } from "@junction/sdk";
+import { AlreadyStartedError } from "./errors.ts";
 import { type Harness, post, startHarness, until } from "./testdata/harness.ts";
 
 describe("gateway routes", () => {
@@ -171,6 +172,11 @@ describe("gateway routes", () => {
     assert.ok(publish?.parameters.some((p) => p.name === "kind"));
     assert.ok(doc.paths["/leaderboard"]?.get?.parameters.some((p) => p.name === "limit"));
     assert.ok(doc.paths["/inspect"]?.post?.responses["504"]);
+  });
+
+  it("starts once", async () => {
+    await assert.rejects(h.gateway.start(), AlreadyStartedError);
+    assert.equal((await fetch(`${h.url}/healthz`)).status, 200);
   });
 
   it("is live while serving, and ready only while NATS is connected", async () => {
