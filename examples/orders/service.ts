@@ -2,7 +2,7 @@
 // coordinator, the order status projection and the order query. Run it next to `junction up`:
 //   npx junction up -c examples/orders/junction.yaml      # terminal 1
 //   npx tsx examples/orders/service.ts                    # terminal 2 (same directory)
-// Start it twice to see instances share the work: the saga state and the payment dedup are in KV.
+// Saga states, orders and payment dedup records are in KV: a restarted service carries sagas on.
 import { connect, createKvDedupStore, createSagaCoordinator } from "@junction/sdk";
 import { natsUrl } from "./src/connection.ts";
 import { type Order, type PlaceOrder, Streams, Subjects } from "./src/domain.ts";
