@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { connect, type JunctionClient, type MessageIdentity } from "@junction/sdk";
+import { connect, type JunctionClient, type MessageIdentity, newIdentity } from "@junction/sdk";
 import { spawnJunction, startTestNats, type TestNats } from "@junction/testkit";
 
 const dir = mkdtempSync(join(tmpdir(), "junction-trace-"));
@@ -21,12 +21,8 @@ async function trace(args: string[], cwd = dir) {
 describe("junction trace", { timeout: 120_000 }, () => {
   let nats: TestNats;
   let client: JunctionClient;
-  const root: MessageIdentity = { id: "order-1", correlationId: "order-1" };
-  const derived = (id: string, parent: MessageIdentity): MessageIdentity => ({
-    id,
-    correlationId: parent.correlationId,
-    causationId: parent.id,
-  });
+  const root = newIdentity(undefined, "order-1");
+  const derived = (id: string, parent: MessageIdentity) => newIdentity(parent, id);
 
   before(async () => {
     nats = await startTestNats();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats } from "@junction/testkit";
 import { connect, type JunctionClient } from "../client/client.ts";
-import type { MessageIdentity } from "../identity/index.ts";
+import { type MessageIdentity, newIdentity } from "../identity/index.ts";
 import { captureMessages } from "../testing/index.ts";
 import { type CausationNode, causationTree } from "./causation.ts";
 import { ReplayOfHeader } from "./deliver.ts";
@@ -22,12 +22,8 @@ describe("replay: by correlation, position and time range", { timeout: 60_000 },
   let client: JunctionClient;
   const publish = (subject: string, identity: MessageIdentity, data: unknown = { id: identity.id }) =>
     client.jetstream().publish(subject, data, { identity, kind: "event" });
-  const root = (id: string): MessageIdentity => ({ id, correlationId: id });
-  const child = (id: string, parent: MessageIdentity): MessageIdentity => ({
-    id,
-    correlationId: parent.correlationId,
-    causationId: parent.id,
-  });
+  const root = (id: string) => newIdentity(undefined, id);
+  const child = (id: string, parent: MessageIdentity) => newIdentity(parent, id);
 
   before(async () => {
     nats = await startTestNats();

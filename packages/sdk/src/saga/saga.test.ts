@@ -137,10 +137,10 @@ describe("saga: steps driven by events, compensation, timeouts, restarts", { tim
     assert.deepEqual(payload?.completed, ["s1", "s2", "s3"]);
     assert.deepEqual(Object.keys(payload?.results ?? {}), ["s1", "s2", "s3"]);
     // s2's command was caused by s1's success event, which was caused by s1's command.
-    const s1Done = (payload?.results.s1 as { by: string }).by;
+    const s1Done = (payload?.results.s1 as { by: string } | undefined)?.by;
     assert.equal(s1Done, got[0]?.identity.id);
     assert.equal(got[1]?.identity.causationId, `${got[0]?.identity.id}-e1`);
-    assert.deepEqual((got[2]?.decode() as { previous: object }).previous, {
+    assert.deepEqual((got[2]?.decode() as { previous: object } | undefined)?.previous, {
       s1: payload?.results.s1,
       s2: payload?.results.s2,
     });
@@ -195,7 +195,7 @@ describe("saga: steps driven by events, compensation, timeouts, restarts", { tim
     assert.deepEqual(payload?.compensated, ["s2", "s1"]);
     assert.equal(payload?.failure?.step, "s3");
     assert.equal(payload?.failure?.reason, "failure");
-    assert.equal((payload?.failure?.event?.data as { code: string }).code, "STEP_FAILED");
+    assert.equal((payload?.failure?.event?.data as { code: string } | undefined)?.code, "STEP_FAILED");
   });
 
   it("also when the coordinator is stopped between steps and a new one starts on the same KV", async () => {
