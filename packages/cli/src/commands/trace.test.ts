@@ -99,6 +99,18 @@ describe("junction trace", { timeout: 120_000 }, () => {
     assert.match(noStream.stderr, /no stream NOPE/);
     const badMax = await trace(["order-1", "--server", nats.url, "--max", "0"]);
     assert.equal(badMax.code, 2);
+    const later = await trace([
+      "order-1",
+      "--server",
+      nats.url,
+      "--since",
+      new Date(Date.now() + 60_000).toISOString(),
+    ]);
+    assert.equal(later.code, 1, "--since after the flow: nothing to read");
+    assert.match(later.stderr, /\(0 read\)/);
+    const badSince = await trace(["order-1", "--server", nats.url, "--since", "yesterday-ish"]);
+    assert.equal(badSince.code, 2);
+    assert.match(badSince.stderr, /--since yesterday-ish: use an ISO-8601 time/);
   });
 
   it("--max bounds what it reads and warns that the flow may be incomplete", async () => {
