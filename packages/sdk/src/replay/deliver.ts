@@ -28,7 +28,7 @@ export type ReplayTarget =
 const SERVER_HEADERS = /^(nats-expected-|nats-msg-size$|nats-ttl$)/i;
 
 /** Delivers messages in the order given; resolves with how many were delivered. */
-export async function deliver(
+export async function deliverReplay(
   messages: AsyncIterable<StoredMessage> | Iterable<StoredMessage>,
   target: ReplayTarget,
   deps: { readonly client: JunctionClient },

@@ -1,6 +1,6 @@
 import type { JunctionClient } from "../client/client.ts";
 import { InvalidOptionError } from "../resilience/errors.ts";
-import { deliver, type ReplayTarget } from "./deliver.ts";
+import { deliverReplay, type ReplayTarget } from "./deliver.ts";
 import { type Flow, type FlowReadOptions, readFlow } from "./flow.ts";
 import { readStream, type StreamReadOptions } from "./read.ts";
 
@@ -48,7 +48,7 @@ export function createReplay(config: ReplayConfig, deps: { readonly client: Junc
   };
   const range = async (read: StreamReadOptions, target: ReplayTarget): Promise<ReplayResult> => {
     const messages = readStream(deps.client, read);
-    const delivered = await deliver(messages, target, deps);
+    const delivered = await deliverReplay(messages, target, deps);
     return { delivered, scanned: messages.scanned, truncated: messages.truncated };
   };
   const rangeOptions = (options: RangeOptions) => ({
@@ -62,7 +62,7 @@ export function createReplay(config: ReplayConfig, deps: { readonly client: Junc
     flow: (correlationId, options) => readFlow(deps.client, streams, correlationId, options),
     async byCorrelation(correlationId, target, options) {
       const flow = await readFlow(deps.client, streams, correlationId, options);
-      const delivered = await deliver(flow.messages, target, deps);
+      const delivered = await deliverReplay(flow.messages, target, deps);
       return { delivered, scanned: flow.scanned, truncated: flow.truncated };
     },
     fromSequence: (startSeq, target, options = {}) => range({ ...rangeOptions(options), startSeq }, target),
