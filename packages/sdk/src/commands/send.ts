@@ -2,14 +2,15 @@ import { createInbox } from "@nats-io/nats-core";
 import type { JunctionClient } from "../client/client.ts";
 import { CodecError, RequestTimeoutError } from "../client/errors.ts";
 import type { OutgoingOptions } from "../client/outgoing.ts";
-import type { Codec } from "../codecs/index.ts";
 import { jsonCodec } from "../codecs/index.ts";
-import { type MessageIdentity, MessageKind } from "../identity/index.ts";
+import { MessageKind } from "../identity/index.ts";
 import { ReplyToHeader } from "../jetstream/durable.ts";
 import { type CommandAck, isCommandAck } from "./ack.ts";
 import { NotACommandAckError } from "./errors.ts";
 
-export interface SendCommandOptions {
+/** Identity and encoding as for any outgoing message; without `causedBy` the command is a root. */
+export interface SendCommandOptions
+  extends Pick<OutgoingOptions, "causedBy" | "id" | "idempotencyKey" | "headers" | "codec"> {
   /**
    * `request` (default): request/reply, for handlers that `serve()`. `jetstream`: stored in the stream
    * that captures the subject, with `Junction-Reply-To` naming an inbox the worker acknowledges on.
@@ -17,14 +18,6 @@ export interface SendCommandOptions {
   readonly via?: "request" | "jetstream";
   /** Wait for the acknowledgement this long (default 5000). A durable command keeps going after it. */
   readonly timeoutMs?: number;
-  /** The message this command is caused by; without it the command is a root. */
-  readonly causedBy?: MessageIdentity;
-  /** Message id (also the JetStream dedup id): resend with the same id to never run it twice. */
-  readonly id?: string;
-  readonly idempotencyKey?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Payload codec; default the client's. */
-  readonly codec?: Codec<unknown>;
 }
 
 /**
