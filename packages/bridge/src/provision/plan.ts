@@ -57,6 +57,8 @@ export function planProvision(config: JunctionConfig): ProvisionPlan {
   const queues = new Map<string, QueuePlan>();
   const tables = new Map<string, TablePlan>();
   const buses = new Set<string>();
+  // Every bus the config touches, `default` included: where stale subscription rules may be left.
+  const touched = new Set<string>();
   const constant = (what: string, source: string, note = ""): string | undefined => {
     const parts = parseTemplate(source);
     if (parts.every((p) => p.kind === "text"))
@@ -75,6 +77,7 @@ export function planProvision(config: JunctionConfig): ProvisionPlan {
       if (target.type === "sqs") addQueue(target.queue, target.createQueue);
       if (target.type === "eventbridge") {
         const bus = constant("event bus", target.bus);
+        if (bus !== undefined && !bus.startsWith("arn:")) touched.add(bus);
         if (bus !== undefined && bus !== "default" && !bus.startsWith("arn:")) buses.add(bus);
       }
       if (target.type === "dynamodb") {
@@ -92,6 +95,7 @@ export function planProvision(config: JunctionConfig): ProvisionPlan {
   const rules: RulePlan[] = config.subscriptions.map((subscription) => {
     const name = subscriptionResourceName(subscription);
     addQueue(name);
+    if (!subscription.bus.startsWith("arn:")) touched.add(subscription.bus);
     if (subscription.bus !== "default" && !subscription.bus.startsWith("arn:")) buses.add(subscription.bus);
     return { name, bus: subscription.bus, pattern: eventPatternOf(subscription), queue: name };
   });
@@ -103,7 +107,7 @@ export function planProvision(config: JunctionConfig): ProvisionPlan {
     tables: [...tables.values()],
     buses: [...buses],
     rules,
-    ruleBuses: [...new Set(["default", ...buses])],
+    ruleBuses: [...touched],
     skipped: [...new Set(skipped)],
   };
 }

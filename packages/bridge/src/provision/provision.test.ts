@@ -83,6 +83,9 @@ describe("provisioning", () => {
       { name: "job-state", keys: [{ name: "key", type: "S" }] },
     ]);
     assert.deepEqual(plan.buses, ["jobs-bus"]);
+    assert.deepEqual(plan.ruleBuses, ["jobs-bus"], "stale rules are looked for only where the config puts events");
+    const noEvents = loadConfig(`streams: [{ name: S, subjects: ["s.>"] }]`, { env: {} }).config;
+    assert.deepEqual(planProvision(noEvents).ruleBuses, [], "a config without EventBridge never calls it");
     assert.deepEqual(plan.skipped, [
       'sqs queue "jobs-{kind}.fifo" (its name depends on the message)',
       'dynamodb table "Blobs" (the route gives no key:, so its key schema is unknown)',
