@@ -13,7 +13,15 @@ export interface GatewayRouteConfig {
   readonly request?: string | undefined;
   readonly publish?: string | undefined;
   readonly stream?: string | undefined;
+  /**
+   * With `publish`: a JetStream publish. With `request`: durable request/reply (docs/protocol.md §6), which
+   * needs an `Idempotency-Key` and runs once per key (the operation catalogue's `durable` operations).
+   */
   readonly durable?: boolean | undefined;
+  /** Request routes: also send each call to this subject and compare the answers (routes/shift.ts). */
+  readonly shadow?: { readonly subject: string; readonly ignore?: readonly string[] | undefined } | undefined;
+  /** Request routes: send `percent` of calls to this subject instead (routes/shift.ts). */
+  readonly canary?: { readonly subject: string; readonly percent: number } | undefined;
   readonly timeoutMs?: number | undefined;
   readonly maxInFlight?: number | undefined;
   readonly auth?: "none" | readonly string[] | undefined;

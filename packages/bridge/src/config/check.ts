@@ -3,6 +3,7 @@ import { checkKvMirrors } from "../kv-mirror/check.ts";
 import { compileTemplate, type TemplateVocabulary } from "../templates/index.ts";
 import { checkGateway } from "./check-gateway.ts";
 import { checkInbound } from "./check-inbound.ts";
+import { checkOperations } from "./check-operations.ts";
 import type { PathSegment, ReportProblem } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
 
@@ -12,7 +13,7 @@ export const INBOUND_VOCABULARY: TemplateVocabulary = {
   builtins: { attr: "arg", json: "optional", body: "plain", id: "plain" },
 };
 
-/** Checks the meaning of the parts the route compiler does not cover: streams, inbound, kv, gateway. */
+/** Checks the meaning of the parts the route compiler does not cover: streams, inbound, kv, gateway, operations. */
 export function checkConfig(config: JunctionConfig, report: ReportProblem): void {
   checkStreams(config, report);
   checkUnique(config.inbound, "inbound", "name", report);
@@ -23,6 +24,7 @@ export function checkConfig(config: JunctionConfig, report: ReportProblem): void
   });
   checkInbound(config, report);
   if (config.gateway !== undefined) checkGateway(config.gateway, report);
+  checkOperations(config, report);
 }
 
 function checkStreams(config: JunctionConfig, report: ReportProblem): void {

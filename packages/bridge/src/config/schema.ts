@@ -5,6 +5,7 @@ import { LambdaTargetSchema } from "../targets/lambda/config.ts";
 import { SqsTargetSchema } from "../targets/sqs/config.ts";
 import { GatewaySchema } from "./gateway-schema.ts";
 import { InboundSchema, SubscriptionSchema } from "./inbound-schema.ts";
+import { OperationSchema } from "./operations-schema.ts";
 
 // One schema is the single source of the config's types, defaults, JSON Schema and reference docs.
 // No transforms, so it stays representable as JSON Schema; meaning is checked in compile.ts.
@@ -199,6 +200,12 @@ export const ConfigSchema = z
     inbound: z.array(InboundSchema).default([]),
     subscriptions: z.array(SubscriptionSchema).default([]),
     kv: z.array(KvSchema).default([]),
+    operations: z
+      .array(OperationSchema)
+      .default([])
+      .describe(
+        "Operation catalogue: durable or query operations, served by the gateway (docs/payments.md).",
+      ),
     gateway: GatewaySchema.optional(),
     ops: OpsSchema.default({ listen: "127.0.0.1:9464" }),
   })

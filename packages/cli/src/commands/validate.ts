@@ -9,7 +9,7 @@ export function registerValidate(program: Command): void {
     .action(async (opts: { config: string }) => {
       const { config } = await loadConfigOrExit(opts.config);
       process.stdout.write(
-        `${opts.config}: ok (${config.routes.length} routes, ${config.streams.length} streams, ${config.inbound.length} inbound, ${config.subscriptions.length} subscriptions)\n`,
+        `${opts.config}: ok (${config.routes.length} routes, ${config.streams.length} streams, ${config.inbound.length} inbound, ${config.subscriptions.length} subscriptions, ${config.operations.length} operations)\n`,
       );
     });
 }

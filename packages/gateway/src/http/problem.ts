@@ -3,6 +3,7 @@ import {
   CancelledError,
   CircuitOpenError,
   CodecError,
+  DurableRequestTimeoutError,
   JetStreamError,
   NoRespondersError,
   NoStreamError,
@@ -63,6 +64,11 @@ export function problemOf(err: unknown, retryAfterSeconds: number): Problem {
   });
 
   if (err instanceof NoRespondersError) return p(503, "no-responders", retryAfter);
+  if (err instanceof DurableRequestTimeoutError) {
+    // The operation is stored and keeps running: say how to get its outcome.
+    const detail = `${message}; it keeps running: send the same Idempotency-Key again for its outcome`;
+    return { ...p(504, "timeout"), detail };
+  }
   if (err instanceof RequestTimeoutError) return p(504, "timeout");
   if (err instanceof CircuitOpenError) {
     return p(503, "circuit-open", { "Retry-After": String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))) });

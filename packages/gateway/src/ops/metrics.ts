@@ -10,6 +10,10 @@ export interface GatewayMetrics {
   readonly inFlight: Gauge<"route">;
   readonly streams: Gauge;
   readonly rejected: Counter<"route" | "reason">;
+  /** Shadowed calls by how the new handler's answer compared with the old one's. */
+  readonly shadow: Counter<"route" | "result">;
+  /** Canary routes' calls by the handler that got them (`old`, `new`). */
+  readonly canary: Counter<"route" | "target">;
 }
 
 // HTTP answers take from well under a millisecond to the route's timeout; streams up to minutes.
@@ -63,6 +67,26 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
           name,
           help: "Requests refused before reaching NATS, by route pattern and reason (overloaded, draining, unauthorized, forbidden).",
           labelNames: ["route", "reason"],
+          registers,
+        }),
+    ),
+    shadow: series(
+      "junction_gateway_shadow_total",
+      (name) =>
+        new Counter({
+          name,
+          help: "Shadowed calls by result: match, mismatch (different answers), error (the new handler did not answer), skipped (the old one did not, or too many shadows in flight).",
+          labelNames: ["route", "result"],
+          registers,
+        }),
+    ),
+    canary: series(
+      "junction_gateway_canary_total",
+      (name) =>
+        new Counter({
+          name,
+          help: "Calls of canary routes by the handler that got them: old or new.",
+          labelNames: ["route", "target"],
           registers,
         }),
     ),

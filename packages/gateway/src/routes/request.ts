@@ -5,6 +5,7 @@ import { refuseIfDraining } from "./admit.ts";
 import type { GatewayContext, RouteRuntime } from "./context.ts";
 import { acquireBoth, releaseBoth } from "./limiter.ts";
 import { prepare } from "./prepare.ts";
+import { createRouteCaller } from "./shift.ts";
 
 /** Allow-listed reply headers go back to the caller, with the reply's content type. */
 export function createReplyHeaders(allowList: readonly string[]) {
@@ -25,6 +26,8 @@ export function createReplyHeaders(allowList: readonly string[]) {
  */
 export function requestHandler(rt: RouteRuntime, ctx: GatewayContext) {
   const replyHeaders = createReplyHeaders(ctx.settings.responseHeaders);
+  // Plain or durable request/reply, possibly shifted to a shadow or canary subject (shift.ts).
+  const call = createRouteCaller(rt, ctx);
   const inFlight = ctx.metrics.inFlight.labels({ route: rt.label });
   // The hot path: admitted inline (as `admitted()` does) to spare a promise per request.
   return async (req: FastifyRequest, reply: FastifyReply) => {
@@ -37,7 +40,7 @@ export function requestHandler(rt: RouteRuntime, ctx: GatewayContext) {
       inFlight.inc();
       try {
         const msg = await withTraceContext(req.headers, () =>
-          ctx.client.request(out.subject, out.data, { ...out.options, timeoutMs: rt.timeoutMs }),
+          call(req.params as Record<string, string | undefined>, out),
         );
         const data = msg.data;
         const headers = replyHeaders((name) => msg.header(name));
