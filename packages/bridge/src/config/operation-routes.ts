@@ -1,5 +1,8 @@
 import { parsePattern } from "@junction/sdk";
 import type { OperationConfig } from "./operations-schema.ts";
+import type { JunctionConfig } from "./schema.ts";
+
+type GatewaySection = NonNullable<JunctionConfig["gateway"]>;
 
 /**
  * A gateway route serving one operation. Structurally the gateway's `GatewayRouteConfig` (the bridge
@@ -53,4 +56,18 @@ function captureNames(subject: string): string[] {
   } catch {
     return []; // reported by the meaning checks
   }
+}
+
+/**
+ * The `gateway:` section as `junction run` / `up` serve it: the configured routes, then one per
+ * operation. Undefined without `gateway:` (operations are then reachable over NATS only).
+ */
+export function servedGateway(
+  config: JunctionConfig,
+):
+  | (Omit<GatewaySection, "routes"> & { routes: (GatewaySection["routes"][number] | OperationRoute)[] })
+  | undefined {
+  const gateway = config.gateway;
+  if (gateway === undefined) return undefined;
+  return { ...gateway, routes: [...gateway.routes, ...operationRoutes(config.operations)] };
 }

@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { type LoadedConfig, operationRoutes } from "@junction/bridge";
+import { type LoadedConfig, servedGateway } from "@junction/bridge";
 import { createGateway, GatewayConfigError } from "@junction/gateway";
 import type { JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
@@ -22,10 +22,9 @@ export async function startGateway(
   loaded: LoadedConfig,
   deps: { readonly client: JunctionClient; readonly logger: Logger },
 ): Promise<RunningGateway | undefined> {
-  const section = loaded.config.gateway;
-  if (section === undefined) return undefined;
   // The operation catalogue is served as ordinary request routes, after the configured ones.
-  const config = { ...section, routes: [...section.routes, ...operationRoutes(loaded.config.operations)] };
+  const config = servedGateway(loaded.config);
+  if (config === undefined) return undefined;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const gateway = createGateway(config, {
