@@ -102,6 +102,6 @@ async function setupNaive(s: WorkerSetup, fail: (err: unknown) => void): Promise
   };
 }
 
-serveWorker<WorkerSetup>((setup, fail) =>
-  (setup.side === "junction" ? setupJunction : setupNaive)(setup, fail),
-);
+serveWorker<WorkerSetup>(async (setup, fail) => ({
+  start: await (setup.side === "junction" ? setupJunction : setupNaive)(setup, fail),
+}));

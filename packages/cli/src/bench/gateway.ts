@@ -1,16 +1,16 @@
 // `junction bench gateway`: HTTP → NATS request/reply through Junction's gateway against a bare
 // node:http server doing the same NATS request with raw nats.js, in the same run, with autocannon over
 // loopback. Each server runs in its own process; the echo responder and autocannon run here.
-import { type ChildProcess, fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { extname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { startNatsServer } from "@junction/local";
 import { connect as connectRaw } from "@nats-io/transport-node";
 import autocannon from "autocannon";
 import { formatBars } from "../format/bars.ts";
+import type { GatewayWorkerSetup } from "./gateway-worker.ts";
 import { interleave, median } from "./measure.ts";
+import { startWorkerProcess, type WorkerProcess } from "./worker-process.ts";
 
 export interface GatewayBenchResult {
   readonly metric: string;
@@ -56,7 +56,7 @@ export async function benchGateway(opts: GatewayBenchOptions = {}): Promise<Gate
   const dir = await mkdtemp(join(tmpdir(), "junction-bench-gateway-"));
   const server = await startNatsServer({ jetstream: false, configDir: dir });
   const responder = await connectRaw({ servers: server.url, name: "bench echo" });
-  const workers: ChildProcess[] = [];
+  const workers: WorkerProcess<string>[] = [];
   const results: GatewayBenchResult[] = [];
   const report = (r: GatewayBenchResult) => {
     results.push(r);
@@ -70,11 +70,15 @@ export async function benchGateway(opts: GatewayBenchOptions = {}): Promise<Gate
       },
     });
     await responder.flush();
-    const [junction, baseline] = await Promise.all(
-      (["junction", "baseline"] as const).map((side) => startWorker(side, server.url, workers)),
-    );
-    const j = junction as Worker;
-    const b = baseline as Worker;
+    for (const side of ["junction", "baseline"] as const) {
+      workers.push(
+        await startWorkerProcess<GatewayWorkerSetup, string>("gateway-worker", side, {
+          side,
+          natsUrl: server.url,
+        }),
+      );
+    }
+    const [j, b] = workers.map((w) => ({ url: w.info, cpu: () => w.report() })) as [Worker, Worker];
     for (const w of [j, b]) await load(w.url, { connections, amount: Math.min(requests, 5_000) }); // warm-up
 
     // Throughput runs also take the server's CPU time per request, which depends much less than req/s
@@ -104,10 +108,7 @@ export async function benchGateway(opts: GatewayBenchOptions = {}): Promise<Gate
       report(summary(`latency ${q}`, lat, (r) => r[q], "µs", { connections: LATENCY_CONNECTIONS, rate }));
     }
   } finally {
-    for (const w of workers) {
-      if (w.connected) w.disconnect();
-      setTimeout(() => w.kill("SIGKILL"), 3000).unref();
-    }
+    for (const w of workers) w.stop();
     await responder.close().catch(() => undefined);
     await server.stop();
     await rm(dir, { recursive: true, force: true });
@@ -182,38 +183,6 @@ interface Worker {
   readonly url: string;
   /** CPU time the server process used so far, in µs. */
   cpu(): Promise<number>;
-}
-
-/** Forks one server process (the same loader as this one: tsx from source, plain node from dist). */
-async function startWorker(
-  side: "junction" | "baseline",
-  natsUrl: string,
-  into: ChildProcess[],
-): Promise<Worker> {
-  const here = fileURLToPath(import.meta.url);
-  const child = fork(join(here, "..", `gateway-worker${extname(here)}`), [side, natsUrl], {
-    // JUNCTION_BENCH_CPU_PROF=DIR writes each server's V8 CPU profile there (for finding hot spots).
-    execArgv: [
-      ...process.execArgv,
-      ...(process.env.JUNCTION_BENCH_CPU_PROF
-        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.JUNCTION_BENCH_CPU_PROF}`]
-        : []),
-    ],
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
-  into.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("message", (m: { url: string }) => resolve(m.url));
-    child.once("exit", (code) => reject(new Error(`the ${side} server exited (${code}) before listening`)));
-  });
-  return {
-    url,
-    cpu: () =>
-      new Promise((resolve) => {
-        child.once("message", (m: { cpu: number }) => resolve(m.cpu));
-        child.send("cpu");
-      }),
-  };
 }
 
 /** `junction bench gateway`: runs the benchmark and prints the table and bar chart. */

@@ -75,6 +75,6 @@ async function setupNaive(s: InboundWorkerSetup, fail: (err: unknown) => void): 
   };
 }
 
-serveWorker<InboundWorkerSetup>((setup, fail) =>
-  setup.side === "junction" ? setupJunction(setup) : setupNaive(setup, fail),
-);
+serveWorker<InboundWorkerSetup>(async (setup, fail) => ({
+  start: await (setup.side === "junction" ? setupJunction(setup) : setupNaive(setup, fail)),
+}));

@@ -7,17 +7,25 @@ import { quietAwsNodeNotice } from "../warnings.ts";
 
 type ToWorker<S> = { readonly kind: "setup"; readonly setup: S } | { readonly kind: "go" | "report" };
 type FromWorker =
-  | { readonly kind: "ready" }
+  | { readonly kind: "ready"; readonly info?: unknown }
   | { readonly kind: "report"; readonly cpuMicros: number }
   | { readonly kind: "error"; readonly message: string };
 
-export interface WorkerProcess {
+export interface WorkerProcess<I = unknown> {
+  /** What the worker's setup answered besides its start function (e.g. the URL it listens on). */
+  readonly info: I;
   go(): void;
   /** Throws what the worker reported as failed. */
   check(): void;
-  /** CPU time (user + system, µs) the worker used since `go()`. */
+  /** CPU time (user + system, µs) the worker used since `go()`, or since it started without one. */
   report(): Promise<number>;
   stop(): void;
+}
+
+/** What a worker's setup answers: how to start the measured work, and anything the parent needs. */
+export interface WorkerReady<I = unknown> {
+  readonly start?: () => void;
+  readonly info?: I;
 }
 
 /**
@@ -25,7 +33,11 @@ export interface WorkerProcess {
  * node from dist) and waits until its setup is done. JUNCTION_BENCH_WORKER_ARGS adds Node options to
  * every worker, e.g. "--cpu-prof --cpu-prof-dir=prof".
  */
-export async function startWorkerProcess<S>(module: string, label: string, setup: S): Promise<WorkerProcess> {
+export async function startWorkerProcess<S, I = undefined>(
+  module: string,
+  label: string,
+  setup: S,
+): Promise<WorkerProcess<I>> {
   const here = fileURLToPath(import.meta.url);
   const child: ChildProcess = fork(join(here, "..", `${module}${extname(here)}`), {
     execArgv: [
@@ -53,6 +65,7 @@ export async function startWorkerProcess<S>(module: string, label: string, setup
     throw new Error(`${label} worker: ${ready.kind === "error" ? ready.message : ready.kind}`);
   }
   return {
+    info: ready.info as I,
     go: () => child.send({ kind: "go" } satisfies ToWorker<S>),
     check: () => {
       if (failure !== undefined) throw new Error(`${label} worker: ${failure}`);
@@ -75,9 +88,10 @@ export async function startWorkerProcess<S>(module: string, label: string, setup
 
 /**
  * The worker's side: `setup` prepares everything and answers the function that starts the measured
- * work on "go". Failures are reported to the parent, which fails the benchmark.
+ * work on "go" (a server that just serves needs none). Failures are reported to the parent, which
+ * fails the benchmark.
  */
-export function serveWorker<S>(setup: (s: S, fail: (err: unknown) => void) => Promise<() => void>): void {
+export function serveWorker<S>(setup: (s: S, fail: (err: unknown) => void) => Promise<WorkerReady>): void {
   quietAwsNodeNotice();
   const send = (m: FromWorker) => process.send?.(m);
   const fail = (err: unknown) => send({ kind: "error", message: String(err) });
@@ -85,9 +99,9 @@ export function serveWorker<S>(setup: (s: S, fail: (err: unknown) => void) => Pr
   let cpuAtGo: NodeJS.CpuUsage | undefined;
   process.on("message", (message: ToWorker<S>) => {
     if (message.kind === "setup") {
-      setup(message.setup, fail).then((go) => {
-        start = go;
-        send({ kind: "ready" });
+      setup(message.setup, fail).then((ready) => {
+        start = ready.start;
+        send({ kind: "ready", info: ready.info });
       }, fail);
     } else if (message.kind === "go") {
       cpuAtGo = process.cpuUsage();
