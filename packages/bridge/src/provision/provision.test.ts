@@ -83,7 +83,11 @@ describe("provisioning", () => {
       { name: "job-state", keys: [{ name: "key", type: "S" }] },
     ]);
     assert.deepEqual(plan.buses, ["jobs-bus"]);
-    assert.deepEqual(plan.ruleBuses, ["jobs-bus"], "stale rules are looked for only where the config puts events");
+    assert.deepEqual(
+      plan.ruleBuses,
+      ["jobs-bus"],
+      "stale rules are looked for only where the config puts events",
+    );
     const noEvents = loadConfig(`streams: [{ name: S, subjects: ["s.>"] }]`, { env: {} }).config;
     assert.deepEqual(planProvision(noEvents).ruleBuses, [], "a config without EventBridge never calls it");
     assert.deepEqual(plan.skipped, [
