@@ -37,6 +37,12 @@ if ! command -v java >/dev/null; then
   apt_install openjdk-17-jre-headless
 fi
 
+# Go and Debian's nats.go build the payments example's Go worker offline (GOPATH mode over
+# /usr/share/gocode), which its conformance test runs next to the Node worker.
+if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/nats-io/nats.go ]; then
+  apt_install golang-go golang-github-nats-io-go-nats-dev
+fi
+
 # `npm install`, not `npm ci`: with omit-lockfile-registry-resolved (set on these machines) the lock file
 # leaves out other platforms' optional packages, which `npm ci` then reports as out of sync.
 log "installing npm dependencies"
