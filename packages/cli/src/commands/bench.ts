@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { benchBridge } from "../bench/bridge.ts";
 import { runGatewayBench } from "../bench/gateway.ts";
 import { benchInbound } from "../bench/inbound.ts";
+import { runPaymentsBench } from "../bench/payments.ts";
 import type { PipelineBenchOptions, PipelineResult } from "../bench/pipeline.ts";
 import { benchRoutes } from "../bench/routes.ts";
 import { benchSdk } from "../bench/sdk.ts";
@@ -22,6 +23,7 @@ const BENCHES: Record<string, Runner> = {
   bridge: runBridge,
   inbound: runInbound,
   gateway: runGatewayBench,
+  payments: runPaymentsBench,
   routes: runRoutes,
   sdk: runSdk,
 };

@@ -105,7 +105,7 @@ export async function startStack(
 
     if (config.gateway !== undefined) {
       progress.step(
-        `starting the gateway on ${config.gateway.listen} (${config.gateway.routes.length} routes)`,
+        `starting the gateway on ${config.gateway.listen} (${config.gateway.routes.length} routes, ${config.operations.length} operations)`,
       );
     }
     const gateway = await startGateway(loaded, { client, logger: options.logger });

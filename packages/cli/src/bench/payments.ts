@@ -1,0 +1,226 @@
+// `junction bench payments`: the p99 latency of authorize through gateway → NATS (JetStream, durable
+// request/reply) → worker at a fixed 1,000 requests per second, against the same durable request sent
+// straight over NATS with the SDK (no HTTP, no gateway), in the same run. The gateway and the worker
+// run in processes of their own; the load runs here, one open-loop schedule for both sides: a request
+// every 1/rate s whatever the answers do (autocannon's rate limit sends each second's share in a burst).
+import { mkdtemp, rm } from "node:fs/promises";
+import { Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "@junction/bridge";
+import { startNatsServer } from "@junction/local";
+import { connect, type JunctionClient } from "@junction/sdk";
+import { formatBars } from "../format/bars.ts";
+import { interleave, median } from "./measure.ts";
+import { PAYMENTS_BENCH_CONFIG, type PaymentsWorkerSetup } from "./payments-worker.ts";
+import { startWorkerProcess, type WorkerProcess } from "./worker-process.ts";
+
+export interface PaymentsBenchResult {
+  readonly metric: string;
+  /** The fixed request rate asked for (req/s). */
+  readonly rate: number;
+  readonly junction: number;
+  readonly baseline: number;
+  /** Higher is better: baseline/junction for latencies, junction/baseline for the achieved rate. */
+  readonly ratio: number;
+  readonly unit: string;
+}
+
+export interface PaymentsBenchOptions {
+  /** Requests per second; default 1,000. */
+  readonly rate?: number;
+  /** Seconds per measured run; default 10. */
+  readonly seconds?: number;
+  /** Interleaved (gateway, direct) pairs; default 2, medians reported. */
+  readonly pairs?: number;
+  readonly onProgress?: (result: PaymentsBenchResult) => void;
+}
+
+interface Run {
+  readonly p50: number;
+  readonly p99: number;
+  /** Answers per second achieved. */
+  readonly perSecond: number;
+}
+
+const SUBJECT = "hyperswitch.payments.m1.authorize";
+const body = (i: number) =>
+  JSON.stringify({
+    paymentId: `pay_${i}`,
+    amount: 1250,
+    currency: "EUR",
+    card: { number: "4242424242424242" },
+  });
+
+export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<PaymentsBenchResult[]> {
+  const rate = opts.rate ?? 1000;
+  const total = rate * (opts.seconds ?? 10);
+  const pairs = Math.max(1, opts.pairs ?? 2);
+  const dir = await mkdtemp(join(tmpdir(), "junction-bench-payments-"));
+  const server = await startNatsServer({ jetstream: true, configDir: dir, storeDir: join(dir, "store") });
+  const workers: WorkerProcess<string | undefined>[] = [];
+  let client: JunctionClient | undefined;
+  const results: PaymentsBenchResult[] = [];
+  try {
+    client = await connect({ servers: server.url, name: "bench payments load" });
+    for (const stream of loadConfig(PAYMENTS_BENCH_CONFIG, { env: {} }).config.streams) {
+      await client.jetstream().ensureStream({ name: stream.name, subjects: stream.subjects });
+    }
+    const start = (role: PaymentsWorkerSetup["role"]) =>
+      startWorkerProcess<PaymentsWorkerSetup, string | undefined>("payments-worker", role, {
+        role,
+        natsUrl: server.url,
+      });
+    workers.push(await start("responder"));
+    const gateway = await start("gateway");
+    workers.push(gateway);
+    let keys = 0; // unique idempotency keys across every run: each request is a new authorization
+    const post = createPoster(`${gateway.info}/v1/payments/m1/authorize`);
+    const viaGateway = (amount: number) =>
+      atRate(rate, amount, () => {
+        const i = ++keys;
+        return post(body(i), `bench-${i}`);
+      });
+    const c = client;
+    const direct = (amount: number) =>
+      atRate(rate, amount, () => {
+        const i = ++keys;
+        return c
+          .jetstream()
+          .durableRequest(SUBJECT, body(i), { idempotencyKey: `bench-${i}`, timeoutMs: 10_000 });
+      });
+    await viaGateway(Math.min(total, 2000)); // warm-up: JIT, connections, consumer, KV
+    await direct(Math.min(total, 2000));
+    const runs = await interleave(
+      pairs,
+      () => viaGateway(total),
+      () => direct(total),
+    );
+    for (const w of workers) w.check();
+    const report = (metric: string, value: (r: Run) => number, unit: string) => {
+      const junction = median(runs.junction.map(value));
+      const baseline = median(runs.baseline.map(value));
+      const ratio = unit === "req/s" ? junction / baseline : baseline / junction;
+      const r = { metric, rate, junction, baseline, ratio, unit };
+      results.push(r);
+      opts.onProgress?.(r);
+    };
+    report("latency p50", (r) => r.p50, "µs");
+    report("latency p99", (r) => r.p99, "µs");
+    report("achieved rate", (r) => r.perSecond, "req/s");
+  } finally {
+    for (const w of workers) w.stop();
+    await client?.drain().catch(() => undefined);
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+/** Sends `amount` calls at `rate` per second (open loop: a slow answer does not delay the next send). */
+async function atRate(rate: number, amount: number, send: () => Promise<unknown>): Promise<Run> {
+  const samples = new Float64Array(amount);
+  let done = 0;
+  let failed: unknown;
+  let sent = 0;
+  const started = performance.now();
+  let last = started;
+  await new Promise<void>((resolve) => {
+    const settle = () => {
+      last = performance.now();
+      if (++done === amount) resolve();
+    };
+    const tick = () => {
+      const due = Math.min(amount, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
+      while (sent < due) {
+        const at = performance.now();
+        const i = sent++;
+        send().then(
+          () => {
+            samples[i] = (performance.now() - at) * 1000;
+            settle();
+          },
+          (err: unknown) => {
+            failed ??= err;
+            settle();
+          },
+        );
+      }
+      if (sent < amount) setTimeout(tick, 1);
+    };
+    tick();
+  });
+  if (failed !== undefined) throw new Error(`a request failed: ${failed}`, { cause: failed });
+  return summarize(samples, amount, last - started);
+}
+
+/** POSTs over keep-alive loopback connections; resolves on a 200, fails on anything else. */
+function createPoster(url: string): (data: string, key: string) => Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  return (data, key) =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "idempotency-key": key },
+          timeout: 10_000,
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`${url}: HTTP ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on("error", reject);
+      req.end(data);
+    });
+}
+
+function summarize(samples: Float64Array, n: number, elapsedMs: number): Run {
+  const sorted = samples.subarray(0, n).sort();
+  const at = (q: number) => sorted[Math.min(n - 1, Math.floor(q * n))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99), perSecond: n / (elapsedMs / 1000) };
+}
+
+/** `junction bench payments`: runs the benchmark and prints the table and bar chart. */
+export async function runPaymentsBench(
+  out: NodeJS.WritableStream,
+  opts: { readonly quick?: boolean },
+): Promise<Record<string, unknown>[]> {
+  const seconds = opts.quick ? 3 : 10;
+  out.write(
+    `payments: authorize (durable: JetStream + outcome in KV + worker) at a fixed 1,000 req/s for ${seconds} s\n` +
+      "  junction: HTTP POST → gateway (as `junction up` serves the catalogue) → NATS → worker → HTTP reply\n" +
+      "  baseline: the same durable request straight over NATS with the SDK (no HTTP, no gateway)\n",
+  );
+  const cell = (s: string, w = 16) => s.padStart(w);
+  out.write(`${cell("metric", 22)}${cell("gateway")}${cell("direct NATS")}${cell("ratio", 9)}\n`);
+  const results = await benchPayments({
+    seconds,
+    ...(opts.quick ? { pairs: 1 } : {}),
+    onProgress: (r) => {
+      const value = (n: number) =>
+        r.unit === "µs"
+          ? `${(n / 1000).toFixed(2)} ms`
+          : `${Math.round(n).toLocaleString("en-US")} ${r.unit}`;
+      out.write(
+        `${cell(`${r.metric} @${r.rate}/s`, 22)}${cell(value(r.junction))}${cell(value(r.baseline))}${cell(`${r.ratio.toFixed(2)}×`, 9)}\n`,
+      );
+    },
+  });
+  out.write("\nratio (1.00 = as fast as the direct NATS call; higher is better)\n");
+  out.write(
+    formatBars(results.map((r) => ({ label: r.metric, value: r.ratio, text: `${r.ratio.toFixed(2)}×` }))),
+  );
+  const p99 = results.find((r) => r.metric === "latency p99");
+  if (p99 !== undefined) {
+    out.write(
+      `\np99 of authorize through gateway → NATS → worker at ${p99.rate} req/s: ${(p99.junction / 1000).toFixed(2)} ms` +
+        ` (direct NATS: ${(p99.baseline / 1000).toFixed(2)} ms)\n`,
+    );
+  }
+  return results.map((r) => ({ ...r }));
+}
