@@ -27,7 +27,7 @@ describe("payments example end to end (junction up + the Node worker)", { timeou
     return {
       status: res.status,
       correlationId: res.headers.get("x-correlation-id") ?? "",
-      body: await res.json(),
+      body: (await res.json()) as Record<string, unknown>,
     };
   };
   const card = (n: string, paymentId: string, amount = 1250) => ({
