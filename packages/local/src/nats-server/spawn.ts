@@ -3,7 +3,10 @@ import { NatsServerMissingError, NatsServerStartError } from "./errors.ts";
 
 /** Spawns `binary -c configFile`, resolving once the OS has started it (or typed-failing). */
 export async function spawnNatsServer(binary: string, configFile: string): Promise<ChildProcess> {
-  const child = spawn(binary, ["-c", configFile], { stdio: ["ignore", "ignore", "pipe"] });
+  // Its own process group: a terminal's Ctrl-C reaches only Junction, which then drains the bridge and
+  // gateway and stops the server last. Sharing the group, the server would quit first and the drain
+  // could not ack what was in flight.
+  const child = spawn(binary, ["-c", configFile], { stdio: ["ignore", "ignore", "pipe"], detached: true });
   await new Promise<void>((resolve, reject) => {
     child.once("spawn", resolve);
     child.once("error", (err: NodeJS.ErrnoException) => {
