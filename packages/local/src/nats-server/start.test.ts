@@ -88,3 +88,12 @@ test("a server that exits during start gives NatsServerStartError with its outpu
   assert.equal(err.code, "ERR_NATS_SERVER_START");
   assert.match(err.message, /address already in use/);
 });
+
+test("runs the server in a process group of its own, so a terminal's Ctrl-C reaches only its owner", async (t) => {
+  const { dir, track } = await workspace(t);
+  const server = track(await startNatsServer({ jetstream: false, configDir: dir }));
+  // /proc/<pid>/stat: "pid (comm) state ppid pgrp …"; comm has no spaces here.
+  const pgrp = async (pid: number) => Number((await readFile(`/proc/${pid}/stat`, "utf8")).split(" ")[4]);
+  assert.equal(await pgrp(server.pid), server.pid, "the server leads its own group");
+  assert.notEqual(await pgrp(process.pid), server.pid);
+});
