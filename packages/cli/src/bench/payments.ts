@@ -21,7 +21,7 @@ export interface PaymentsBenchResult {
   readonly rate: number;
   readonly junction: number;
   readonly baseline: number;
-  /** Higher is better: baseline/junction for latencies, junction/baseline for the achieved rate. */
+  /** Higher is better: baseline/junction for latencies and CPU, junction/baseline for the achieved rate. */
   readonly ratio: number;
   readonly unit: string;
 }
@@ -91,13 +91,23 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
       });
     await viaGateway(Math.min(total, 2000)); // warm-up: JIT, connections, consumer, KV
     await direct(Math.min(total, 2000));
+    // CPU per request of the side that sends the durable request: the gateway's process, or this one.
     const runs = await interleave(
       pairs,
-      () => viaGateway(total),
-      () => direct(total),
+      async () => {
+        const before = await gateway.report();
+        const run = await viaGateway(total);
+        return { ...run, cpu: ((await gateway.report()) - before) / total };
+      },
+      async () => {
+        const before = process.cpuUsage();
+        const run = await direct(total);
+        const used = process.cpuUsage(before);
+        return { ...run, cpu: (used.user + used.system) / total };
+      },
     );
     for (const w of workers) w.check();
-    const report = (metric: string, value: (r: Run) => number, unit: string) => {
+    const report = (metric: string, value: (r: Run & { cpu: number }) => number, unit: string) => {
       const junction = median(runs.junction.map(value));
       const baseline = median(runs.baseline.map(value));
       const ratio = unit === "req/s" ? junction / baseline : baseline / junction;
@@ -108,6 +118,7 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
     report("latency p50", (r) => r.p50, "µs");
     report("latency p99", (r) => r.p99, "µs");
     report("achieved rate", (r) => r.perSecond, "req/s");
+    report("sender CPU per request", (r) => r.cpu, "µs CPU");
   } finally {
     for (const w of workers) w.stop();
     await client?.drain().catch(() => undefined);
@@ -197,7 +208,7 @@ export async function runPaymentsBench(
       "  baseline: the same durable request straight over NATS with the SDK (no HTTP, no gateway)\n",
   );
   const cell = (s: string, w = 16) => s.padStart(w);
-  out.write(`${cell("metric", 22)}${cell("gateway")}${cell("direct NATS")}${cell("ratio", 9)}\n`);
+  out.write(`${cell("metric", 32)}${cell("gateway")}${cell("direct NATS")}${cell("ratio", 9)}\n`);
   const results = await benchPayments({
     seconds,
     ...(opts.quick ? { pairs: 1 } : {}),
@@ -207,7 +218,7 @@ export async function runPaymentsBench(
           ? `${(n / 1000).toFixed(2)} ms`
           : `${Math.round(n).toLocaleString("en-US")} ${r.unit}`;
       out.write(
-        `${cell(`${r.metric} @${r.rate}/s`, 22)}${cell(value(r.junction))}${cell(value(r.baseline))}${cell(`${r.ratio.toFixed(2)}×`, 9)}\n`,
+        `${cell(`${r.metric} @${r.rate}/s`, 32)}${cell(value(r.junction))}${cell(value(r.baseline))}${cell(`${r.ratio.toFixed(2)}×`, 9)}\n`,
       );
     },
   });
