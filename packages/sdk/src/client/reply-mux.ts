@@ -30,9 +30,21 @@ export interface ReplyRequest {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** A reply subject waited on, for a message that names it some other way (a header). */
+export interface ExpectedReply {
+  /** The subject to name as the reply-to. */
+  readonly inbox: string;
+  /** The first message on it; a `RequestTimeoutError` after `waitMs`. */
+  readonly reply: Promise<Msg>;
+  /** Stops waiting (the reply, if it comes, is dropped). */
+  cancel(): void;
+}
+
 /** Replies of all of a client's requests, matched by token. */
 export interface ReplyMux {
   request(req: ReplyRequest): Promise<Msg>;
+  /** A reply subject under the same wildcard subscription, for `subject`'s reply named elsewhere. */
+  expect(subject: string, waitMs: number): ExpectedReply;
 }
 
 /**
@@ -73,19 +85,29 @@ export function createReplyMux(nc: NatsConnection): ReplyMux {
     });
   };
 
+  /** Registers a token; answers its reply subject. */
+  const register = (
+    subject: string,
+    waitMs: number,
+    reportMs: number,
+    signal: AbortSignal | undefined,
+    resolve: (msg: Msg) => void,
+    reject: (err: unknown) => void,
+  ): string => {
+    if (sub === undefined) subscribe();
+    const token = (next++).toString(36);
+    const timer = setTimeout(() => settle(token)?.reject(new RequestTimeoutError(subject, reportMs)), waitMs);
+    const onAbort = () => settle(token)?.reject(cancelled(signal as AbortSignal));
+    waiting.set(token, { subject, timer, signal, onAbort, resolve, reject });
+    signal?.addEventListener("abort", onAbort, { once: true });
+    return token;
+  };
+
   return {
     request(req) {
       return new Promise<Msg>((resolve, reject) => {
         if (req.signal?.aborted) return reject(cancelled(req.signal));
-        if (sub === undefined) subscribe();
-        const token = (next++).toString(36);
-        const timer = setTimeout(
-          () => settle(token)?.reject(new RequestTimeoutError(req.subject, req.reportMs)),
-          req.waitMs,
-        );
-        const onAbort = () => settle(token)?.reject(cancelled(req.signal as AbortSignal));
-        waiting.set(token, { subject: req.subject, timer, signal: req.signal, onAbort, resolve, reject });
-        req.signal?.addEventListener("abort", onAbort, { once: true });
+        const token = register(req.subject, req.waitMs, req.reportMs, req.signal, resolve, reject);
         try {
           nc.publish(req.subject, req.payload, { reply: `${prefix}${token}`, headers: req.headers });
         } catch (err) {
@@ -93,6 +115,13 @@ export function createReplyMux(nc: NatsConnection): ReplyMux {
           reject(err);
         }
       });
+    },
+    expect(subject, waitMs) {
+      let token = "";
+      const reply = new Promise<Msg>((resolve, reject) => {
+        token = register(subject, waitMs, waitMs, undefined, resolve, reject);
+      });
+      return { inbox: `${prefix}${token}`, reply, cancel: () => void settle(token) };
     },
   };
 }

@@ -14,7 +14,7 @@
  * Limit: a copy published after the duplicate window while the first still runs may run concurrently;
  * give command streams a duplicate window longer than a command can take.
  */
-import { createInbox, type Msg } from "@nats-io/nats-core";
+import type { Msg } from "@nats-io/nats-core";
 import type { ClientContext } from "../client/context.ts";
 import { RequestTimeoutError, ServiceError } from "../client/errors.ts";
 import { type OutgoingOptions, prepareOutgoing } from "../client/outgoing.ts";
@@ -86,27 +86,25 @@ export async function durableRequest<R>(
   const codec = options.codec ?? ctx.codec;
   const key = outcomeKey(options.idempotencyKey);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const stored = await kv.get(key);
-  if (stored) return unwrap(toOutcome<R>(stored.value, codec));
-
-  const inbox = createInbox();
-  const replies = ctx.nc.subscribe(inbox, { max: 1 });
+  // No look at the outcome store first: a command already answered is a duplicate publish (its
+  // outcome is then watched below) or, after the duplicate window, one the worker answers from the
+  // store. That saves a round trip on every new command, the common case.
+  const expected = ctx.replies.expect(subject, timeoutMs);
+  const reply = expected.reply.then(
+    (msg) => fromReply<R>(msg, codec),
+    (err: unknown) => {
+      if (err instanceof RequestTimeoutError) return undefined; // the store decides, below
+      throw err;
+    },
+  );
+  reply.catch(() => {}); // observed by the race below; never an unhandled rejection
   let watcher: { stop(): void } | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const reply = (async () => {
-      for await (const msg of replies) return fromReply<R>(msg, codec);
-      return new Promise<never>(() => {}); // unsubscribed: the other racers decide
-    })();
-    reply.catch(() => {}); // observed by the race below; never an unhandled rejection
-    const deadline = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), timeoutMs);
-    });
     const ack = await publish(subject, data, {
       id: `dr:${options.idempotencyKey}`,
       idempotencyKey: options.idempotencyKey,
       kind: "command",
-      headers: { ...options.headers, [ReplyToHeader]: inbox },
+      headers: { ...options.headers, [ReplyToHeader]: expected.inbox },
       ...(options.causedBy === undefined ? {} : { causedBy: options.causedBy }),
       ...(options.codec === undefined ? {} : { codec: options.codec }),
       timeoutMs: Math.min(timeoutMs, 5000),
@@ -117,9 +115,9 @@ export async function durableRequest<R>(
       }
       throw err;
     });
-    const racers: Promise<DurableOutcome<R> | undefined>[] = [reply, deadline];
+    const racers: Promise<DurableOutcome<R> | undefined>[] = [reply];
     if (ack.duplicate) {
-      // An earlier copy holds the reply subject: watch for its outcome instead.
+      // An earlier copy holds the reply subject: watch for its outcome instead (a stored one comes first).
       const w = await kv.watch({ key });
       watcher = w;
       racers.push(
@@ -134,8 +132,7 @@ export async function durableRequest<R>(
     if (outcome) return unwrap(outcome);
     throw new DurableRequestTimeoutError(subject, timeoutMs, options.idempotencyKey);
   } finally {
-    clearTimeout(timer);
-    replies.unsubscribe();
+    expected.cancel();
     watcher?.stop();
   }
 }
