@@ -172,6 +172,11 @@ describe("gateway routes", () => {
     assert.ok(publish?.parameters.some((p) => p.name === "kind"));
     assert.ok(doc.paths["/leaderboard"]?.get?.parameters.some((p) => p.name === "limit"));
     assert.ok(doc.paths["/inspect"]?.post?.responses["504"]);
+    assert.ok(
+      doc.paths["/scores/{player}"]?.post?.parameters.some((p) => p.name === "Idempotency-Key"),
+      "a durable route documents its idempotency key",
+    );
+    assert.ok(!doc.paths["/inspect"]?.post?.parameters.some((p) => p.name === "Idempotency-Key"));
   });
 
   it("starts once", async () => {

@@ -74,6 +74,16 @@ function operation(route: GatewayRouteConfig, config: GatewayConfig): Record<str
     schema: { type: "string" },
     description: "Echoed in the response and carried into NATS as Junction-Correlation-Id.",
   });
+  if (route.durable === true) {
+    // A durable request runs once per key (required); a durable publish is deduplicated by it.
+    parameters.push({
+      name: "Idempotency-Key",
+      in: "header",
+      required: kind === "request",
+      schema: { type: "string" },
+      description: "Runs the operation once per key: the same key answers with the stored outcome.",
+    });
+  }
 
   const problem = (description: string) => ({
     description,
