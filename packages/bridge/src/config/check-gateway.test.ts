@@ -1,18 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, formatProblem } from "../errors.ts";
-import { loadConfig } from "./load.ts";
-
-/** Every `path: message (line N)` a config's gateway section produces, or [] when it loads. */
-function problems(yaml: string): string[] {
-  try {
-    loadConfig(yaml, { env: {} });
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.problems.map(formatProblem);
-  }
-}
+import { problems } from "./testdata/problems.ts";
 
 describe("gateway config checks", () => {
   it("accepts routes of every kind with path parameters, auth and schemas", () => {

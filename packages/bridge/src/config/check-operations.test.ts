@@ -1,20 +1,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { ConfigError, formatProblem } from "../errors.ts";
 import { loadConfig } from "./load.ts";
 import { operationPath, operationRoutes } from "./operation-routes.ts";
-
-/** Every `path: message (line N)` a config produces, or [] when it loads. */
-function problems(yaml: string): string[] {
-  try {
-    loadConfig(yaml, { env: {} });
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.problems.map(formatProblem);
-  }
-}
+import { problems } from "./testdata/problems.ts";
 
 const streams = `
 streams:
