@@ -2,6 +2,7 @@ import {
   AckPolicy,
   type ConsumerConfig,
   type ConsumerInfo,
+  DeliverPolicy,
   JetStreamApiError,
   type JetStreamManager,
   type StreamConfig,
@@ -52,6 +53,8 @@ export interface DurableSpec {
   readonly maxDeliver: number;
   readonly filterSubject?: string | undefined;
   readonly maxAckPending?: number | undefined;
+  /** Where a new consumer starts (default `all`); a consumer's start cannot change once created. */
+  readonly startAt?: "all" | "new" | undefined;
 }
 
 /**
@@ -74,6 +77,7 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: DurableSpec): 
         ...mutable,
         durable_name: spec.durable,
         ack_policy: AckPolicy.Explicit,
+        ...(spec.startAt === "new" ? { deliver_policy: DeliverPolicy.New } : {}),
         ...(spec.filterSubject === undefined ? {} : { filter_subject: spec.filterSubject }),
       });
     }

@@ -19,6 +19,11 @@ export interface WorkerOptions<T = unknown> {
   /** One subject filter (nats-server 2.9 takes one only). */
   readonly filterSubject?: string;
   readonly maxAckPending?: number;
+  /**
+   * Where the consumer starts when this call creates it (default `all`): `new` skips what the stream
+   * already holds, e.g. a handler added to a stream with history.
+   */
+  readonly startAt?: "all" | "new";
   /** Nak delay after a failure, by delivery count (default 1 s, 2 s, 4 s … ≤ 30 s). */
   readonly backoff?: Backoff;
   /** Payload codec; default the client's. */

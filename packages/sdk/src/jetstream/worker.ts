@@ -41,6 +41,7 @@ export async function startWorker<T>(
     maxDeliver,
     filterSubject: options.filterSubject,
     maxAckPending: options.maxAckPending,
+    startAt: options.startAt,
   };
   await ensureConsumer(await deps.jsm(), spec);
 

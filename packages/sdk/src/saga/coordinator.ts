@@ -1,9 +1,7 @@
-import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import type { JunctionClient } from "../client/client.ts";
 import type { Stoppable } from "../client/context.ts";
 import { type Codec, jsonCodec, rawCodec } from "../codecs/index.ts";
 import { type MessageIdentity, newMessageId } from "../identity/index.ts";
-import { isNotFound, toJetStreamError } from "../jetstream/errors.ts";
 import type { WorkerOptions } from "../jetstream/worker.ts";
 import { KvConflictError } from "../kv/errors.ts";
 import { matchPattern } from "../subjects/match.ts";
@@ -216,7 +214,6 @@ export async function createSagaCoordinator<D>(
     coveringFilter([...saga.answers, ...(trigger ? [trigger.pattern] : [])].map((p) => p.natsSubject));
   // `>` means the whole stream: no filter (a filter must be a subset of the stream's subjects).
   const filterSubject = covering === ">" ? undefined : covering;
-  await createConsumerForNewEvents(client, stream, durable, filterSubject);
   let worker: Stoppable;
   try {
     worker = await client.jetstream().worker<Uint8Array>(
@@ -245,6 +242,8 @@ export async function createSagaCoordinator<D>(
         concurrency: 16,
         ...config.worker,
         ...(filterSubject === undefined ? {} : { filterSubject }),
+        // A saga added to a stream with history must not answer (or be triggered by) old events.
+        startAt: "new",
         codec: rawCodec(),
         onError: report,
       },
@@ -273,32 +272,4 @@ export async function createSagaCoordinator<D>(
       return stopping;
     },
   };
-}
-
-/**
- * A saga added to a stream with history must not answer (or be triggered by) old events: its consumer
- * starts at new messages. Created here only if missing; the worker then keeps its other settings.
- */
-async function createConsumerForNewEvents(
-  client: JunctionClient,
-  stream: string,
-  durable: string,
-  filterSubject: string | undefined,
-): Promise<void> {
-  const jsm = await client.jetstream().manager();
-  try {
-    await jsm.consumers.info(stream, durable);
-  } catch (err) {
-    if (!isNotFound(err)) throw toJetStreamError(err, stream);
-    try {
-      await jsm.consumers.add(stream, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.New,
-        ...(filterSubject === undefined ? {} : { filter_subject: filterSubject }),
-      });
-    } catch (addErr) {
-      throw toJetStreamError(addErr, stream);
-    }
-  }
 }
