@@ -20,6 +20,7 @@ import type { ClientContext } from "./context.ts";
 import type { ReceivedMessage } from "./message.ts";
 import type { OutgoingOptions } from "./outgoing.ts";
 import { publish } from "./publish.ts";
+import type { ExpectedReply } from "./reply-mux.ts";
 import { createReplyMux } from "./reply-mux.ts";
 import { type RequestOptions, request } from "./request.ts";
 import { type ServeOptions, type Service, type ServiceHandler, serve } from "./serve.ts";
@@ -53,6 +54,12 @@ export interface JunctionClient extends AsyncDisposable {
     handler: StreamHandler<T, C>,
     options?: ServeStreamOptions,
   ): Promise<StreamService>;
+  /**
+   * A reply subject to name in a header (`Junction-Reply-To`) when the NATS reply subject is taken, as
+   * by a JetStream publish: the first message on it, or `ERR_TIMEOUT` after `waitMs`. Shares the
+   * client's one reply subscription.
+   */
+  expectReply(subject: string, waitMs: number): ExpectedReply;
   /** JetStream: dedup publish, streams, durable workers, durable request/reply. Without options, one shared handle. */
   jetstream(options?: JetStreamOptions): JunctionJetStream;
   /** A typed KV bucket, created if missing (unless `bindOnly`). */
@@ -103,6 +110,7 @@ export function createClient(
     serve: (pattern, handler, opts) => serve(ctx, pattern, handler, opts),
     requestStream: (subject, data, opts) => requestStream(ctx, subject, data, opts),
     serveStream: (pattern, handler, opts) => serveStream(ctx, pattern, handler, opts),
+    expectReply: (subject, waitMs) => ctx.replies.expect(subject, waitMs),
     // Each handle holds an ack subscription: callers without options all share one.
     jetstream: (opts) => {
       if (opts !== undefined) return createJetStream(ctx, opts);

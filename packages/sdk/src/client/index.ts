@@ -11,6 +11,7 @@ export {
 } from "./errors.ts";
 export { type ReceivedMessage, receivedMessage } from "./message.ts";
 export { type Outgoing, type OutgoingOptions, prepareOutgoing } from "./outgoing.ts";
+export type { ExpectedReply } from "./reply-mux.ts";
 export {
   breakerOutcome,
   DEFAULT_REQUEST_TIMEOUT_MS,

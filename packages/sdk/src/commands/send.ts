@@ -1,6 +1,5 @@
-import { createInbox } from "@nats-io/nats-core";
 import type { JunctionClient } from "../client/client.ts";
-import { CodecError, RequestTimeoutError } from "../client/errors.ts";
+import { CodecError } from "../client/errors.ts";
 import type { OutgoingOptions } from "../client/outgoing.ts";
 import { jsonCodec } from "../codecs/index.ts";
 import { MessageKind } from "../identity/index.ts";
@@ -56,22 +55,19 @@ async function sendDurable<R>(
   options: SendCommandOptions,
   outgoing: OutgoingOptions,
 ): Promise<CommandAck<R>> {
-  const inbox = createInbox();
-  const replies = client.nc.subscribe(inbox, { max: 1 });
-  const timer = setTimeout(() => replies.unsubscribe(), timeoutMs);
+  const expected = client.expectReply(subject, timeoutMs);
+  expected.reply.catch(() => {}); // observed below, after the publish
   try {
     await client.jetstream().publish(subject, data, {
       ...outgoing,
-      headers: { ...options.headers, [ReplyToHeader]: inbox },
+      headers: { ...options.headers, [ReplyToHeader]: expected.inbox },
       timeoutMs: Math.min(timeoutMs, 5000),
     });
-    for await (const msg of replies) return toAck<R>(subject, msg.data);
+    // A timeout here: the command is stored and will run; only its acknowledgement was missed.
+    return toAck<R>(subject, (await expected.reply).data);
   } finally {
-    clearTimeout(timer);
-    replies.unsubscribe();
+    expected.cancel();
   }
-  // Unsubscribed by the timer: the command is stored and will run; only its acknowledgement was missed.
-  throw new RequestTimeoutError(subject, timeoutMs);
 }
 
 function toAck<R>(subject: string, payload: Uint8Array): CommandAck<R> {
