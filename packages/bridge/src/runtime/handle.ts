@@ -131,10 +131,10 @@ async function giveBack(deps: HandleDeps, held: HeldMessage, done: ReadonlySet<n
   held.nak(delayMs);
 }
 
-/** Copies the message to the DLQ for target `i`; false when the copy failed (then it is retried). */
 /** Deliveries past `maxDeliver` a message gets before it counts as unfinishable (a crash during the DLQ write). */
 const UNFINISHED_MARGIN = 2;
 
+/** Copies the message to the DLQ for target `i`; false when the copy failed (then it is retried). */
 async function deadLetter(
   deps: HandleDeps,
   held: HeldMessage,

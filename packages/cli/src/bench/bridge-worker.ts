@@ -22,7 +22,7 @@ export interface WorkerSetup {
 }
 
 /** The naive pipeline's shape, as a careful engineer would write it in an afternoon. */
-export const NAIVE_BATCHES_IN_FLIGHT = 16;
+const NAIVE_BATCHES_IN_FLIGHT = 16;
 const NAIVE_LINGER_MS = 5;
 
 async function setupJunction(s: WorkerSetup, fail: (err: unknown) => void): Promise<() => void> {
