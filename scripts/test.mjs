@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every package's and example's tests in one `node --test` run, so CI reads one summary.
-// Node 20's test runner does not glob TypeScript files itself, hence this small finder.
+// One finder for the test files of the given roots (default: every package and example), so a subset
+// runs the same way: `node scripts/test.mjs packages/bridge`.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
