@@ -3,11 +3,14 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { JunctionConfig } from "../config/schema.ts";
+import { type BatchCallMode, type BatchCalls, createBatchCalls } from "./batch-calls.ts";
 
 export interface AwsEndpoint {
   readonly region: string;
   /** Undefined: real AWS (endpoints and credentials from the usual chain). */
   readonly url?: string;
+  /** How the bridge's batch calls go (default `lean`; `sdk` through the clients' own `send`). */
+  readonly batchCalls?: BatchCallMode;
 }
 
 /**
@@ -15,10 +18,11 @@ export interface AwsEndpoint {
  * stack is running, else 127.0.0.1 on the configured port), a URL is used as is, none means real AWS.
  */
 export function awsEndpoint(config: JunctionConfig, localUrl?: string): AwsEndpoint {
-  const { region, endpoint } = config.aws;
-  if (endpoint === undefined) return { region };
-  if (endpoint === "local") return { region, url: localUrl ?? `http://127.0.0.1:${config.local.awsPort}` };
-  return { region, url: endpoint };
+  const { region, endpoint, batchCalls } = config.aws;
+  if (endpoint === undefined) return { region, batchCalls };
+  if (endpoint === "local")
+    return { region, batchCalls, url: localUrl ?? `http://127.0.0.1:${config.local.awsPort}` };
+  return { region, batchCalls, url: endpoint };
 }
 
 /** One client per service, shared by everything in the process (keep-alive connections, one signer). */
@@ -27,6 +31,8 @@ export interface AwsClientSet {
   readonly dynamodb: DynamoDBClient;
   readonly eventbridge: EventBridgeClient;
   readonly lambda: LambdaClient;
+  /** SendMessageBatch, PutEvents and BatchWriteItem, as `endpoint.batchCalls` says. */
+  readonly batch: BatchCalls;
   destroy(): void;
 }
 
@@ -45,12 +51,15 @@ export function createAwsClients(endpoint: AwsEndpoint): AwsClientSet {
   const dynamodb = new DynamoDBClient(options);
   const eventbridge = new EventBridgeClient(options);
   const lambda = new LambdaClient(options);
+  const batch = createBatchCalls(endpoint.batchCalls ?? "lean", { sqs, dynamodb, eventbridge });
   return {
     sqs,
     dynamodb,
     eventbridge,
     lambda,
+    batch,
     destroy: () => {
+      batch.destroy();
       for (const c of [sqs, dynamodb, eventbridge, lambda]) c.destroy();
     },
   };

@@ -52,6 +52,12 @@ export const AwsSchema = z
       .union([z.literal("local"), z.url()])
       .optional()
       .describe("`local` (the embedded AWS edge endpoint), a URL, or omitted for real AWS."),
+    batchCalls: z
+      .enum(["lean", "sdk"])
+      .default("lean")
+      .describe(
+        "How the bridge sends SendMessageBatch, PutEvents and BatchWriteItem: `lean` signs each call with the AWS SDK's SigV4 signer and posts it over pooled keep-alive connections (same credentials, region and endpoint as the SDK clients, a fraction of the CPU); `sdk` sends through the AWS SDK clients.",
+      ),
   })
   .describe("How to reach AWS. Credentials come from the usual AWS chain.");
 
@@ -189,7 +195,7 @@ export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe("JSON Schema reference for editors."),
     nats: NatsSchema.default({ servers: "local" }),
-    aws: AwsSchema.default({ region: "us-east-1" }),
+    aws: AwsSchema.default({ region: "us-east-1", batchCalls: "lean" }),
     local: LocalSchema.default({ natsPort: 4222, awsPort: 4566 }),
     functions: z
       .record(Name, FunctionSchema)

@@ -52,11 +52,11 @@ export function createSender(
   const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
   switch (service) {
     case "eventbridge":
-      return createEventBridgeSender(clients.eventbridge, limit);
+      return createEventBridgeSender(clients.batch, limit);
     case "sqs":
-      return createSqsSender(clients.sqs, limit);
+      return createSqsSender(clients.sqs, clients.batch, limit);
     case "dynamodb":
-      return createDynamoDbSender(clients.dynamodb, limit);
+      return createDynamoDbSender(clients.dynamodb, clients.batch, limit);
     case "lambda":
       return createLambdaSender(clients.lambda, limit);
   }

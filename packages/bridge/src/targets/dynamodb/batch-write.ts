@@ -1,5 +1,6 @@
-import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { callOptions, DELIVERED, failed, type Limiter, sleep } from "../batching.ts";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { BatchCalls } from "../../aws/batch-calls.ts";
+import { DELIVERED, failed, type Limiter, sleep } from "../batching.ts";
 import { classifyError, isMissingResource } from "../classify.ts";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome } from "../delivery.ts";
 import { keyIdentity, missingTable } from "./keys.ts";
@@ -17,7 +18,7 @@ export interface PutItem {
 }
 
 export interface BatchWriteContext {
-  readonly client: DynamoDBClient;
+  readonly calls: BatchCalls;
   readonly limit: Limiter;
   readonly signal: AbortSignal | undefined;
   /** A PutItem of its own, for isolating the item that made AWS refuse a whole call. */
@@ -54,9 +55,7 @@ export async function writeChunk(
     const request = { [table]: pending.map((p) => ({ PutRequest: { Item: p.item } })) };
     let unprocessed: Record<string, AttributeValue>[];
     try {
-      const out = await ctx.limit(() =>
-        ctx.client.send(new BatchWriteItemCommand({ RequestItems: request }), callOptions(ctx.signal)),
-      );
+      const out = await ctx.limit(() => ctx.calls.batchWriteItem({ RequestItems: request }, ctx.signal));
       unprocessed = (out.UnprocessedItems?.[table] ?? []).flatMap((w) =>
         w.PutRequest?.Item === undefined ? [] : [w.PutRequest.Item],
       );

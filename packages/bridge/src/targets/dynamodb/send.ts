@@ -6,6 +6,7 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
+import type { BatchCalls } from "../../aws/batch-calls.ts";
 import { callOptions, chunk, DELIVERED, failed, type Limiter } from "../batching.ts";
 import { classifyError, isMissingResource } from "../classify.ts";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome, type TargetSender } from "../delivery.ts";
@@ -21,7 +22,11 @@ import { createKeySchemas, keyIdentity, missingTable } from "./keys.ts";
  * holds one key twice. Needs each put table's key schema (DescribeTable, cached); when that is not
  * allowed or fails transiently, the table's puts go one by one, in parallel, without that ordering.
  */
-export function createDynamoDbSender(client: DynamoDBClient, limit: Limiter): TargetSender {
+export function createDynamoDbSender(
+  client: DynamoDBClient,
+  calls: BatchCalls,
+  limit: Limiter,
+): TargetSender {
   const schemas = createKeySchemas(client, limit);
 
   return {
@@ -79,7 +84,7 @@ export function createDynamoDbSender(client: DynamoDBClient, limit: Limiter): Ta
           return failed(isMissingResource(error) ? missingTable(table, err) : error);
         }
       };
-      const ctx = { client, limit, signal, putAlone: single };
+      const ctx = { calls, limit, signal, putAlone: single };
       const alone = async (i: number) => {
         outcomes[i] = await single(i);
       };

@@ -1,10 +1,6 @@
-import {
-  type EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsRequestEntry,
-  type PutEventsResultEntry,
-} from "@aws-sdk/client-eventbridge";
-import { callOptions, chunk, DELIVERED, failed, type Limiter } from "../batching.ts";
+import type { PutEventsRequestEntry, PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
+import type { BatchCalls } from "../../aws/batch-calls.ts";
+import { chunk, DELIVERED, failed, type Limiter } from "../batching.ts";
 import { classifyEntry, classifyError } from "../classify.ts";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome, type TargetSender } from "../delivery.ts";
 import type { TargetRequest } from "../types.ts";
@@ -19,7 +15,7 @@ export const MAX_CALL_BYTES = MAX_ENTRY_BYTES;
  * entry names its bus). Calls run in parallel: EventBridge gives no ordering between events anyway.
  * A failed entry fails alone (`FailedEntryCount`); the others of its call are delivered.
  */
-export function createEventBridgeSender(client: EventBridgeClient, limit: Limiter): TargetSender {
+export function createEventBridgeSender(batch: BatchCalls, limit: Limiter): TargetSender {
   return {
     async send(requests, signal) {
       const outcomes: DeliveryOutcome[] = new Array(requests.length);
@@ -38,9 +34,7 @@ export function createEventBridgeSender(client: EventBridgeClient, limit: Limite
       const put = async (call: readonly number[]): Promise<void> => {
         const entries = call.map((i) => (requests[i] as TargetRequest).input as PutEventsRequestEntry);
         try {
-          const out = await limit(() =>
-            client.send(new PutEventsCommand({ Entries: entries }), callOptions(signal)),
-          );
+          const out = await limit(() => batch.putEvents({ Entries: entries }, signal));
           for (const [k, i] of call.entries()) outcomes[i] = entryOutcome(out.Entries?.[k]);
         } catch (err) {
           const error = classifyError(err, "EventBridge PutEvents");

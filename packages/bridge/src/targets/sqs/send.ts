@@ -1,10 +1,6 @@
-import {
-  SendMessageBatchCommand,
-  type SendMessageBatchRequestEntry,
-  type SendMessageBatchResult,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
-import { callOptions, chunk, DELIVERED, failed, type Limiter } from "../batching.ts";
+import type { SendMessageBatchRequestEntry, SendMessageBatchResult, SQSClient } from "@aws-sdk/client-sqs";
+import type { BatchCalls } from "../../aws/batch-calls.ts";
+import { chunk, DELIVERED, failed, type Limiter } from "../batching.ts";
 import { classifyEntry, classifyError, isMissingResource } from "../classify.ts";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome, type TargetSender } from "../delivery.ts";
 import { createQueueUrls, missingQueue } from "./queue-urls.ts";
@@ -38,7 +34,7 @@ interface Item {
  * dedup id (the message id) makes the re-send a no-op instead of a duplicate. A permanent failure
  * (SenderFault: the message is dead-lettered) does not hold its group back.
  */
-export function createSqsSender(client: SQSClient, limit: Limiter): TargetSender {
+export function createSqsSender(client: SQSClient, batch: BatchCalls, limit: Limiter): TargetSender {
   const urls = createQueueUrls(client, limit);
 
   return {
@@ -69,9 +65,7 @@ export function createSqsSender(client: SQSClient, limit: Limiter): TargetSender
         let out: SendMessageBatchResult;
         try {
           const Entries = items.map((item, k) => ({ ...item.entry, Id: String(k) }));
-          out = await limit(() =>
-            client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries }), callOptions(signal)),
-          );
+          out = await limit(() => batch.sendMessageBatch({ QueueUrl: url, Entries }, signal));
         } catch (err) {
           const error = classifyError(err, context);
           if (isMissingResource(error)) {

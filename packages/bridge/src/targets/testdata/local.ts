@@ -23,7 +23,9 @@ export async function startLocalTargets(
   dir: string = mkdtempSync(join(tmpdir(), "junction-targets-")),
 ): Promise<LocalTargets> {
   const aws = await startLocalAws({ port: 0, functions, baseDir: dir });
-  const clients = createAwsClients({ region: "us-east-1", url: aws.url });
+  // The SDK path, so calls can be counted and failures injected with middleware; the lean path has
+  // tests of its own (aws/batch-calls.test.ts).
+  const clients = createAwsClients({ region: "us-east-1", url: aws.url, batchCalls: "sdk" });
   const calls: string[] = [];
   for (const client of [clients.sqs, clients.dynamodb, clients.eventbridge, clients.lambda]) {
     (client.middlewareStack as { add: (m: unknown, o: unknown) => void }).add(

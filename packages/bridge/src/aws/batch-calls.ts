@@ -1,0 +1,81 @@
+import {
+  BatchWriteItemCommand,
+  type BatchWriteItemCommandInput,
+  type BatchWriteItemCommandOutput,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandInput,
+  type PutEventsCommandOutput,
+} from "@aws-sdk/client-eventbridge";
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandInput,
+  type SendMessageBatchCommandOutput,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import {
+  createJsonCaller,
+  DYNAMODB_JSON,
+  EVENTBRIDGE_JSON,
+  type SdkClientLike,
+  SQS_JSON,
+} from "./json-call.ts";
+
+type Output<T> = Omit<T, "$metadata">;
+
+/** The bridge's hot batch calls: what the target senders send with, whichever way they go. */
+export interface BatchCalls {
+  sendMessageBatch(
+    input: SendMessageBatchCommandInput,
+    signal?: AbortSignal,
+  ): Promise<Output<SendMessageBatchCommandOutput>>;
+  putEvents(input: PutEventsCommandInput, signal?: AbortSignal): Promise<Output<PutEventsCommandOutput>>;
+  batchWriteItem(
+    input: BatchWriteItemCommandInput,
+    signal?: AbortSignal,
+  ): Promise<Output<BatchWriteItemCommandOutput>>;
+  /** Closes what the lean path pools (the SDK clients are closed by their owner). */
+  destroy(): void;
+}
+
+/**
+ * `sdk`: through the clients' own `send` (the fallback); `lean`: signed JSON calls over pooled
+ * keep-alive connections (`json-call.ts`), with the same clients' credentials, region and endpoint.
+ */
+export type BatchCallMode = "lean" | "sdk";
+
+export interface BatchCallClients {
+  readonly sqs: SQSClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly eventbridge: EventBridgeClient;
+}
+
+export function createBatchCalls(mode: BatchCallMode, clients: BatchCallClients): BatchCalls {
+  if (mode === "sdk") {
+    const opts = (signal?: AbortSignal) => (signal === undefined ? {} : { abortSignal: signal });
+    return {
+      sendMessageBatch: (input, signal) => clients.sqs.send(new SendMessageBatchCommand(input), opts(signal)),
+      putEvents: (input, signal) => clients.eventbridge.send(new PutEventsCommand(input), opts(signal)),
+      batchWriteItem: (input, signal) =>
+        clients.dynamodb.send(new BatchWriteItemCommand(input), opts(signal)),
+      destroy: () => {},
+    };
+  }
+  const sqs = createJsonCaller(clients.sqs as unknown as SdkClientLike, SQS_JSON);
+  const events = createJsonCaller(clients.eventbridge as unknown as SdkClientLike, EVENTBRIDGE_JSON);
+  const dynamodb = createJsonCaller(clients.dynamodb as unknown as SdkClientLike, DYNAMODB_JSON);
+  return {
+    sendMessageBatch: (input, signal) =>
+      sqs.call("SendMessageBatch", input, signal) as Promise<Output<SendMessageBatchCommandOutput>>,
+    putEvents: (input, signal) =>
+      events.call("PutEvents", input, signal) as Promise<Output<PutEventsCommandOutput>>,
+    batchWriteItem: (input, signal) =>
+      dynamodb.call("BatchWriteItem", input, signal) as Promise<Output<BatchWriteItemCommandOutput>>,
+    destroy: () => {
+      for (const caller of [sqs, events, dynamodb]) caller.destroy();
+    },
+  };
+}
