@@ -4,6 +4,7 @@ import { runGatewayBench } from "../bench/gateway.ts";
 import { benchInbound } from "../bench/inbound.ts";
 import { runPaymentsBench } from "../bench/payments.ts";
 import type { PipelineBenchOptions, PipelineResult } from "../bench/pipeline.ts";
+import { type BenchSection, writeReport } from "../bench/report.ts";
 import { benchRoutes } from "../bench/routes.ts";
 import { benchSdk } from "../bench/sdk.ts";
 import { CliExit, ExitCode } from "../exit-codes.ts";
@@ -14,6 +15,7 @@ interface BenchOptions {
   json?: boolean;
   duration: string;
   quick?: boolean;
+  report: string;
 }
 
 type Out = NodeJS.WritableStream;
@@ -32,11 +34,23 @@ export function registerBench(program: Command): void {
   program
     .command("bench")
     .description("run a benchmark against a baseline measured in the same run and print the ratios")
-    .argument("<name>", `benchmark: ${Object.keys(BENCHES).join(", ")}`)
+    .argument("<name>", `benchmark: ${Object.keys(BENCHES).join(", ")}, or all`)
     .option("--json", "end with one JSON line: {name, results:[{…, junction, baseline, ratio, unit}]}")
     .option("--duration <ms>", "routes: time per measured run", "300")
     .option("--quick", "smaller runs (smoke test; ratios are noisier)")
+    .option("--report <dir>", "all: where performance.md and its charts go", "docs")
     .action(async (name: string, opts: BenchOptions) => {
+      if (name === "all") {
+        const sections: BenchSection[] = [];
+        for (const [bench, run] of Object.entries(BENCHES)) {
+          process.stdout.write(`\n━━ junction bench ${bench} ━━\n`);
+          sections.push({ name: bench, results: await run(process.stdout, opts) });
+        }
+        const file = writeReport(opts.report, sections);
+        process.stdout.write(`\nreport: ${file}\n`);
+        if (opts.json) process.stdout.write(`${JSON.stringify({ name, results: sections })}\n`);
+        return;
+      }
       const run = BENCHES[name];
       if (run === undefined) {
         throw new CliExit(
@@ -147,7 +161,7 @@ async function runPipeline(
       row([`${r.metric} (${r.unit})`, value(r.junction), value(r.baseline), `${r.ratio.toFixed(2)}×`], 22),
     );
   }
-  out.write("\nratio (1.00 = as good as the naive pipeline; higher is better; goal ≥ 0.90 for throughput)\n");
+  out.write("\nratio (1.00 = as good as the naive pipeline; higher is better)\n");
   out.write(
     formatBars(results.map((r) => ({ label: r.metric, value: r.ratio, text: `${r.ratio.toFixed(2)}×` }))),
   );
