@@ -11,6 +11,15 @@ import {
   type PutEventsCommandOutput,
 } from "@aws-sdk/client-eventbridge";
 import {
+  ChangeMessageVisibilityBatchCommand,
+  type ChangeMessageVisibilityBatchCommandInput,
+  type ChangeMessageVisibilityBatchCommandOutput,
+  DeleteMessageBatchCommand,
+  type DeleteMessageBatchCommandInput,
+  type DeleteMessageBatchCommandOutput,
+  ReceiveMessageCommand,
+  type ReceiveMessageCommandInput,
+  type ReceiveMessageCommandOutput,
   SendMessageBatchCommand,
   type SendMessageBatchCommandInput,
   type SendMessageBatchCommandOutput,
@@ -26,8 +35,23 @@ import {
 
 type Output<T> = Omit<T, "$metadata">;
 
-/** The bridge's hot batch calls: what the target senders send with, whichever way they go. */
+/**
+ * The bridge's hot calls, whichever way they go: what the target senders send with and the inbound
+ * pollers receive and delete with.
+ */
 export interface BatchCalls {
+  receiveMessage(
+    input: ReceiveMessageCommandInput,
+    signal?: AbortSignal,
+  ): Promise<Output<ReceiveMessageCommandOutput>>;
+  deleteMessageBatch(
+    input: DeleteMessageBatchCommandInput,
+    signal?: AbortSignal,
+  ): Promise<Output<DeleteMessageBatchCommandOutput>>;
+  changeMessageVisibilityBatch(
+    input: ChangeMessageVisibilityBatchCommandInput,
+    signal?: AbortSignal,
+  ): Promise<Output<ChangeMessageVisibilityBatchCommandOutput>>;
   sendMessageBatch(
     input: SendMessageBatchCommandInput,
     signal?: AbortSignal,
@@ -57,6 +81,11 @@ export function createBatchCalls(mode: BatchCallMode, clients: BatchCallClients)
   if (mode === "sdk") {
     const opts = (signal?: AbortSignal) => (signal === undefined ? {} : { abortSignal: signal });
     return {
+      receiveMessage: (input, signal) => clients.sqs.send(new ReceiveMessageCommand(input), opts(signal)),
+      deleteMessageBatch: (input, signal) =>
+        clients.sqs.send(new DeleteMessageBatchCommand(input), opts(signal)),
+      changeMessageVisibilityBatch: (input, signal) =>
+        clients.sqs.send(new ChangeMessageVisibilityBatchCommand(input), opts(signal)),
       sendMessageBatch: (input, signal) => clients.sqs.send(new SendMessageBatchCommand(input), opts(signal)),
       putEvents: (input, signal) => clients.eventbridge.send(new PutEventsCommand(input), opts(signal)),
       batchWriteItem: (input, signal) =>
@@ -68,6 +97,14 @@ export function createBatchCalls(mode: BatchCallMode, clients: BatchCallClients)
   const events = createJsonCaller(clients.eventbridge as unknown as SdkClientLike, EVENTBRIDGE_JSON);
   const dynamodb = createJsonCaller(clients.dynamodb as unknown as SdkClientLike, DYNAMODB_JSON);
   return {
+    receiveMessage: (input, signal) =>
+      sqs.call("ReceiveMessage", input, signal) as Promise<Output<ReceiveMessageCommandOutput>>,
+    deleteMessageBatch: (input, signal) =>
+      sqs.call("DeleteMessageBatch", input, signal) as Promise<Output<DeleteMessageBatchCommandOutput>>,
+    changeMessageVisibilityBatch: (input, signal) =>
+      sqs.call("ChangeMessageVisibilityBatch", input, signal) as Promise<
+        Output<ChangeMessageVisibilityBatchCommandOutput>
+      >,
     sendMessageBatch: (input, signal) =>
       sqs.call("SendMessageBatch", input, signal) as Promise<Output<SendMessageBatchCommandOutput>>,
     putEvents: (input, signal) =>

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { JunctionClient } from "@junction/sdk";
 import type { Registry } from "prom-client";
+import type { AwsClientSet } from "../aws/clients.ts";
 import type { LoadedConfig } from "../config/load.ts";
 import type { Logger } from "../runtime/logger.ts";
 import { sleep } from "../runtime/retry.ts";
@@ -11,7 +12,8 @@ import { subscriptionMapper, subscriptionResourceName } from "./subscription.ts"
 
 export interface AwsInboundDeps {
   readonly client: JunctionClient;
-  readonly sqs: SQSClient;
+  /** The SQS client for look-ups; the hot calls (receive, delete) go through `batch`. */
+  readonly aws: Pick<AwsClientSet, "sqs" | "batch">;
   readonly logger: Logger;
   readonly registry: Registry;
 }
@@ -48,7 +50,7 @@ export function createAwsInbound(loaded: LoadedConfig, deps: AwsInboundDeps): Aw
     let queueUrl: string | undefined = /^https?:\/\//.test(source.queue) ? source.queue : undefined;
     for (let attempt = 0; queueUrl === undefined; attempt++) {
       try {
-        queueUrl = (await deps.sqs.send(new GetQueueUrlCommand({ QueueName: source.queue }))).QueueUrl;
+        queueUrl = (await deps.aws.sqs.send(new GetQueueUrlCommand({ QueueName: source.queue }))).QueueUrl;
       } catch (err) {
         if (halt.signal.aborted) return;
         // Not fatal: `junction provision` (or whoever owns the queue) may create it any moment.
@@ -58,9 +60,11 @@ export function createAwsInbound(loaded: LoadedConfig, deps: AwsInboundDeps): Aw
         if (halt.signal.aborted) return;
       }
     }
-    await warnWithoutDlq(deps.sqs, queueUrl, log);
+    await warnWithoutDlq(deps.aws.sqs, queueUrl, log);
     if (halt.signal.aborted) return;
-    pollers.push(startPoller({ ...source, queueUrl }, { sqs: deps.sqs, js, logger: deps.logger, metrics }));
+    pollers.push(
+      startPoller({ ...source, queueUrl }, { sqs: deps.aws.batch, js, logger: deps.logger, metrics }),
+    );
     log.info({ pollers: source.pollers }, "polling");
   };
 

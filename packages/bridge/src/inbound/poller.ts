@@ -1,11 +1,6 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import type { Message } from "@aws-sdk/client-sqs";
 import type { JunctionJetStream, MessageIdentity } from "@junction/sdk";
+import type { BatchCalls } from "../aws/batch-calls.ts";
 import type { Logger } from "../runtime/logger.ts";
 import { sleep } from "../runtime/retry.ts";
 import type { InboundMetrics } from "./metrics.ts";
@@ -39,7 +34,7 @@ export interface PollerOptions {
 }
 
 export interface PollerDeps {
-  readonly sqs: SQSClient;
+  readonly sqs: BatchCalls;
   readonly js: JunctionJetStream;
   readonly logger: Logger;
   readonly metrics: InboundMetrics;
@@ -122,12 +117,10 @@ export function startPoller(options: PollerOptions, deps: PollerDeps): Poller {
   const settle = async (outcomes: Map<Message, Settled>) => {
     const done = [...outcomes].filter(([, o]) => o === "delete").map(([m]) => m);
     if (done.length > 0) {
-      const out = await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: options.queueUrl,
-          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-        }),
-      );
+      const out = await sqs.deleteMessageBatch({
+        QueueUrl: options.queueUrl,
+        Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
+      });
       // Not deleted: SQS hands it out again and JetStream's dedup drops the second copy.
       for (const f of out.Failed ?? []) log.warn({ code: f.Code }, `delete failed: ${f.Message}`);
     }
@@ -154,16 +147,14 @@ export function startPoller(options: PollerOptions, deps: PollerDeps): Poller {
     for (let i = 0; i < messages.length; i += 10) {
       const chunk = messages.slice(i, i + 10);
       await sqs
-        .send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: chunk.map((m, k) => ({
-              Id: String(k),
-              ReceiptHandle: m.ReceiptHandle as string,
-              VisibilityTimeout: seconds(m),
-            })),
-          }),
-        )
+        .changeMessageVisibilityBatch({
+          QueueUrl: options.queueUrl,
+          Entries: chunk.map((m, k) => ({
+            Id: String(k),
+            ReceiptHandle: m.ReceiptHandle as string,
+            VisibilityTimeout: seconds(m),
+          })),
+        })
         .catch((err: unknown) => log.warn({ err }, "cannot change visibility"));
     }
   };
@@ -173,16 +164,16 @@ export function startPoller(options: PollerOptions, deps: PollerDeps): Poller {
     while (!stopped) {
       let messages: Message[];
       try {
-        const out = await sqs.send(
-          new ReceiveMessageCommand({
+        const out = await sqs.receiveMessage(
+          {
             QueueUrl: options.queueUrl,
             MaxNumberOfMessages: 10,
             WaitTimeSeconds: options.waitSeconds,
             VisibilityTimeout: options.visibilitySeconds,
             MessageAttributeNames: ["All"],
             MessageSystemAttributeNames: ["All"],
-          }),
-          { abortSignal: halt.signal },
+          },
+          halt.signal,
         );
         messages = out.Messages ?? [];
         failures = 0;

@@ -6,7 +6,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import { createAwsInbound, loadConfig } from "@junction/bridge";
+import { createAwsClients, createAwsInbound, loadConfig } from "@junction/bridge";
 import { connect as connectJunction } from "@junction/sdk";
 import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
@@ -37,10 +37,10 @@ inbound:
     { env: {} },
   );
   const client = await connectJunction(s.natsUrl);
-  const sqs = new SQSClient({ region: "us-east-1", endpoint: s.awsUrl, credentials });
+  const aws = createAwsClients({ region: "us-east-1", url: s.awsUrl });
   // The bench's queue has no DLQ on purpose; the warning about it would only clutter the output.
   const logger = pino({ level: "error" }, pino.destination(2));
-  const inbound = createAwsInbound(loaded, { client, sqs, logger, registry: new Registry() });
+  const inbound = createAwsInbound(loaded, { client, aws, logger, registry: new Registry() });
   return () => inbound.start();
 }
 

@@ -31,7 +31,7 @@ export async function startBridge(
   collectDefaultMetrics({ register: registry });
   const bridge = createBridge(loaded, { ...deps, registry, createSender });
   // AWS → NATS: inbound queues and subscriptions, polled into JetStream.
-  const inbound = createAwsInbound(loaded, { ...deps, sqs: deps.aws.sqs, registry });
+  const inbound = createAwsInbound(loaded, { ...deps, registry });
   // JetStream KV ⇄ DynamoDB, one mirror per `kv:` entry.
   const mirrors = createKvMirrors(loaded.config.kv, { ...deps, dynamodb: deps.aws.dynamodb, registry });
   const ops = await startOpsServer({
