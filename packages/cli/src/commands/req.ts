@@ -2,7 +2,13 @@ import { NoRespondersError, RequestTimeoutError, ServiceError } from "@junction/
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { collectHeader, parseHeaders, parsePositive } from "./args.ts";
-import { connectOrExit, type NatsToolOptions, payloadOf, withServerOption } from "./nats-connection.ts";
+import {
+  connectOrExit,
+  type NatsToolOptions,
+  payloadOf,
+  toolTarget,
+  withServerOption,
+} from "./nats-connection.ts";
 
 interface ReqOptions extends NatsToolOptions {
   header: string[];
@@ -22,7 +28,7 @@ export function registerReq(program: Command): void {
     .action(async (subject: string, data: string | undefined, opts: ReqOptions) => {
       const timeoutMs = parsePositive("--timeout", opts.timeout);
       const payload = payloadOf(data, parseHeaders(opts.header));
-      const client = await connectOrExit(opts, "junction req");
+      const client = await connectOrExit(await toolTarget(opts, "junction req"));
       try {
         // One attempt, no breaker: a person at a prompt wants the first answer, whatever it is.
         const reply = await client.request(subject, payload.bytes, {

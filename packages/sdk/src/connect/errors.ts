@@ -5,10 +5,13 @@ import { JunctionError } from "../errors.ts";
 export class ConnectOptionsError extends JunctionError {
   /** The option at fault (`token`, `user`, `nkeySeedFile`, `credsFile`, `tls.caFile`, `servers` …). */
   readonly option: string;
+  /** What is wrong with it, without the option's name. */
+  readonly reason: string;
 
-  constructor(option: string, message: string, options?: ErrorOptions) {
-    super("ERR_CONNECT_OPTIONS", `${option}: ${message}`, options);
+  constructor(option: string, reason: string, options?: ErrorOptions) {
+    super("ERR_CONNECT_OPTIONS", `${option}: ${reason}`, options);
     this.option = option;
+    this.reason = reason;
   }
 }
 
@@ -18,10 +21,13 @@ export type CredentialSource = "token" | "user" | "nkeySeedFile" | "credsFile" |
 /** The server refused the credentials (or they expired). Retrying with the same ones cannot help. */
 export class NatsAuthError extends JunctionError {
   readonly credentials: CredentialSource;
+  /** The server's word for it, e.g. `authorization violation`. */
+  readonly reason: string;
 
   constructor(reason: string, credentials: CredentialSource, options?: ErrorOptions) {
     super("ERR_NATS_AUTH", `${reason}: the server refused ${describeSource(credentials)}`, options);
     this.credentials = credentials;
+    this.reason = reason;
   }
 }
 

@@ -5,4 +5,4 @@ export {
   NatsConnectError,
 } from "./errors.ts";
 export { type ConnectOptions, natsOptions } from "./options.ts";
-export { redactServer } from "./server-url.ts";
+export { redactServer, splitServerCredentials, type UrlCredentials } from "./server-url.ts";
