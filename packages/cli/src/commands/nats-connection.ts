@@ -33,7 +33,10 @@ export function withServerOption(command: Command): Command {
  * `.junction/endpoints.json`, else the configured local port — then the local default. The config
  * (`--config`, else ./junction.yaml if present) also gives the credentials and TLS.
  */
-export async function toolTarget(opts: NatsToolOptions, name: string): Promise<NatsTarget> {
+export async function toolTarget(
+  opts: NatsToolOptions,
+  name: string,
+): Promise<NatsTarget & { readonly loaded: LoadedConfig | undefined }> {
   const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
   const loaded = file === undefined ? undefined : await loadConfigOrExit(file);
   const servers: { urls: string[]; origin: ServerOrigin } = opts.server
@@ -43,7 +46,7 @@ export async function toolTarget(opts: NatsToolOptions, name: string): Promise<N
       : loaded === undefined
         ? { urls: [DEFAULT_SERVER], origin: "the default server" }
         : { urls: configServers(loaded.config), origin: "nats.servers" };
-  return natsTarget(loaded, servers, name);
+  return { ...natsTarget(loaded, servers, name), loaded };
 }
 
 /** How a command that takes a config (run, provision, dlq) reaches its NATS. */
