@@ -25,6 +25,13 @@ export { freePorts } from "./free-ports.ts";
 export { type JunctionProcess, spawnJunction } from "./junction-process.ts";
 export { getMonitoring, type Jsz, type Routez } from "./monitoring.ts";
 export { startTestNats, type TestNats, type TestNatsOptions } from "./nats.ts";
+export {
+  NATS_AUTH_MODES,
+  type NatsAuthMode,
+  type NatsSection,
+  type SecuredNats,
+  startSecuredNats,
+} from "./secured-nats.ts";
 export { readServerInfo } from "./server-info.ts";
 export { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 export { type WaitForOptions, waitFor } from "./wait-for.ts";

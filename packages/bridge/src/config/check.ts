@@ -3,6 +3,7 @@ import { checkKvMirrors } from "../kv-mirror/check.ts";
 import { compileTemplate, type TemplateVocabulary } from "../templates/index.ts";
 import { checkGateway } from "./check-gateway.ts";
 import { checkInbound } from "./check-inbound.ts";
+import { checkNats } from "./check-nats.ts";
 import { checkOperations } from "./check-operations.ts";
 import type { PathSegment, ReportProblem } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
@@ -13,8 +14,9 @@ export const INBOUND_VOCABULARY: TemplateVocabulary = {
   builtins: { attr: "arg", json: "optional", body: "plain", id: "plain" },
 };
 
-/** Checks the meaning of the parts the route compiler does not cover: streams, inbound, kv, gateway, operations. */
+/** Checks the meaning of the parts the route compiler does not cover: nats, streams, inbound, kv, gateway, operations. */
 export function checkConfig(config: JunctionConfig, report: ReportProblem): void {
+  checkNats(config.nats, report);
   checkStreams(config, report);
   checkUnique(config.inbound, "inbound", "name", report);
   checkUnique(config.kv, "kv", "bucket", report);

@@ -13,7 +13,7 @@ import { progressBar } from "../format/progress.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";
 import { parsePositive } from "./args.ts";
 import { loadConfigOrExit } from "./config-file.ts";
-import { connectToOrExit, natsServersOf } from "./nats-connection.ts";
+import { configTarget, connectOrExit } from "./nats-connection.ts";
 
 interface DlqOptions {
   config: string;
@@ -98,12 +98,12 @@ export function registerDlq(program: Command): void {
 async function withClient(
   opts: DlqOptions,
   fn: (
-    client: Awaited<ReturnType<typeof connectToOrExit>>,
+    client: Awaited<ReturnType<typeof connectOrExit>>,
     loaded: Awaited<ReturnType<typeof loadConfigOrExit>>,
   ) => Promise<void>,
 ): Promise<void> {
   const loaded = await loadConfigOrExit(opts.config);
-  const client = await connectToOrExit(natsServersOf(loaded.config), "junction dlq");
+  const client = await connectOrExit(configTarget(loaded, "junction dlq"));
   try {
     await fn(client, loaded);
   } finally {

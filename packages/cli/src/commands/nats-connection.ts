@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
-import type { JunctionConfig } from "@junction/bridge";
+import type { JunctionConfig, LoadedConfig } from "@junction/bridge";
 import { connect, type JunctionClient } from "@junction/sdk";
 import type { Command } from "commander";
-import { CliExit, ExitCode } from "../exit-codes.ts";
+import { type NatsTarget, natsFailure, natsTarget, type ServerOrigin } from "../nats-options.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";
 import { loadConfigOrExit } from "./config-file.ts";
 
@@ -30,37 +30,53 @@ export function withServerOption(command: Command): Command {
 
 /**
  * `--server`, then `NATS_URL`, then the config's `nats.servers` — for `local`, the running stack's
- * `.junction/endpoints.json`, else the configured local port — then the local default.
+ * `.junction/endpoints.json`, else the configured local port — then the local default. The config
+ * (`--config`, else ./junction.yaml if present) also gives the credentials and TLS.
  */
-export async function resolveServers(opts: NatsToolOptions): Promise<string[]> {
-  const explicit = opts.server || process.env.NATS_URL;
-  if (explicit) return [explicit];
+export async function toolTarget(
+  opts: NatsToolOptions,
+  name: string,
+): Promise<NatsTarget & { readonly loaded: LoadedConfig | undefined }> {
   const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
-  if (file === undefined) return [DEFAULT_SERVER];
-  const { config } = await loadConfigOrExit(file);
-  return natsServersOf(config);
+  const loaded = file === undefined ? undefined : await loadConfigOrExit(file);
+  const servers: { urls: string[]; origin: ServerOrigin } = opts.server
+    ? { urls: [opts.server], origin: "--server" }
+    : process.env.NATS_URL
+      ? { urls: [process.env.NATS_URL], origin: "NATS_URL" }
+      : loaded === undefined
+        ? { urls: [DEFAULT_SERVER], origin: "the default server" }
+        : { urls: configServers(loaded.config), origin: "nats.servers" };
+  return { ...natsTarget(loaded, servers, name), loaded };
+}
+
+/** How a command that takes a config (run, provision, dlq) reaches its NATS. */
+export function configTarget(loaded: LoadedConfig, name: string): NatsTarget {
+  return natsTarget(loaded, { urls: configServers(loaded.config), origin: "nats.servers" }, name);
 }
 
 /** A config's NATS servers; `local` is the stack `junction up` runs here, else the configured port. */
-export function natsServersOf(config: JunctionConfig): string[] {
+function configServers(config: JunctionConfig): string[] {
   if (config.nats.servers !== "local") return [config.nats.servers].flat();
   return [readStackEndpoints().nats ?? `nats://127.0.0.1:${config.local.natsPort}`];
 }
 
-/** Connects with the SDK client (so identity headers are written); a failure ends the command with exit 1. */
-export async function connectOrExit(opts: NatsToolOptions, name: string): Promise<JunctionClient> {
-  return connectToOrExit(await resolveServers(opts), name);
-}
-
-/** Connects to these servers, or ends the command with exit 1 and the reason. */
-export async function connectToOrExit(servers: readonly string[], name: string): Promise<JunctionClient> {
-  const server = servers.join(", ");
+/**
+ * Connects with the SDK client (so identity headers are written), or ends the command with one
+ * sentence saying why. One attempt at first: a CLI says "cannot connect" rather than retry forever;
+ * `reconnect` (for processes that run on) keeps reconnecting after a later disconnect.
+ */
+export async function connectOrExit(
+  target: NatsTarget,
+  { reconnect = false }: { reconnect?: boolean } = {},
+): Promise<JunctionClient> {
   try {
-    // One quick attempt: a CLI should say "cannot connect" rather than retry forever.
-    return await connect({ servers, name, timeoutMs: 5000, reconnect: { maxAttempts: 0 } });
+    return await connect({
+      ...target.options,
+      timeoutMs: 5000,
+      ...(reconnect ? {} : { reconnect: { maxAttempts: 0 } }),
+    });
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new CliExit(ExitCode.Failure, `cannot connect to ${server}: ${reason}`, { cause: err });
+    throw natsFailure(err, target) ?? err;
   }
 }
 

@@ -38,7 +38,7 @@ function junction(args: string[], env: Record<string, string> = {}, readyText?: 
   });
   const done = new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
   // A wedged child must not hang the suite.
-  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
   void done.then(() => clearTimeout(timer));
   return { ready: Promise.race([ready, done.then(() => {})]), done };
 }

@@ -9,7 +9,7 @@ import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";
 import { loadConfigOrExit } from "./config-file.ts";
-import { connectToOrExit, natsServersOf } from "./nats-connection.ts";
+import { configTarget, connectOrExit } from "./nats-connection.ts";
 import { formatAction, formatSkipped } from "./provision-report.ts";
 
 interface ProvisionOptions {
@@ -28,9 +28,10 @@ export function registerProvision(program: Command): void {
     .option("--no-nats", "leave NATS alone")
     .option("--no-aws", "leave AWS alone")
     .action(async (opts: ProvisionOptions) => {
-      const { config } = await loadConfigOrExit(opts.config);
+      const loaded = await loadConfigOrExit(opts.config);
+      const { config } = loaded;
       const plan = planProvision(config);
-      const nats = opts.nats ? await connectToOrExit(natsServersOf(config), "junction provision") : undefined;
+      const nats = opts.nats ? await connectOrExit(configTarget(loaded, "junction provision")) : undefined;
       const aws = opts.aws ? createAwsClients(awsEndpoint(config, readStackEndpoints().aws)) : undefined;
       try {
         await applyProvision(

@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import { collectHeader, parseHeaders, parsePositive } from "./args.ts";
-import { connectOrExit, type NatsToolOptions, payloadOf, withServerOption } from "./nats-connection.ts";
+import {
+  connectOrExit,
+  type NatsToolOptions,
+  payloadOf,
+  toolTarget,
+  withServerOption,
+} from "./nats-connection.ts";
 
 interface PubOptions extends NatsToolOptions {
   header: string[];
@@ -20,7 +26,7 @@ export function registerPub(program: Command): void {
     .action(async (subject: string, data: string | undefined, opts: PubOptions) => {
       const count = parsePositive("--count", opts.count);
       const payload = payloadOf(data, parseHeaders(opts.header));
-      const client = await connectOrExit(opts, "junction pub");
+      const client = await connectOrExit(await toolTarget(opts, "junction pub"));
       try {
         for (let i = 0; i < count; i++) {
           const sent = client.publish(subject, payload.bytes, { headers: payload.headers });

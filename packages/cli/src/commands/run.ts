@@ -6,7 +6,7 @@ import { startBridge } from "../up/bridge.ts";
 import { startGateway } from "../up/gateway.ts";
 import { waitForStopSignal } from "../up/signals.ts";
 import { loadConfigOrExit } from "./config-file.ts";
-import { connectToOrExit, natsServersOf } from "./nats-connection.ts";
+import { configTarget, connectOrExit } from "./nats-connection.ts";
 
 export function registerRun(program: Command): void {
   program
@@ -18,7 +18,7 @@ export function registerRun(program: Command): void {
     .action(async (opts: { config: string }) => {
       const loaded = await loadConfigOrExit(opts.config);
       const logger = createLogger("junction");
-      const client = await connectToOrExit(natsServersOf(loaded.config), "junction run");
+      const client = await connectOrExit(configTarget(loaded, "junction run"), { reconnect: true });
       const aws = createAwsClients(awsEndpoint(loaded.config, readStackEndpoints().aws));
       const bridge = await startBridge(loaded, { client, aws, logger });
       logger.info({ ops: bridge.opsUrl, routes: loaded.config.routes.length }, "bridge running");

@@ -1,7 +1,13 @@
 import { type ReceivedMessage, rawCodec, receivedMessage } from "@junction/sdk";
 import type { Command } from "commander";
 import { parsePositive } from "./args.ts";
-import { connectOrExit, dataOf, type NatsToolOptions, withServerOption } from "./nats-connection.ts";
+import {
+  connectOrExit,
+  dataOf,
+  type NatsToolOptions,
+  toolTarget,
+  withServerOption,
+} from "./nats-connection.ts";
 
 interface SubOptions extends NatsToolOptions {
   queue?: string;
@@ -21,7 +27,7 @@ export function registerSub(program: Command): void {
     .option("--json", "one JSON object per message: {subject, headers, data}")
     .action(async (subject: string, opts: SubOptions) => {
       const count = opts.count === undefined ? undefined : parsePositive("--count", opts.count);
-      const client = await connectOrExit(opts, "junction sub");
+      const client = await connectOrExit(await toolTarget(opts, "junction sub"));
       const sub = client.nc.subscribe(subject, {
         ...(opts.queue === undefined ? {} : { queue: opts.queue }),
         ...(count === undefined ? {} : { max: count }),

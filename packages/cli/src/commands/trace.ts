@@ -11,7 +11,7 @@ import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { parsePositive } from "./args.ts";
 import { loadConfigOrExit } from "./config-file.ts";
-import { connectOrExit, type NatsToolOptions, withServerOption } from "./nats-connection.ts";
+import { connectOrExit, type NatsToolOptions, toolTarget, withServerOption } from "./nats-connection.ts";
 
 interface TraceOptions extends NatsToolOptions {
   stream: string[];
@@ -47,7 +47,7 @@ export function registerTrace(program: Command): void {
       if (since !== undefined && Number.isNaN(since.getTime())) {
         throw new CliExit(ExitCode.Invalid, `--since ${opts.since}: use an ISO-8601 time`);
       }
-      const client = await connectOrExit(opts, "junction trace");
+      const client = await connectOrExit(await toolTarget(opts, "junction trace"));
       try {
         const streams = await streamsToRead(client, opts);
         const flow = await readFlow(client, streams, correlationId, {

@@ -17,8 +17,9 @@ import {
   startLocalAws,
   startNatsServer,
 } from "@junction/local";
-import { connect, type JunctionClient } from "@junction/sdk";
+import { connect, type JunctionClient, splitServerCredentials } from "@junction/sdk";
 import type { Logger } from "pino";
+import { type NatsTarget, natsFailure, natsTarget, printableServers } from "../nats-options.ts";
 import { STACK_DIR, type StackEndpoints } from "../stack-endpoints.ts";
 import { startBridge } from "./bridge.ts";
 import { startGateway } from "./gateway.ts";
@@ -52,7 +53,7 @@ export async function startStack(
     for (const fn of stopping.reverse()) await fn().catch(() => undefined);
   };
   try {
-    let natsUrls: string[];
+    let target: NatsTarget;
     if (config.nats.servers === "local") {
       await assertPortFree("nats-server", config.local.natsPort);
       const dir = resolve(STACK_DIR, "nats");
@@ -67,10 +68,15 @@ export async function startStack(
         logFile: join(dir, "nats-server.log"),
       });
       stopping.push(() => nats.stop());
-      natsUrls = [nats.url];
+      target = natsTarget(loaded, { urls: [nats.url], origin: "nats.servers" }, "junction up");
     } else {
-      natsUrls = [config.nats.servers].flat();
+      target = natsTarget(
+        loaded,
+        { urls: [config.nats.servers].flat(), origin: "nats.servers" },
+        "junction up",
+      );
     }
+    const natsUrls = [target.options.servers ?? []].flat();
 
     let aws: LocalAws | undefined;
     if (config.aws.endpoint === "local") {
@@ -88,8 +94,10 @@ export async function startStack(
       stopping.push(() => started.close());
     }
 
-    progress.step(`connecting to NATS at ${natsUrls.join(", ")}`);
-    const client: JunctionClient = await connect({ servers: natsUrls, name: "junction up" });
+    progress.step(`connecting to NATS at ${printableServers(natsUrls)}`);
+    const client: JunctionClient = await connect(target.options).catch((err: unknown) => {
+      throw natsFailure(err, target) ?? err;
+    });
     stopping.push(() => client.drain());
     const clients: AwsClientSet = createAwsClients(awsEndpoint(config, aws?.url));
     stopping.push(async () => clients.destroy());
@@ -113,7 +121,8 @@ export async function startStack(
     if (gateway !== undefined) stopping.push(() => gateway.stop());
 
     const endpoints: StackEndpoints = {
-      nats: natsUrls.join(","),
+      // Without credentials: the endpoints file and the printed `export NATS_URL=…` hold no secret.
+      nats: splitServerCredentials(natsUrls).servers.join(","),
       ...(aws === undefined ? {} : { aws: aws.url }),
       ...(gateway === undefined ? {} : { gateway: gateway.url }),
       metrics: `${bridge.opsUrl}/metrics`,

@@ -1,6 +1,7 @@
 import type { NatsConnection, Status } from "@nats-io/nats-core";
 import { connect as natsConnect } from "@nats-io/transport-node";
 import { type Codec, jsonCodec } from "../codecs/index.ts";
+import { connectFailure } from "../connect/errors.ts";
 import { type ConnectOptions, natsOptions } from "../connect/options.ts";
 import type { MessageIdentity } from "../identity/index.ts";
 import { createJetStream, type JetStreamOptions, type JunctionJetStream } from "../jetstream/index.ts";
@@ -72,11 +73,17 @@ export interface JunctionClient extends AsyncDisposable {
   closed(): Promise<Error | undefined>;
 }
 
-/** Connects to NATS: `connect("nats://127.0.0.1:4222")` or `connect({ servers, credsFile, … })`. */
+/**
+ * Connects to NATS: `connect("nats://127.0.0.1:4222")`, `connect("nats://user:pass@host")` or
+ * `connect({ servers, credsFile, … })`. Refused credentials throw `NatsAuthError`, an unreachable
+ * server `NatsConnectError`, unusable options `ConnectOptionsError`.
+ */
 export async function connect(target: string | ClientOptions = {}): Promise<JunctionClient> {
   const options: ClientOptions = typeof target === "string" ? { servers: target } : target;
-  const { options: nats, onReconnected } = natsOptions(options);
-  const nc = await natsConnect(nats);
+  const { options: nats, onReconnected, servers, credentials } = natsOptions(options);
+  const nc = await natsConnect(nats).catch((err: unknown) => {
+    throw connectFailure(err, servers, credentials);
+  });
   void (async () => {
     for await (const s of nc.status()) if (s.type === "reconnect") onReconnected();
   })();

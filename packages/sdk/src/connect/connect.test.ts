@@ -1,16 +1,40 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { startTestNats } from "@junction/testkit";
-import { createUser } from "@nats-io/nkeys";
+import { NATS_AUTH_MODES, type NatsSection, startSecuredNats, startTestNats } from "@junction/testkit";
 import { connect } from "../client/index.ts";
-import { ConnectOptionsError, natsOptions } from "./options.ts";
+import { ConnectOptionsError, NatsAuthError, NatsConnectError } from "./errors.ts";
+import { type ConnectOptions, natsOptions } from "./options.ts";
+import { redactServer, splitServerCredentials } from "./server-url.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "junction-connect-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The SDK's options for a junction.yaml `nats:` section (the CLI's mapping, kept minimal here). */
+function optionsOf(section: NatsSection): ConnectOptions {
+  const { servers, token, user, pass, nkeySeed, creds, tls } = section;
+  return {
+    servers,
+    ...(token === undefined ? {} : { token }),
+    ...(user === undefined ? {} : { user }),
+    ...(pass === undefined ? {} : { pass }),
+    ...(nkeySeed === undefined ? {} : { nkeySeedFile: nkeySeed }),
+    ...(creds === undefined ? {} : { credsFile: creds }),
+    ...(tls === undefined
+      ? {}
+      : {
+          tls: {
+            ...(tls.ca === undefined ? {} : { caFile: tls.ca }),
+            ...(tls.cert === undefined ? {} : { certFile: tls.cert }),
+            ...(tls.key === undefined ? {} : { keyFile: tls.key }),
+          },
+        }),
+    timeoutMs: 5000,
+    reconnect: { maxAttempts: 0 },
+  };
+}
 
 /** Connects, proves the connection works with a round trip, drains. */
 async function roundTrip(options: Parameters<typeof connect>[0]): Promise<void> {
@@ -25,101 +49,107 @@ async function roundTrip(options: Parameters<typeof connect>[0]): Promise<void> 
 }
 
 describe("connect", () => {
-  it("authenticates with a token, and a wrong token is refused", async (t) => {
-    const nats = await startTestNats({ jetstream: false, extraConfig: 'authorization { token: "s3cret" }' });
-    t.after(() => nats.dispose());
-    await roundTrip({ servers: nats.url, token: "s3cret" });
-    await assert.rejects(connect({ servers: nats.url, token: "wrong", reconnect: { maxAttempts: 0 } }));
+  for (const mode of NATS_AUTH_MODES) {
+    it(`${mode}: the right credentials get in, the wrong ones get one clear error`, async (t) => {
+      const secured = await startSecuredNats(mode);
+      t.after(() => secured.dispose());
+      await roundTrip(optionsOf(secured.config));
+      const refused = await connect(optionsOf(secured.wrongConfig)).then(
+        () => assert.fail("the wrong credentials were accepted"),
+        (err: unknown) => err as Error,
+      );
+      if (mode === "tls") {
+        // An untrusted server certificate: nothing was said about credentials.
+        assert.ok(refused instanceof NatsConnectError, String(refused));
+        assert.match(refused.message, /^cannot connect to tls:\/\/127\.0\.0\.1:\d+: /);
+      } else if (mode === "mtls") {
+        // Without a client certificate the server ends the TLS handshake.
+        assert.ok(refused instanceof NatsConnectError || refused instanceof NatsAuthError, String(refused));
+      } else {
+        assert.ok(refused instanceof NatsAuthError, String(refused));
+        assert.equal(refused.code, "ERR_NATS_AUTH");
+        assert.match(refused.message, /^authorization violation: the server refused these credentials \(/);
+      }
+      for (const secret of secured.secrets) assert.ok(!refused.message.includes(secret));
+    });
+  }
+
+  it("takes a token or user and password from the server URL, and says whose they were", async (t) => {
+    const token = await startSecuredNats("token");
+    t.after(() => token.dispose());
+    const user = await startSecuredNats("user");
+    t.after(() => user.dispose());
+    const at = (url: string, userinfo: string) => url.replace("://", `://${userinfo}@`);
+    await roundTrip(at(token.nats.url, token.config.token as string));
+    await roundTrip(at(user.nats.url, `svc:${user.config.pass}`));
+    const refused = await connect({
+      servers: at(token.nats.url, "t0ken-wrong-5ecret"),
+      reconnect: { maxAttempts: 0 },
+    }).catch((err: unknown) => err);
+    assert.ok(refused instanceof NatsAuthError);
+    assert.equal(refused.credentials, "url");
+    assert.doesNotMatch(refused.message, /5ecret/);
+    const anonymous = await connect({ servers: token.nats.url, reconnect: { maxAttempts: 0 } }).catch(
+      (err: unknown) => err,
+    );
+    assert.ok(anonymous instanceof NatsAuthError);
+    assert.match(anonymous.message, /no credentials were given/);
   });
 
-  it("authenticates with user and password", async (t) => {
-    const nats = await startTestNats({
-      jetstream: false,
-      extraConfig: 'authorization { users: [ { user: "svc", password: "pw" } ] }',
-    });
-    t.after(() => nats.dispose());
-    await roundTrip({ servers: nats.url, user: "svc", pass: "pw" });
+  it("says 'cannot connect' when nothing listens", async () => {
+    const nats = await startTestNats({ jetstream: false });
+    const url = nats.url;
+    await nats.dispose();
     await assert.rejects(
-      connect({ servers: nats.url, user: "svc", pass: "nope", reconnect: { maxAttempts: 0 } }),
+      connect({ servers: url, reconnect: { maxAttempts: 0 } }),
+      (err: unknown) =>
+        err instanceof NatsConnectError && err.message.startsWith(`cannot connect to ${url}: `),
     );
   });
 
-  it("authenticates with an NKey seed file", async (t) => {
-    const user = createUser();
-    const seedFile = join(dir, "user.nk");
-    writeFileSync(seedFile, `${new TextDecoder().decode(user.getSeed())}\n`);
-    const nats = await startTestNats({
-      jetstream: false,
-      extraConfig: `authorization { users: [ { nkey: "${user.getPublicKey()}" } ] }`,
+  it("rejects ambiguous, unreadable or invalid credentials before connecting, naming the option", () => {
+    const option = (options: ConnectOptions) => {
+      try {
+        natsOptions(options);
+      } catch (err) {
+        assert.ok(err instanceof ConnectOptionsError);
+        return [err.option, err.message];
+      }
+      return assert.fail("accepted");
+    };
+    assert.equal(option({ token: "a", user: "u", pass: "p" })[0], "token");
+    assert.deepEqual(option({ user: "u" }), ["user", "user: user and pass go together"]);
+    assert.equal(option({ servers: "nats://t@127.0.0.1:4222", token: "t" })[0], "token");
+    assert.match(
+      option({ credsFile: join(dir, "missing.creds") })[1] as string,
+      /^credsFile: cannot read .*ENOENT/,
+    );
+    const badSeed = join(dir, "bad.nk");
+    writeFileSync(badSeed, "SUAnotaseed\n");
+    assert.deepEqual(option({ nkeySeedFile: badSeed }), [
+      "nkeySeedFile",
+      "nkeySeedFile: not a valid NKey seed",
+    ]);
+    const badCreds = join(dir, "bad.creds");
+    writeFileSync(badCreds, "hello\n");
+    assert.equal(option({ credsFile: badCreds })[0], "credsFile");
+    assert.equal(option({ tls: { caFile: join(dir, "missing.pem") } })[0], "tls.caFile");
+    assert.equal(option({ tls: { certFile: badSeed } })[0], "tls.certFile");
+  });
+
+  it("splits credentials off server URLs and redacts them for printing", () => {
+    assert.deepEqual(splitServerCredentials(["nats://u%40x:p%3Aw@h:4222", "tls://u%40x:p%3Aw@h2"]), {
+      servers: ["nats://h:4222", "tls://h2"],
+      credentials: { user: "u@x", pass: "p:w" },
     });
-    t.after(() => nats.dispose());
-    await roundTrip({ servers: nats.url, nkeySeedFile: seedFile });
-  });
-
-  it("connects over TLS, verifying the server against a CA file", async (t) => {
-    const ca = join(dir, "ca");
-    const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
-    openssl(
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=junction-test-ca",
-      "-keyout",
-      `${ca}.key`,
-      "-out",
-      `${ca}.pem`,
-    );
-    openssl(
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-keyout",
-      join(dir, "server.key"),
-      "-out",
-      join(dir, "server.csr"),
-    );
-    // nats.js over Node TLS checks the name "localhost" when the URL is an IP, so the cert carries both.
-    writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-    openssl(
-      "x509",
-      "-req",
-      "-in",
-      join(dir, "server.csr"),
-      "-CA",
-      `${ca}.pem`,
-      "-CAkey",
-      `${ca}.key`,
-      "-CAcreateserial",
-      "-days",
-      "1",
-      "-extfile",
-      join(dir, "san.ext"),
-      "-out",
-      join(dir, "server.pem"),
-    );
-    const nats = await startTestNats({
-      jetstream: false,
-      extraConfig: `tls { cert_file: "${join(dir, "server.pem")}", key_file: "${join(dir, "server.key")}" }`,
+    assert.deepEqual(splitServerCredentials(["tok@h:4222"]), {
+      servers: ["h:4222"],
+      credentials: { token: "tok" },
     });
-    t.after(() => nats.dispose());
-    await roundTrip({ servers: nats.url, tls: { caFile: `${ca}.pem` } });
-  });
-
-  it("rejects ambiguous or unreadable credentials before connecting", () => {
-    assert.throws(() => natsOptions({ token: "a", user: "u", pass: "p" }), ConnectOptionsError);
-    assert.throws(() => natsOptions({ user: "u" }), /user and pass go together/);
-    assert.throws(
-      () => natsOptions({ credsFile: join(dir, "missing.creds") }),
-      /credsFile: cannot read .*ENOENT/,
-    );
+    assert.throws(() => splitServerCredentials(["nats://a@h", "nats://b@h"]), ConnectOptionsError);
+    assert.equal(redactServer("nats://u:pw@h:4222"), "nats://u:***@h:4222");
+    assert.equal(redactServer("nats://tok@h"), "nats://***@h");
+    assert.equal(redactServer("nats://h:4222"), "nats://h:4222");
   });
 
   it("reconnects with exponential backoff and full jitter, reset after a reconnect", () => {

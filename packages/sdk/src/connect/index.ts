@@ -1,1 +1,8 @@
-export { type ConnectOptions, ConnectOptionsError, natsOptions } from "./options.ts";
+export {
+  ConnectOptionsError,
+  type CredentialSource,
+  NatsAuthError,
+  NatsConnectError,
+} from "./errors.ts";
+export { type ConnectOptions, natsOptions } from "./options.ts";
+export { redactServer, splitServerCredentials, type UrlCredentials } from "./server-url.ts";

@@ -7,7 +7,8 @@ import {
   usernamePasswordAuthenticator,
 } from "@nats-io/nats-core";
 import type { NodeConnectionOptions } from "@nats-io/transport-node";
-import { JunctionError } from "../errors.ts";
+import { ConnectOptionsError, type CredentialSource } from "./errors.ts";
+import { splitServerCredentials } from "./server-url.ts";
 
 /** How to reach NATS: servers, one way to authenticate, TLS, reconnect policy. */
 export interface ConnectOptions {
@@ -38,12 +39,6 @@ export interface ConnectOptions {
   readonly timeoutMs?: number;
 }
 
-export class ConnectOptionsError extends JunctionError {
-  constructor(message: string, options?: ErrorOptions) {
-    super("ERR_CONNECT_OPTIONS", message, options);
-  }
-}
-
 /**
  * nats.js options for ours. Reconnect delays grow exponentially with full jitter, so a fleet of
  * clients does not reconnect in lockstep after a server restart; `onReconnected` resets the growth.
@@ -51,37 +46,57 @@ export class ConnectOptionsError extends JunctionError {
 export function natsOptions(options: ConnectOptions): {
   options: NodeConnectionOptions;
   onReconnected: () => void;
+  /** The servers, without credentials: fit for messages. */
+  servers: string[];
+  credentials: CredentialSource;
 } {
-  const methods = [
-    options.token !== undefined,
-    options.user !== undefined || options.pass !== undefined,
-    options.nkeySeedFile !== undefined,
-    options.credsFile !== undefined,
-  ].filter(Boolean).length;
-  if (methods > 1)
-    throw new ConnectOptionsError("use one of token, user/pass, nkeySeedFile or credsFile, not several");
-  if ((options.user === undefined) !== (options.pass === undefined)) {
-    throw new ConnectOptionsError("user and pass go together");
-  }
-
-  let authenticator: Authenticator | undefined;
-  if (options.token !== undefined) authenticator = tokenAuthenticator(options.token);
-  if (options.user !== undefined && options.pass !== undefined) {
-    authenticator = usernamePasswordAuthenticator(options.user, options.pass);
-  }
-  if (options.nkeySeedFile !== undefined) {
-    authenticator = nkeyAuthenticator(
-      new TextEncoder().encode(readSecret(options.nkeySeedFile, "nkeySeedFile").trim()),
+  const split = splitServerCredentials(
+    options.servers === undefined ? ["nats://127.0.0.1:4222"] : [options.servers].flat(),
+  );
+  const { servers } = split;
+  const given: CredentialSource[] = [];
+  if (options.token !== undefined) given.push("token");
+  if (options.user !== undefined || options.pass !== undefined) given.push("user");
+  if (options.nkeySeedFile !== undefined) given.push("nkeySeedFile");
+  if (options.credsFile !== undefined) given.push("credsFile");
+  if (split.credentials !== undefined) given.push("url");
+  if (given.length > 1) {
+    throw new ConnectOptionsError(
+      given[0] as string,
+      `use one of token, user/pass, nkeySeedFile, credsFile or credentials in the server URL, not ${given.join(" and ")}`,
     );
   }
-  if (options.credsFile !== undefined) {
-    authenticator = credsAuthenticator(new TextEncoder().encode(readSecret(options.credsFile, "credsFile")));
+  if ((options.user === undefined) !== (options.pass === undefined)) {
+    throw new ConnectOptionsError(options.user === undefined ? "pass" : "user", "user and pass go together");
+  }
+  const credentials = given[0] ?? "none";
+  const authenticator = authenticatorOf(options, split.credentials);
+  if (authenticator !== undefined) {
+    // nats.js reads seeds and creds only when the server asks: check them now, naming the option.
+    try {
+      authenticator("");
+    } catch (err) {
+      throw new ConnectOptionsError(
+        credentials,
+        credentials === "credsFile" ? "not a valid .creds file (JWT and NKey seed)" : "not a valid NKey seed",
+        { cause: err },
+      );
+    }
+  }
+  for (const field of ["caFile", "certFile", "keyFile"] as const) {
+    const file = options.tls?.[field];
+    if (file !== undefined) readSecret(file, `tls.${field}`);
+  }
+  if ((options.tls?.certFile === undefined) !== (options.tls?.keyFile === undefined)) {
+    throw new ConnectOptionsError(
+      options.tls?.certFile === undefined ? "tls.keyFile" : "tls.certFile",
+      "a client certificate needs its key: give tls.certFile and tls.keyFile together",
+    );
   }
 
   const base = options.reconnect?.baseDelayMs ?? 250;
   const max = options.reconnect?.maxDelayMs ?? 5000;
   let attempt = 0;
-  const servers = options.servers === undefined ? ["nats://127.0.0.1:4222"] : [options.servers].flat();
   const result: NodeConnectionOptions = {
     servers,
     maxReconnectAttempts: options.reconnect?.maxAttempts ?? -1,
@@ -99,14 +114,33 @@ export function natsOptions(options: ConnectOptions): {
     onReconnected: () => {
       attempt = 0;
     },
+    servers,
+    credentials,
   };
+}
+
+function authenticatorOf(
+  options: ConnectOptions,
+  fromUrl: ReturnType<typeof splitServerCredentials>["credentials"],
+): Authenticator | undefined {
+  const { token, user, pass } = { ...options, ...fromUrl };
+  if (token !== undefined) return tokenAuthenticator(token);
+  if (user !== undefined && pass !== undefined) return usernamePasswordAuthenticator(user, pass);
+  if (options.nkeySeedFile !== undefined) {
+    const seed = readSecret(options.nkeySeedFile, "nkeySeedFile").trim();
+    return nkeyAuthenticator(new TextEncoder().encode(seed));
+  }
+  if (options.credsFile !== undefined) {
+    return credsAuthenticator(new TextEncoder().encode(readSecret(options.credsFile, "credsFile")));
+  }
+  return undefined;
 }
 
 function readSecret(path: string, option: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (err) {
-    throw new ConnectOptionsError(`${option}: cannot read ${path} (${(err as NodeJS.ErrnoException).code})`, {
+    throw new ConnectOptionsError(option, `cannot read ${path} (${(err as NodeJS.ErrnoException).code})`, {
       cause: err,
     });
   }
