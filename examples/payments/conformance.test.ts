@@ -1,12 +1,20 @@
 // Workers in any language: one scenario list, over NATS alone, against the Node worker (@junction/sdk)
 // and the Go worker (written from docs/protocol.md), each a process of its own on its own nats-server.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { applyProvision, planProvision } from "@junction/bridge";
-import { connect, type JunctionClient, type ReceivedMessage, rawCodec, ServiceError } from "@junction/sdk";
+import {
+  connect,
+  IdempotencyKeyReusedError,
+  type JunctionClient,
+  type ReceivedMessage,
+  rawCodec,
+  ServiceError,
+} from "@junction/sdk";
 import { captureMessages } from "@junction/sdk/testing";
 import { getMonitoring, startTestNats, type TestNats } from "@junction/testkit";
 import { authorizeBody, exampleConfig, newKey } from "./testdata/stack.ts";
@@ -19,6 +27,9 @@ import {
 
 const AUTHORIZE = "hyperswitch.payments.m1.authorize";
 const SYNC = "hyperswitch.payments.m1.sync";
+// protocol.md §14, written out from the page rather than taken from the SDK.
+const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
+const scoped = (key: string, subject = AUTHORIZE) => sha256(`${subject}\n${key}`);
 const dir = mkdtempSync(join(tmpdir(), "junction-payments-conformance-"));
 let goBinary: Promise<string> | undefined;
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,22 +46,27 @@ for (const language of ["node", "go"] as const satisfies readonly WorkerLanguage
     let inboxes = 0;
     let lastCorrelationId = "";
 
-    /** Publishes an authorize command as durable request/reply does, resolving with its reply (if any). */
+    /** The fingerprint of the last command's payload, as stored in its stream. */
+    let lastFingerprint = "";
+    /** Publishes a command as durable request/reply does, resolving with its reply (if any). */
     const command = async (
       key: string | undefined,
       body: unknown,
-      opts: { id?: string; raw?: boolean; waitMs?: number } = {},
+      opts: { id?: string; raw?: boolean; waitMs?: number; subject?: string } = {},
     ): Promise<ReceivedMessage | undefined> => {
+      const subject = opts.subject ?? AUTHORIZE;
       const inbox = `_INBOX.conformance.${language}.${++inboxes}`;
       const reply = await captureMessages(client, inbox, { count: 1, timeoutMs: opts.waitMs ?? 10_000 });
-      const ack = await client.jetstream().publish(AUTHORIZE, body, {
-        id: opts.id ?? `dr:${key ?? newKey()}`,
+      const ack = await client.jetstream().publish(subject, body, {
+        id: opts.id ?? `dr:${scoped(key ?? newKey(), subject)}`,
         kind: "command",
         headers: { "Junction-Reply-To": inbox },
         ...(key === undefined ? {} : { idempotencyKey: key }),
         ...(opts.raw ? { codec: rawCodec() as never } : {}),
       });
       lastCorrelationId = ack.identity.correlationId;
+      const jsm = await client.jetstream().manager();
+      lastFingerprint = sha256((await jsm.streams.getMessage(ack.stream, { seq: ack.seq }))?.data ?? "");
       return (await reply.wait().catch(() => []))[0];
     };
     const failureOf = (m: ReceivedMessage | undefined) => ({
@@ -79,7 +95,7 @@ for (const language of ["node", "go"] as const satisfies readonly WorkerLanguage
       nats = await startTestNats();
       client = await connect({ servers: nats.url, name: "conformance" });
       await applyProvision(planProvision(exampleConfig()), { nats: client });
-      await client.jetstream().outcome("-"); // callers create the outcome bucket (protocol.md §14)
+      await client.jetstream().outcome(AUTHORIZE, "-"); // callers create the outcome bucket (protocol.md §14)
       if (language === "go") goBinary ??= buildGoWorker(dir);
       worker = await startWorkerProcess(
         language,
@@ -111,11 +127,16 @@ for (const language of ["node", "go"] as const satisfies readonly WorkerLanguage
       assert.equal(payment.merchantId, "m1");
       assert.equal(payment.status, "authorized");
       assert.equal(reply.header("Junction-Kind"), "reply");
-      assert.equal(reply.identity.causationId, `dr:${key}`);
-      assert.notEqual(reply.identity.id, `dr:${key}`);
+      assert.equal(reply.identity.causationId, `dr:${scoped(key)}`);
+      assert.notEqual(reply.identity.id, `dr:${scoped(key)}`);
       assert.equal(reply.identity.correlationId, lastCorrelationId);
-      const stored = await storedOutcome(key);
-      assert.deepEqual(stored, { ok: true, data: Buffer.from(reply.data).toString("base64") });
+      assert.equal(reply.header("Junction-Request-Fingerprint"), lastFingerprint);
+      const stored = await storedOutcome(scoped(key));
+      assert.deepEqual(stored, {
+        ok: true,
+        data: Buffer.from(reply.data).toString("base64"),
+        fingerprint: lastFingerprint,
+      });
     });
 
     it("a copy with the same key under another message id gets the stored outcome and runs nothing", async () => {
@@ -133,7 +154,12 @@ for (const language of ["node", "go"] as const satisfies readonly WorkerLanguage
       const body = authorizeBody("pay_c3", { card: { number: "4000000000000002" } });
       const expected = { code: "402", message: "card_declined: the card was declined" };
       assert.deepEqual(failureOf(await command(key, body)), expected);
-      assert.deepEqual(await storedOutcome(key), { ok: false, code: 402, message: expected.message });
+      assert.deepEqual(await storedOutcome(scoped(key)), {
+        ok: false,
+        code: 402,
+        message: expected.message,
+        fingerprint: lastFingerprint,
+      });
       assert.deepEqual(failureOf(await command(key, body, { id: `again-${key}` })), expected);
     });
 
@@ -155,10 +181,11 @@ for (const language of ["node", "go"] as const satisfies readonly WorkerLanguage
         code: "500",
         message: "processing_error: the card network did not answer",
       });
-      assert.deepEqual(await storedOutcome(key), {
+      assert.deepEqual(await storedOutcome(scoped(key)), {
         ok: false,
         code: 500,
         message: "processing_error: the card network did not answer",
+        fingerprint: lastFingerprint,
       });
       const letter = (await deadLetters()).find(
         (h) => h["junction-dlq-header-junction-idempotency-key"] === key,
@@ -178,18 +205,50 @@ for (const language of ["node", "go"] as const satisfies readonly WorkerLanguage
       assert.equal(letter?.["junction-dlq-reason"], "poison");
     });
 
-    it("a key outside [-_=A-Za-z0-9] is stored under b64.<base64url>", async () => {
+    it("any key is stored under the hash of subject and key", async () => {
       const key = `order/42 ü ${newKey()}`;
       assert.ok(await command(key, authorizeBody(`pay_c7_${inboxes}`)));
-      const stored = await storedOutcome(`b64.${Buffer.from(key).toString("base64url")}`);
+      const stored = await storedOutcome(scoped(key));
       assert.equal(stored?.ok, true);
+    });
+
+    it("one key for two merchants: two commands, two outcomes", async () => {
+      const key = newKey();
+      const m1 = await command(key, authorizeBody("pay_c10"));
+      const m2 = await command(key, authorizeBody("pay_c10"), {
+        subject: "hyperswitch.payments.m2.authorize",
+      });
+      const merchantOf = (m: ReceivedMessage | undefined) =>
+        JSON.parse(Buffer.from(m?.data ?? []).toString());
+      assert.equal(merchantOf(m1).merchantId, "m1");
+      assert.equal(merchantOf(m2).merchantId, "m2");
+      assert.notEqual(merchantOf(m1).authorizationId, merchantOf(m2).authorizationId);
+      assert.equal((await storedOutcome(scoped(key, "hyperswitch.payments.m2.authorize")))?.ok, true);
+    });
+
+    it("a copy with the same key and another body runs nothing and answers with the stored fingerprint", async () => {
+      const key = newKey();
+      const first = await command(key, authorizeBody("pay_c11"));
+      const firstFingerprint = lastFingerprint;
+      const copy = await command(key, authorizeBody("pay_c11", { amount: 999 }), { id: `other-${key}` });
+      assert.notEqual(lastFingerprint, firstFingerprint);
+      assert.equal(copy?.header("Junction-Request-Fingerprint"), firstFingerprint);
+      assert.equal(Buffer.from(copy?.data ?? []).toString(), Buffer.from(first?.data ?? []).toString());
+      // Through the SDK's caller, the same key with another body is refused.
+      await assert.rejects(
+        client.jetstream().durableRequest(AUTHORIZE, authorizeBody("pay_c11", { amount: 998 }), {
+          idempotencyKey: key,
+          timeoutMs: 10_000,
+        }),
+        (e: unknown) => e instanceof IdempotencyKeyReusedError && e.code === "ERR_IDEMPOTENCY_KEY_REUSED",
+      );
     });
 
     it("concurrent identical durable requests: one outcome for all", async () => {
       const key = newKey();
       const body = authorizeBody("pay_c8", { test: { delayMs: 200 } });
       const answers = await Promise.all(
-        Array.from({ length: 10 }, () =>
+        Array.from({ length: 20 }, () =>
           client.jetstream().durableRequest<{ authorizationId: string }>(AUTHORIZE, body, {
             idempotencyKey: key,
             timeoutMs: 10_000,

@@ -2,6 +2,7 @@
 // shorter authorize timeout), the Node worker as its own process, curl's requests, the worker stopped
 // and started again, and `junction trace` of the stored command.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,7 +93,12 @@ describe("payments example end to end (junction up + the Node worker)", { timeou
     assert.equal(flow.count, 1);
     assert.deepEqual(
       [flow.roots[0].subject, flow.roots[0].kind, flow.roots[0].id, flow.roots[0].stream],
-      ["hyperswitch.payments.m_42.authorize", "command", "dr:ord-1004", "PAYMENTS"],
+      [
+        "hyperswitch.payments.m_42.authorize",
+        "command",
+        `dr:${createHash("sha256").update("hyperswitch.payments.m_42.authorize\nord-1004").digest("hex")}`,
+        "PAYMENTS",
+      ],
     );
   });
 });

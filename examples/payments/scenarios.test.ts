@@ -89,6 +89,58 @@ describe("payment connector scenarios (gateway → NATS → Node worker)", { tim
     assert.equal(worker.connector.runs.authorize, runs + 1);
   });
 
+  it("one key, two merchants: two independent authorizations", async () => {
+    const key = newKey();
+    const runs = worker.connector.runs.authorize;
+    const body = authorizeBody("pay_tenants");
+    const m1 = await authorize(key, body);
+    const m2 = await stack.post("/v1/payments/m2/authorize", body, { "idempotency-key": key });
+    assert.equal(m1.status, 200, JSON.stringify(m1.body));
+    assert.equal(m2.status, 200, JSON.stringify(m2.body));
+    assert.deepEqual([m1.body.merchantId, m2.body.merchantId], ["m1", "m2"]);
+    assert.notEqual(m1.body.authorizationId, m2.body.authorizationId);
+    assert.equal(worker.connector.runs.authorize, runs + 2);
+  });
+
+  it("one key on authorize, then on capture: both run", async (t) => {
+    const captured: string[] = [];
+    const capture = await stack.client.jetstream().durableResponder<{ paymentId: string }>(
+      "PAYMENTS",
+      "payments-capture",
+      (job) => {
+        captured.push(job.data.paymentId);
+        return { paymentId: job.data.paymentId, status: "captured" };
+      },
+      { filterSubject: "hyperswitch.payments.*.capture" },
+    );
+    t.after(() => capture.stop());
+    const key = newKey();
+    const authorized = await authorize(key, authorizeBody("pay_then_capture"));
+    assert.equal(authorized.status, 200);
+    const res = await stack.post(
+      "/v1/payments/m1/capture",
+      { paymentId: "pay_then_capture" },
+      { "idempotency-key": key },
+    );
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body, { paymentId: "pay_then_capture", status: "captured" });
+    assert.deepEqual(captured, ["pay_then_capture"]);
+  });
+
+  it("one key, another body: 422 naming the key; the first outcome stays and nothing runs", async () => {
+    const key = newKey();
+    const runs = worker.connector.runs.authorize;
+    const first = await authorize(key, authorizeBody("pay_reuse"));
+    assert.equal(first.status, 200);
+    const other = await authorize(key, authorizeBody("pay_reuse", { amount: 9999 }));
+    assert.equal(other.status, 422, JSON.stringify(other.body));
+    assert.equal(other.body.type, "https://junction.dev/problems/idempotency-key-reused");
+    assert.equal(other.body.code, "ERR_IDEMPOTENCY_KEY_REUSED");
+    assert.match(other.body.detail, new RegExp(`Idempotency-Key "${key}" was already used`));
+    assert.deepEqual((await authorize(key, authorizeBody("pay_reuse"))).body, first.body);
+    assert.equal(worker.connector.runs.authorize, runs + 1);
+  });
+
   it("worker timeout: 504 within the operation's timeout; the same key later reads the outcome, run once", async () => {
     const key = newKey();
     const runs = worker.connector.runs.authorize;
@@ -107,14 +159,12 @@ describe("payment connector scenarios (gateway → NATS → Node worker)", { tim
   it("worker error: a decline is a stored 402; a connector that keeps failing ends as a stored 500", async () => {
     const key = newKey();
     const runs = worker.connector.runs.authorize;
-    const declined = await authorize(
-      key,
-      authorizeBody("pay_declined", { card: { number: "4000000000000002" } }),
-    );
+    const card = authorizeBody("pay_declined", { card: { number: "4000000000000002" } });
+    const declined = await authorize(key, card);
     assert.equal(declined.status, 402);
     assert.equal(declined.body.type, "https://junction.dev/problems/service-error");
     assert.equal(declined.body.detail, "card_declined: the card was declined");
-    assert.equal((await authorize(key, authorizeBody("pay_declined"))).status, 402, "the outcome is final");
+    assert.equal((await authorize(key, card)).status, 402, "the outcome is final");
     assert.equal(worker.connector.runs.authorize, runs + 1);
 
     // Transient: retried (maxDeliver 2), dead-lettered, and its caller told 500 rather than left waiting.

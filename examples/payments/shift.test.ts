@@ -133,7 +133,11 @@ describe("shadow: both handlers get every call, the old one answers, differences
     );
     assert.equal(old.connector.runs.authorize, 2);
     assert.equal(next.connector.runs.authorize, 2);
-    assert.equal((await stack.client.jetstream().outcome("shadow-s1"))?.ok, true, "the shadow's own outcome");
+    assert.equal(
+      (await stack.client.jetstream().outcome("next.payments.m1.authorize", "shadow-s1"))?.ok,
+      true,
+      "the shadow's own outcome",
+    );
   });
 
   it("a different answer is a mismatch; the caller still gets the old handler's", async () => {

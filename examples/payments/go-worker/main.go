@@ -150,7 +150,7 @@ func (w *worker) handle(msg *nats.Msg) {
 		_ = msg.NakWithDelay(time.Second)
 		return
 	}
-	key := outcomeKey(idem)
+	key := outcomeKey(msg.Subject, idem)
 	stored, found, err := loadOutcome(kv, key)
 	if err != nil {
 		_ = msg.NakWithDelay(time.Second)
@@ -168,7 +168,7 @@ func (w *worker) handle(msg *nats.Msg) {
 				return
 			}
 			// The last allowed delivery: a final 500, so the caller stops waiting.
-			if stored, err = storeOnce(kv, key, failure(500, transient.Message)); err != nil {
+			if stored, err = storeOnce(kv, key, failure(msg, 500, transient.Message)); err != nil {
 				_ = msg.NakWithDelay(time.Second)
 				return
 			}
@@ -177,9 +177,9 @@ func (w *worker) handle(msg *nats.Msg) {
 			_ = msg.Term()
 			return
 		case errors.As(runErr, &definite):
-			stored, err = storeOnce(kv, key, failure(definite.Code, definite.Message))
+			stored, err = storeOnce(kv, key, failure(msg, definite.Code, definite.Message))
 		default:
-			stored, err = storeOnce(kv, key, success(result))
+			stored, err = storeOnce(kv, key, success(msg, result))
 		}
 		if err != nil {
 			_ = msg.NakWithDelay(time.Second)
@@ -213,14 +213,19 @@ func (w *worker) run(msg *nats.Msg) ([]byte, error) {
 	return json.Marshal(p)
 }
 
-// answer replies with the stored outcome to the caller's inbox, if it named one.
+// answer replies with the stored outcome to the caller's inbox, if it named one, with the fingerprint
+// of the request it answers: a caller that sent another payload under the same key refuses it (§14).
 func (w *worker) answer(msg *nats.Msg, o outcome) {
 	inbox := header(msg, "Junction-Reply-To")
 	if inbox == "" {
 		return
 	}
 	data, failed := o.answer()
-	_ = reply(w.nc, inbox, msg, data, failed)
+	h := derivedHeaders(msg)
+	if o.Fingerprint != "" {
+		h.Set("Junction-Request-Fingerprint", o.Fingerprint)
+	}
+	_ = publishReply(w.nc, inbox, h, data, failed)
 }
 
 func (w *worker) poison(msg *nats.Msg, reason string) {

@@ -3,9 +3,10 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -57,7 +58,10 @@ func (e *transientError) Error() string { return e.Message }
 
 // reply answers msg on subject with a JSON payload, or an error reply when err is set.
 func reply(nc *nats.Conn, subject string, cause *nats.Msg, data []byte, err *serviceError) error {
-	h := derivedHeaders(cause)
+	return publishReply(nc, subject, derivedHeaders(cause), data, err)
+}
+
+func publishReply(nc *nats.Conn, subject string, h nats.Header, data []byte, err *serviceError) error {
 	if err != nil {
 		h.Set("Nats-Service-Error-Code", strconv.Itoa(err.Code))
 		h.Set("Nats-Service-Error", oneLine(err.Message))
@@ -71,19 +75,33 @@ func reply(nc *nats.Conn, subject string, cause *nats.Msg, data []byte, err *ser
 func oneLine(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "\r", " "), "\n", " ") }
 
 // outcome is a durable operation's stored result in JUNCTION_OUTCOMES (§6, §14).
+// Fingerprint is the SHA-256 of the command's payload that the outcome answers.
 type outcome struct {
-	OK      bool   `json:"ok"`
-	Data    string `json:"data,omitempty"`
-	Code    int    `json:"code,omitempty"`
-	Message string `json:"message,omitempty"`
+	OK          bool   `json:"ok"`
+	Data        string `json:"data,omitempty"`
+	Code        int    `json:"code,omitempty"`
+	Message     string `json:"message,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
-func success(data []byte) outcome {
-	return outcome{OK: true, Data: base64.StdEncoding.EncodeToString(data)}
+func success(cmd *nats.Msg, data []byte) outcome {
+	return outcome{OK: true, Data: base64.StdEncoding.EncodeToString(data), Fingerprint: fingerprint(cmd.Data)}
 }
 
-func failure(code int, message string) outcome {
-	return outcome{OK: false, Code: code, Message: oneLine(message)}
+func failure(cmd *nats.Msg, code int, message string) outcome {
+	return outcome{OK: false, Code: code, Message: oneLine(message), Fingerprint: fingerprint(cmd.Data)}
+}
+
+// fingerprint tells two requests under one key apart: SHA-256 of the payload, lower-case hex (§14).
+func fingerprint(payload []byte) string {
+	sum := sha256.Sum256(payload)
+	return hex.EncodeToString(sum[:])
+}
+
+// outcomeKey is the KV key of a command (§14): its subject (operation and merchant) and idempotency
+// key, hashed. The command's Nats-Msg-Id is "dr:" + the same.
+func outcomeKey(subject, idempotencyKey string) string {
+	return fingerprint([]byte(subject + "\n" + idempotencyKey))
 }
 
 // answer is what a reply carries for a stored outcome.
@@ -96,16 +114,6 @@ func (o outcome) answer() ([]byte, *serviceError) {
 		return nil, &serviceError{Code: 500, Message: "stored outcome is not base64"}
 	}
 	return data, nil
-}
-
-var plainKey = regexp.MustCompile(`^[-_=A-Za-z0-9]+$`)
-
-// outcomeKey is the KV key of an idempotency key (§14).
-func outcomeKey(idempotencyKey string) string {
-	if plainKey.MatchString(idempotencyKey) {
-		return idempotencyKey
-	}
-	return "b64." + base64.RawURLEncoding.EncodeToString([]byte(idempotencyKey))
 }
 
 // storeOnce stores o unless an outcome exists; either way it returns the stored one (first wins).

@@ -89,8 +89,14 @@ describe("gateway routes", () => {
     const b = retry.json<{ seq: number; duplicate: boolean }>();
     assert.equal(b.seq, a.seq);
     assert.equal(b.duplicate, true);
-    const other = await post(`${h.url}/scores/p2`, { score: 7 });
-    assert.equal(other.json<{ seq: number }>().seq, a.seq + 1);
+    // The same key for another player is another message, not a duplicate.
+    const other = await post(
+      `${h.url}/scores/p2`,
+      { score: 7 },
+      { headers: { "Idempotency-Key": "game-9-final" } },
+    );
+    const c = other.json<{ seq: number; duplicate: boolean }>();
+    assert.deepEqual([c.seq, c.duplicate], [a.seq + 1, false]);
   });
 
   it("passes allow-listed headers both ways and derives the NATS message from the HTTP request", async () => {

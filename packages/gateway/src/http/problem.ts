@@ -4,6 +4,7 @@ import {
   CircuitOpenError,
   CodecError,
   DurableRequestTimeoutError,
+  IdempotencyKeyReusedError,
   JetStreamError,
   NoRespondersError,
   NoStreamError,
@@ -70,6 +71,11 @@ export function problemOf(err: unknown, retryAfterSeconds: number): Problem {
     return { ...p(504, "timeout"), detail };
   }
   if (err instanceof RequestTimeoutError) return p(504, "timeout");
+  if (err instanceof IdempotencyKeyReusedError) {
+    // As payment APIs answer: the key is taken by another request, whose outcome is not this one's.
+    const detail = `Idempotency-Key ${JSON.stringify(err.idempotencyKey)} was already used for a different request to this operation; send a new key for a new request`;
+    return { ...p(422, "idempotency-key-reused"), detail };
+  }
   if (err instanceof CircuitOpenError) {
     return p(503, "circuit-open", { "Retry-After": String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))) });
   }

@@ -1,3 +1,4 @@
+import { idempotencyScope } from "@junction/sdk";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { CORRELATION_HEADER } from "../http/identity.ts";
 import { withTraceContext } from "../http/trace.ts";
@@ -9,7 +10,8 @@ import { prepare } from "./prepare.ts";
 /**
  * HTTP body → NATS publish, answered 202. Core publishes are at most once and answer at once; durable
  * ones wait for the stream's ack and report its sequence. A durable publish with an `Idempotency-Key`
- * uses the key as its message id, so the stream stores a retried POST once (`duplicate: true`).
+ * takes the key, scoped to the subject (`idempotencyScope`), as its message id, so the stream stores a
+ * retried POST once (`duplicate: true`) and the same key on another path is another message.
  */
 export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
   const durable = rt.config.durable === true;
@@ -36,7 +38,7 @@ export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
         ctx.client.jetstream().publish(out.subject, out.data, {
           ...out.options,
           timeoutMs: rt.timeoutMs,
-          ...(key === undefined ? {} : { id: key }),
+          ...(key === undefined ? {} : { id: idempotencyScope(out.subject, key) }),
         }),
       );
       return reply.code(202).header(CORRELATION_HEADER, ack.identity.correlationId).send({

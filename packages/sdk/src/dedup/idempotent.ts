@@ -1,5 +1,5 @@
 import type { MessageIdentity } from "../identity/index.ts";
-import { outcomeKey } from "../jetstream/durable.ts";
+import { kvSafeKey } from "../kv/safe-key.ts";
 import { InvalidOptionError } from "../resilience/errors.ts";
 import { DuplicateInProgressError } from "./errors.ts";
 import type { DedupStore } from "./store.ts";
@@ -49,8 +49,8 @@ export function idempotent<I extends Identified, R>(
   }
   const keyOf = options.key ?? dedupKeyOf;
   return async (input) => {
-    // A KV-safe key: message ids stay readable, anything else is base64url (as durable outcomes are).
-    const key = `${options.name}.${outcomeKey(keyOf(input))}`;
+    // A KV-safe key: message ids stay readable, anything else is base64url (as saga keys are).
+    const key = `${options.name}.${kvSafeKey(keyOf(input))}`;
     const claim = await options.store.claim(key);
     if (claim.state !== "claimed") {
       options.onDuplicate?.(key, claim.state);

@@ -8,6 +8,7 @@ export const JetStreamErrorCode = {
   NoStream: "ERR_JETSTREAM_NO_STREAM",
   Poison: "ERR_POISON_MESSAGE",
   MaxDeliveries: "ERR_MAX_DELIVERIES",
+  IdempotencyKeyReused: "ERR_IDEMPOTENCY_KEY_REUSED",
 } as const;
 
 /**
@@ -41,6 +42,24 @@ export class NoStreamError extends JunctionError {
 export class PoisonMessageError extends JunctionError {
   constructor(message: string, options?: ErrorOptions) {
     super(JetStreamErrorCode.Poison, message, options);
+  }
+}
+
+/**
+ * A durable command's idempotency key already answers another request (another payload) on the same
+ * subject: its stored outcome is not this request's, and the request was not run. Use a new key for a
+ * new request (the gateway answers 422).
+ */
+export class IdempotencyKeyReusedError extends JunctionError {
+  readonly subject: string;
+  readonly idempotencyKey: string;
+  constructor(subject: string, idempotencyKey: string) {
+    super(
+      JetStreamErrorCode.IdempotencyKeyReused,
+      `idempotency key ${JSON.stringify(idempotencyKey)} was already used on ${subject} for a different request`,
+    );
+    this.subject = subject;
+    this.idempotencyKey = idempotencyKey;
   }
 }
 

@@ -3,10 +3,13 @@ export {
   type DurableOutcome,
   type DurableRequestOptions,
   DurableRequestTimeoutError,
+  FingerprintHeader,
+  idempotencyScope,
   type OutcomeRecord,
   ReplyToHeader,
 } from "./durable.ts";
 export {
+  IdempotencyKeyReusedError,
   JetStreamError,
   JetStreamErrorCode,
   NoStreamError,

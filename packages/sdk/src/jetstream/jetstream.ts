@@ -14,8 +14,8 @@ import {
   type DurableRequestOptions,
   durableHandler,
   durableRequest,
+  idempotencyScope,
   type OutcomeRecord,
-  outcomeKey,
   storeDeadOutcome,
   toOutcome,
 } from "./durable.ts";
@@ -55,7 +55,11 @@ export interface JunctionJetStream {
     handler: JobHandler<T>,
     options?: WorkerOptions<T>,
   ): Promise<Worker>;
-  /** Sends a command that runs once per idempotency key and waits for its outcome (see durable.ts). */
+  /**
+   * Sends a command that runs once per subject and idempotency key and waits for its outcome (see
+   * durable.ts). The same key with another payload on the same subject fails with
+   * `IdempotencyKeyReusedError`.
+   */
   durableRequest<R = unknown>(subject: string, data: unknown, options: DurableRequestOptions): Promise<R>;
   /** A worker whose handler's return value (or `ServiceError`) is the stored outcome of the command. */
   durableResponder<T = unknown, R = unknown>(
@@ -64,8 +68,9 @@ export interface JunctionJetStream {
     handler: (job: Job<T>) => R | Promise<R>,
     options?: WorkerOptions<T>,
   ): Promise<Worker>;
-  /** The stored outcome of a durable command, or undefined while it has none. */
+  /** The stored outcome of the durable command sent to `subject` with this key, or undefined while it has none. */
   outcome<R = unknown>(
+    subject: string,
     idempotencyKey: string,
     options?: { readonly codec?: Codec<unknown> },
   ): Promise<DurableOutcome<R> | undefined>;
@@ -109,7 +114,7 @@ export function createJetStream(ctx: ClientContext, options: JetStreamOptions = 
     ensureStream: async (spec, opts) => ensureStream(await manager(), spec, opts),
     worker: (stream, durable, handler, opts) => startWorker(deps, stream, durable, handler, opts),
     durableRequest: async (subject, data, opts) =>
-      durableRequest(ctx, await outcomeBucket(), pipeline.publish, subject, data, opts),
+      durableRequest(ctx, await outcomeBucket(), pipeline.publishPrepared, subject, data, opts),
     async durableResponder(stream, durable, handler, opts = {}) {
       const kv = await outcomeBucket();
       // Outcomes are encoded with the client's codec, as replies of `request()` are.
@@ -121,8 +126,8 @@ export function createJetStream(ctx: ClientContext, options: JetStreamOptions = 
         },
       });
     },
-    async outcome(idempotencyKey, opts = {}) {
-      const entry = await (await outcomeBucket()).get(outcomeKey(idempotencyKey));
+    async outcome(subject, idempotencyKey, opts = {}) {
+      const entry = await (await outcomeBucket()).get(idempotencyScope(subject, idempotencyKey));
       return entry && toOutcome(entry.value, opts.codec ?? ctx.codec);
     },
   };

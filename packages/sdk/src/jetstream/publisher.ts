@@ -2,7 +2,7 @@ import { type ApiError, JetStreamApiError, type PubAck } from "@nats-io/jetstrea
 import { createInbox, type Msg, type MsgHdrs, type Subscription } from "@nats-io/nats-core";
 import type { ClientContext } from "../client/context.ts";
 import { RequestTimeoutError } from "../client/errors.ts";
-import { type OutgoingOptions, prepareOutgoing } from "../client/outgoing.ts";
+import { type Outgoing, type OutgoingOptions, prepareOutgoing } from "../client/outgoing.ts";
 import type { MessageIdentity } from "../identity/index.ts";
 import type { Observation } from "../telemetry/index.ts";
 import { JetStreamError, NoStreamError, toJetStreamError } from "./errors.ts";
@@ -41,6 +41,8 @@ interface Pending {
 
 export interface AckPipeline {
   publish(subject: string, data?: unknown, options?: JetStreamPublishOptions): Promise<PublishAck>;
+  /** Publishes a message already prepared (`prepareOutgoing`), for callers that need its bytes first. */
+  publishPrepared(subject: string, out: Outgoing, timeoutMs?: number): Promise<PublishAck>;
   /** Resolves once no publish is waiting for its ack (new ones may still start). */
   idle(): Promise<void>;
 }
@@ -106,7 +108,7 @@ export function createAckPipeline(ctx: ClientContext, defaults: { timeoutMs: num
     });
   };
 
-  const send = (subject: string, out: ReturnType<typeof prepareOutgoing>, timeoutMs: number) =>
+  const send = (subject: string, out: Outgoing, timeoutMs: number) =>
     new Promise<PublishAck>((resolve, reject) => {
       const observation = ctx.telemetry.startSend({
         operation: "jetstream.publish",
@@ -136,15 +138,7 @@ export function createAckPipeline(ctx: ClientContext, defaults: { timeoutMs: num
       }
     });
 
-  const publish = (subject: string, data?: unknown, options: JetStreamPublishOptions = {}) => {
-    let out: ReturnType<typeof prepareOutgoing>;
-    try {
-      out = prepareOutgoing(ctx, data, options);
-      if (options.expect) writeExpect(out.headers, options.expect);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const timeoutMs = options.timeoutMs ?? defaults.timeoutMs;
+  const publishPrepared = (subject: string, out: Outgoing, timeoutMs = defaults.timeoutMs) => {
     if (inflight < defaults.window) {
       inflight++;
       return send(subject, out, timeoutMs);
@@ -152,10 +146,21 @@ export function createAckPipeline(ctx: ClientContext, defaults: { timeoutMs: num
     return new Promise<void>((resolve) => waiters.push(resolve)).then(() => send(subject, out, timeoutMs));
   };
 
+  const publish = (subject: string, data?: unknown, options: JetStreamPublishOptions = {}) => {
+    let out: Outgoing;
+    try {
+      out = prepareOutgoing(ctx, data, options);
+      if (options.expect) writeExpect(out.headers, options.expect);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return publishPrepared(subject, out, options.timeoutMs);
+  };
+
   const idle = () =>
     inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idlers.push(resolve));
 
-  return { publish, idle } satisfies AckPipeline;
+  return { publish, publishPrepared, idle } satisfies AckPipeline;
 }
 
 function writeExpect(h: MsgHdrs, expect: NonNullable<JetStreamPublishOptions["expect"]>): void {

@@ -1,4 +1,4 @@
-import { outcomeKey } from "../jetstream/durable.ts";
+import { kvSafeKey } from "../kv/safe-key.ts";
 
 /**
  * A saga's state, one KV entry per saga and flow (key `<saga>.<correlation id>`), JSON so tools and
@@ -78,5 +78,5 @@ export interface SagaOutcome<D = unknown> {
 
 /** KV key of a saga instance (correlation ids that are not KV-safe are base64url-encoded). */
 export function sagaKey(saga: string, correlationId: string): string {
-  return `${saga}.${outcomeKey(correlationId)}`;
+  return `${saga}.${kvSafeKey(correlationId)}`;
 }
