@@ -4,6 +4,8 @@ export { type CompiledPattern, type PatternToken, parsePattern, validateSubject 
 export {
   createSubjectRouter,
   type SubjectMatch,
+  type SubjectRouteConflict,
   type SubjectRouteEntry,
   type SubjectRouter,
+  type SubjectRouterOptions,
 } from "./router.ts";
