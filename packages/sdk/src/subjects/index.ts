@@ -9,3 +9,4 @@ export {
   type SubjectRouter,
   type SubjectRouterOptions,
 } from "./router.ts";
+export { MAX_OUTSIDE_TOKEN, outsideToken } from "./token.ts";
