@@ -102,13 +102,25 @@ export interface ResolvedSettings {
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
-export function resolveSettings(config: GatewayConfig): ResolvedSettings {
+/**
+ * Room kept in each NATS message for the headers Junction adds (identity, trace context, principal,
+ * allow-listed HTTP headers); a request whose headers need more is still refused 413 by the SDK.
+ */
+export const HEADER_RESERVE_BYTES = 8 * 1024;
+
+/** The largest body a NATS message can carry beside Junction's headers, when max_payload is known. */
+export function bodyCeiling(maxPayload: number | undefined): number | undefined {
+  return maxPayload === undefined ? undefined : maxPayload - HEADER_RESERVE_BYTES;
+}
+
+/** `maxPayload`: the NATS server's (from its INFO); the body limit never exceeds what it carries. */
+export function resolveSettings(config: GatewayConfig, maxPayload?: number): ResolvedSettings {
   const limits = config.limits ?? {};
   return {
     listen: config.listen ?? "127.0.0.1:8080",
     maxInFlight: limits.maxInFlight ?? 1024,
     maxStreams: limits.maxStreams ?? 256,
-    bodyBytes: limits.bodyBytes ?? 1024 * 1024,
+    bodyBytes: Math.min(limits.bodyBytes ?? 1024 * 1024, bodyCeiling(maxPayload) ?? Number.POSITIVE_INFINITY),
     headersTimeoutMs: limits.headersTimeoutMs ?? 10_000,
     requestTimeoutMs: limits.requestTimeoutMs ?? 30_000,
     retryAfterSeconds: limits.retryAfterSeconds ?? 1,

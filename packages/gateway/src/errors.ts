@@ -9,6 +9,9 @@ export const GatewayErrorCode = {
   NotFound: "ERR_GATEWAY_NOT_FOUND",
   MethodNotAllowed: "ERR_GATEWAY_METHOD_NOT_ALLOWED",
   BadRequest: "ERR_GATEWAY_BAD_REQUEST",
+  Validation: "ERR_GATEWAY_VALIDATION",
+  PayloadTooLarge: "ERR_GATEWAY_PAYLOAD_TOO_LARGE",
+  UnsupportedMediaType: "ERR_GATEWAY_UNSUPPORTED_MEDIA_TYPE",
   Config: "ERR_GATEWAY_CONFIG",
   AlreadyStarted: "ERR_GATEWAY_STARTED",
 } as const;

@@ -2,13 +2,14 @@ import type { JunctionClient, MessageIdentity } from "@junction/sdk";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Registry } from "prom-client";
 import { createAuthenticator } from "./auth/authenticate.ts";
-import { type GatewayConfig, resolveSettings } from "./config.ts";
+import { bodyCeiling, type GatewayConfig, HEADER_RESERVE_BYTES, resolveSettings } from "./config.ts";
 import { AlreadyStartedError, GatewayConfigError } from "./errors.ts";
 import { createBodies } from "./http/body.ts";
 import { registerGuards } from "./http/guards.ts";
 import { createHeaderForwarder } from "./http/headers.ts";
 import { CORRELATION_HEADER, requestIdentity } from "./http/identity.ts";
 import { PROBLEM_CONTENT_TYPE, problemBody, problemOf } from "./http/problem.ts";
+import { useCheckingSchemas } from "./http/schemas.ts";
 import { type GatewayLogger, silentLogger } from "./logger.ts";
 import { createGatewayMetrics, createRequestObserver } from "./ops/metrics.ts";
 import { openApiDocument } from "./ops/openapi.ts";
@@ -50,7 +51,8 @@ export interface Gateway {
 
 /** The HTTP → NATS gateway for a `gateway:` config (docs/gateway.md). */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
-  const settings = resolveSettings(config);
+  const maxPayload = deps.client.nc.info?.max_payload;
+  const settings = resolveSettings(config, maxPayload);
   const logger = deps.logger ?? silentLogger;
   const registry = deps.registry ?? new Registry();
   const metrics = createGatewayMetrics(registry);
@@ -73,7 +75,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   let stopping: Promise<void> | undefined;
 
   const sendProblem = (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
-    const problem = problemOf(err, settings.retryAfterSeconds);
+    const problem = problemOf(err, settings);
     const identity = identityOf(req);
     if (problem.unexpected)
       logger.error(
@@ -92,6 +94,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
   const build = async (): Promise<FastifyInstance> => {
     const problems: { path: string; message: string }[] = [];
+    const bodyBytes = config.limits?.bodyBytes;
+    const ceiling = bodyCeiling(maxPayload);
+    if (bodyBytes !== undefined && ceiling !== undefined && bodyBytes > ceiling) {
+      problems.push({
+        path: "gateway.limits.bodyBytes",
+        message: `${bodyBytes} is more than NATS carries: the server's max_payload is ${maxPayload} bytes, of which ${HEADER_RESERVE_BYTES} are kept for headers; use at most ${ceiling} or raise max_payload`,
+      });
+    }
     const auth = await createAuthenticator(
       config.auth,
       { env: deps.env ?? process.env, baseDir: deps.baseDir ?? process.cwd() },
@@ -114,7 +124,6 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         limiter: createLimiter(route.maxInFlight ?? settings.maxInFlight, "route"),
         auth: auth.forRoute(route),
         forward: createHeaderForwarder([...settings.requestHeaders, ...(route.headers ?? [])]),
-        validated: route.schema?.body !== undefined,
       };
     });
     if (problems.length > 0) throw new GatewayConfigError(problems);
@@ -133,9 +142,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       return503OnClosing: false,
       exposeHeadRoutes: false,
       routerOptions: { maxParamLength: 256 },
-      ajv: { customOptions: { allErrors: true, coerceTypes: "array", useDefaults: true } },
       frameworkErrors: (err, req, reply) => sendProblem(err, req, reply),
     });
+    useCheckingSchemas(fastify);
     const ctx: GatewayContext = {
       client: deps.client,
       settings,

@@ -4,6 +4,7 @@ const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /**
  * Replaces `${NAME}` and `${NAME:-default}` in every string of a parsed config; `$${` stays a literal `${`.
+ * `value` is a finite tree of bounded depth (checkDocument sees to that), so recursion is safe.
  * Runs on values, not on the YAML text, so quoting and line numbers are unaffected. Template
  * expressions (`{$id}`) never start with `$`, so the two syntaxes cannot be confused.
  */

@@ -72,7 +72,11 @@ export const GatewayLimitsSchema = z
         "NATS requests and durable publishes in flight across all routes; beyond it 429 at once (default 1024).",
       ),
     maxStreams: z.int().min(1).optional().describe("Open SSE streams; beyond it 429 (default 256)."),
-    bodyBytes: z.int().min(1).optional().describe("Largest request body; larger is 413 (default 1 MiB)."),
+    bodyBytes: z
+      .int()
+      .min(1)
+      .optional()
+      .describe("Largest request body; larger is 413 (default 1 MiB; at most NATS max_payload less 8 KiB)."),
     headersTimeoutMs: z
       .int()
       .min(1)

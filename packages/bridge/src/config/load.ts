@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
 import { type CompiledRoutes, compileRoutes } from "../routes/compile.ts";
@@ -8,6 +8,7 @@ import { describeIssue } from "./issues.ts";
 import { formatPath, type PathSegment } from "./path.ts";
 import { checkValidRoutes } from "./salvage.ts";
 import { ConfigSchema, type JunctionConfig } from "./schema.ts";
+import { CONFIG_LIMITS, checkDocument, sizeProblem } from "./yaml-limits.ts";
 
 export interface LoadedConfig {
   readonly config: JunctionConfig;
@@ -22,11 +23,15 @@ export interface LoadOptions {
   readonly file?: string;
 }
 
+const TOO_DEEP = `nested too deeply to parse (the limit is ${CONFIG_LIMITS.depth} levels)`;
+
 /**
  * YAML text → `${ENV}` substitution → schema → meaning (routes, templates, streams …). Every problem
  * of a phase is collected, with its YAML line, and thrown together as one `ConfigError`.
  */
 export function loadConfig(text: string, options: LoadOptions = {}): LoadedConfig {
+  const tooLarge = sizeProblem(Buffer.byteLength(text));
+  if (tooLarge !== undefined) throw new ConfigError([{ path: "", message: tooLarge }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const problems: ConfigProblem[] = [];
@@ -52,15 +57,26 @@ export function loadConfig(text: string, options: LoadOptions = {}): LoadedConfi
     );
 
   for (const error of doc.errors) {
+    // The parser's message for this one is a RangeError's ("Maximum call stack size exceeded"), often
+    // several times over; one line says it.
+    const exhausted = error.code === "RESOURCE_EXHAUSTION";
+    if (exhausted && problems.some((p) => p.message === TOO_DEEP)) continue;
     problems.push({
       path: "",
-      message: error.message.split("\n")[0] ?? error.message,
+      message: exhausted ? TOO_DEEP : (error.message.split("\n")[0] ?? error.message),
       line: lines.linePos(error.pos[0]).line,
     });
   }
   if (problems.length > 0) throw fail();
+  const documentOk = checkDocument(doc, (path, message, node) => {
+    const line = node.range ? lines.linePos(node.range[0]).line : undefined;
+    problems.push({ path: formatPath(path), message, ...(line === undefined ? {} : { line }) });
+  });
+  if (!documentOk) throw fail();
 
-  const raw = substituteEnv(doc.toJS() ?? {}, options.env ?? process.env, report);
+  // Aliases were checked above (resolved, acyclic, bounded), so yaml's own alias count limit, which
+  // also refuses harmless configs, is off.
+  const raw = substituteEnv(doc.toJS({ maxAliasCount: -1 }) ?? {}, options.env ?? process.env, report);
   if (problems.length > 0) throw fail();
   const parsed = ConfigSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
@@ -83,16 +99,23 @@ export async function loadConfigFile(
   file: string,
   options: Omit<LoadOptions, "file"> = {},
 ): Promise<LoadedConfig> {
+  const cannotRead = (err: unknown) =>
+    new ConfigError(
+      [{ path: "", message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}` }],
+      { cause: err },
+    );
+  // Refused before it is read: a huge file would otherwise be read whole first.
+  const size = await stat(file).then(
+    (s) => s.size,
+    (err: unknown) => Promise.reject(cannotRead(err)),
+  );
+  const tooLarge = sizeProblem(size);
+  if (tooLarge !== undefined) throw new ConfigError([{ path: "", message: tooLarge }]);
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    throw new ConfigError(
-      [{ path: "", message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}` }],
-      {
-        cause: err,
-      },
-    );
+    throw cannotRead(err);
   }
   return loadConfig(text, { ...options, file });
 }

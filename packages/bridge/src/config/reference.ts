@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigSchema } from "./schema.ts";
+import { CONFIG_LIMITS } from "./yaml-limits.ts";
 
 type JsonSchema = {
   type?: string | string[];
@@ -45,6 +46,11 @@ export function renderConfigReference(): string {
     "`{$json.path}`, with filters `|title`, `|upper`, `|lower`, `|number`. `${NAME}` and `${NAME:-default}`",
     "are replaced from the environment before validation. Editors validate with",
     "`# yaml-language-server: $schema=../packages/bridge/schema/junction.schema.json`.",
+    "",
+    `Limits: a config file is at most ${CONFIG_LIMITS.bytes / 1024 / 1024} MiB, nests maps and lists at most ${CONFIG_LIMITS.depth} levels`,
+    `deep, and its YAML aliases (\`*name\`) must follow their anchor (\`&name\`), may not sit inside the value`,
+    `they name, and may expand it to at most ${CONFIG_LIMITS.values.toLocaleString("en-US")} values. Above a limit, \`junction validate\` says which`,
+    "and exits 2.",
     "",
   ];
   const sections: { title: string; schema: JsonSchema; prefix: string }[] = [];

@@ -170,6 +170,14 @@ describe("subscription mapper", () => {
       (err: unknown) => err instanceof MappingError && /detail\.agentId/.test(err.message),
     );
     assert.throws(() => map(event({ detail: { agentId: "a.b" } })), MappingError);
+    // Look-alikes of a dot and invisible characters are no token either.
+    for (const agentId of ["a\uff0e", "a\u200b", "a\u3002b"]) {
+      assert.throws(
+        () => map(event({ detail: { agentId } })),
+        (err: unknown) =>
+          err instanceof MappingError && /detail\.agentId cannot be a subject token/.test(err.message),
+      );
+    }
     assert.throws(() => map({ MessageId: "x", Body: "nope" }), MappingError);
   });
 });

@@ -1,5 +1,12 @@
 import type { Message } from "@aws-sdk/client-sqs";
-import { type CompiledPattern, matchPattern, parsePattern, validateSubject } from "@junction/sdk";
+import {
+  type CompiledPattern,
+  type InvalidSubjectError,
+  matchPattern,
+  outsideToken,
+  parsePattern,
+  validateSubject,
+} from "@junction/sdk";
 import type { SubscriptionConfig } from "../config/inbound-schema.ts";
 import { MappingError } from "../errors.ts";
 import { jsonPath } from "../routes/message.ts";
@@ -127,7 +134,14 @@ export function subscriptionMapper(subscription: SubscriptionConfig): (message: 
           const value = jsonPath(event as TemplateValue, path.join("."));
           if (typeof value !== "string" && typeof value !== "number")
             throw new MappingError(`event field ${path.join(".")} is not a string or number`);
-          return String(value);
+          try {
+            return outsideToken(String(value));
+          } catch (err) {
+            const { reason } = err as InvalidSubjectError; // all outsideToken throws
+            throw new MappingError(`event field ${path.join(".")} cannot be a subject token: ${reason}`, {
+              cause: err,
+            });
+          }
         })
         .join(".");
     }

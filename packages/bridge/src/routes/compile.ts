@@ -3,7 +3,6 @@ import {
   createSubjectRouter,
   parsePattern,
   patternCovers,
-  RouteConflictError,
   type SubjectRouter,
 } from "@junction/sdk";
 import type { PathSegment, ReportProblem } from "../config/path.ts";
@@ -134,25 +133,17 @@ function buildRouter(
   compiled: readonly { route: CompiledRoute; index: number }[],
   report: ReportProblem,
 ): SubjectRouter<CompiledRoute> {
-  // Conflicts are rare: build, and on a conflict report it, drop the later route and build again,
-  // so every conflict gets listed.
-  let entries = compiled.map(({ route, index }) => ({
-    name: route.name,
-    pattern: route.pattern,
-    value: route,
-    index,
-  }));
-  for (;;) {
-    try {
-      return createSubjectRouter(entries);
-    } catch (err) {
-      if (!(err instanceof RouteConflictError)) throw err;
-      const clashing = entries.filter((e) => err.routes.includes(e.name));
-      const later = clashing[clashing.length - 1];
-      const earlier = clashing[0];
-      if (later === undefined || earlier === undefined || later === earlier) throw err;
-      report(["routes", later.index, "from", "subject"], `${err.message} (routes[${earlier.index}])`);
-      entries = entries.filter((e) => e !== later);
-    }
-  }
+  // One pass: each route that conflicts with an earlier one is reported and left out.
+  const indexes = new Map(compiled.map(({ route, index }) => [route, index]));
+  const indexOf = (route: CompiledRoute) => indexes.get(route) as number;
+  return createSubjectRouter(
+    compiled.map(({ route }) => ({ name: route.name, pattern: route.pattern, value: route })),
+    {
+      onConflict: ({ error, existing, added }) =>
+        report(
+          ["routes", indexOf(added), "from", "subject"],
+          `${error.message} (routes[${indexOf(existing)}])`,
+        ),
+    },
+  );
 }

@@ -8,14 +8,17 @@ import {
   JetStreamError,
   NoRespondersError,
   NoStreamError,
+  PayloadTooLargeError,
   RequestTimeoutError,
   ServiceError,
 } from "@junction/sdk";
 import { ClosedConnectionError, DrainingConnectionError } from "@nats-io/nats-core";
+import type { ResolvedSettings } from "../config.ts";
 import {
   BadRequestError,
   DrainingError,
   ForbiddenError,
+  GatewayErrorCode,
   type InvalidParam,
   MethodNotAllowedError,
   OverloadedError,
@@ -49,10 +52,14 @@ interface HttpError {
 
 /**
  * What an error means to an HTTP caller. Branches on classes and stable codes only: the SDK's taxonomy
- * (docs/protocol.md), the gateway's own errors, fastify's `FST_*` errors, and anything else is a 500.
+ * (docs/protocol.md), the gateway's own errors, fastify's `FST_*` errors (answered with the gateway's
+ * codes, never fastify's), and anything else is a 500.
  */
-export function problemOf(err: unknown, retryAfterSeconds: number): Problem {
-  const retryAfter = { "Retry-After": String(retryAfterSeconds) };
+export function problemOf(
+  err: unknown,
+  settings: Pick<ResolvedSettings, "retryAfterSeconds" | "bodyBytes">,
+): Problem {
+  const retryAfter = { "Retry-After": String(settings.retryAfterSeconds) };
   const message = err instanceof Error ? err.message : String(err);
   const code =
     typeof (err as HttpError)?.code === "string" ? ((err as HttpError).code as string) : "ERR_INTERNAL";
@@ -93,6 +100,7 @@ export function problemOf(err: unknown, retryAfterSeconds: number): Problem {
   if (err instanceof MethodNotAllowedError)
     return p(405, "method-not-allowed", { Allow: err.allow.join(", ") });
   if (err instanceof BadRequestError) return { ...p(400, "bad-request"), errors: err.errors };
+  if (err instanceof PayloadTooLargeError) return p(413, "payload-too-large");
   if (err instanceof NoStreamError) return p(503, "no-stream", retryAfter);
   if (err instanceof JetStreamError || err instanceof CodecError) return p(502, "bad-gateway");
   if (err instanceof CancelledError) return p(503, "cancelled", retryAfter);
@@ -108,12 +116,22 @@ export function problemOf(err: unknown, retryAfterSeconds: number): Problem {
       name: v.instancePath || "/",
       reason: v.message ?? "is invalid",
     }));
-    return { ...p(400, "validation"), errors };
+    return { ...p(400, "validation"), code: GatewayErrorCode.Validation, errors };
   }
   if (code.startsWith("FST_") && typeof http.statusCode === "number") {
-    if (http.statusCode === 413) return p(413, "payload-too-large");
-    if (http.statusCode === 415) return p(415, "unsupported-media-type");
-    if (http.statusCode >= 400 && http.statusCode < 500) return p(http.statusCode, "bad-request");
+    if (http.statusCode === 413) {
+      return {
+        ...p(413, "payload-too-large"),
+        detail: `the body is larger than ${settings.bodyBytes} bytes`,
+        code: GatewayErrorCode.PayloadTooLarge,
+      };
+    }
+    if (http.statusCode === 415) {
+      return { ...p(415, "unsupported-media-type"), code: GatewayErrorCode.UnsupportedMediaType };
+    }
+    if (http.statusCode >= 400 && http.statusCode < 500) {
+      return { ...p(http.statusCode, "bad-request"), code: GatewayErrorCode.BadRequest };
+    }
   }
   return { ...p(500, "internal"), detail: "internal error", code: "ERR_INTERNAL", unexpected: true };
 }

@@ -21,8 +21,6 @@ export interface RouteRuntime {
     contentType: string | undefined,
     principal: string | undefined,
   ) => Record<string, string>;
-  /** A body schema validated (and may have rewritten) the body. */
-  readonly validated: boolean;
 }
 
 /** A stream in progress, so a drain can end it. */

@@ -28,7 +28,7 @@ export function prepare(
   principal: Principal | undefined,
 ): Outbound {
   const subject = rt.subject(req.params as Record<string, string | undefined>);
-  const payload = ctx.bodies.payloadOf(req, rt.validated);
+  const payload = ctx.bodies.payloadOf(req);
   const idempotencyKey = idempotencyKeyOf(req.headers);
   return {
     subject,

@@ -19,7 +19,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * responder sees it); a caller too slow to read is cut off rather than buffered without bound.
  */
 export function streamHandler(rt: RouteRuntime, ctx: GatewayContext) {
-  const { heartbeatMs, maxStreamMs, maxBufferBytes, retryAfterSeconds } = ctx.settings;
+  const { heartbeatMs, maxStreamMs, maxBufferBytes } = ctx.settings;
   const inFlight = ctx.metrics.inFlight.labels({ route: rt.label });
   return admitted(rt, ctx, stream);
 
@@ -82,7 +82,7 @@ export function streamHandler(rt: RouteRuntime, ctx: GatewayContext) {
       if (!cancel.signal.aborted) sse.event("end", "{}");
     } catch (err) {
       if (!reply.raw.destroyed) {
-        const problem = problemOf(draining ? new DrainingError() : err, retryAfterSeconds);
+        const problem = problemOf(draining ? new DrainingError() : err, ctx.settings);
         sse.event("error", problemBody(problem, req.url.split("?")[0] ?? "", identity.correlationId));
       }
     } finally {

@@ -1,14 +1,8 @@
-import { parsePattern } from "@junction/sdk";
+import { InvalidSubjectError, outsideToken, parsePattern } from "@junction/sdk";
 import { BadRequestError } from "../errors.ts";
-import { hasControl } from "../http/text.ts";
 
 /** A route's subject with `{name}` tokens filled from path parameters. */
 export type SubjectTemplate = (params: Readonly<Record<string, string | undefined>>) => string;
-
-// A parameter becomes one subject token: a dot would add tokens (agent.a.b.cmd), a wildcard or
-// whitespace would make the subject invalid. Control characters cannot appear in a NATS subject either.
-const BAD_TOKEN = /[.*>\s]/;
-const MAX_TOKEN = 256;
 
 /**
  * Compiles `agent.{agentId}.cmd.status` against the path's parameters. Returns a sentence instead when
@@ -38,20 +32,24 @@ export function compileSubject(source: string, params: readonly string[]): Subje
         subject += part.literal;
         continue;
       }
-      const value = values[part.param] ?? "";
-      if (value === "" || value.length > MAX_TOKEN || BAD_TOKEN.test(value) || hasControl(value)) {
-        throw new BadRequestError(`path parameter ${part.param} cannot be used as a subject token`, [
-          {
-            in: "path",
-            name: part.param,
-            reason: "must be 1-256 characters without '.', '*', '>', spaces or control characters",
-          },
-        ]);
-      }
-      subject += value;
+      subject += paramToken(part.param, values[part.param] ?? "");
     }
     return subject;
   };
+}
+
+/** A path parameter as one subject token (the SDK's safe set), or a 400 saying why not. */
+function paramToken(name: string, value: string): string {
+  try {
+    return outsideToken(value);
+  } catch (err) {
+    if (!(err instanceof InvalidSubjectError)) throw err;
+    throw new BadRequestError(
+      `path parameter ${name} cannot be used as a subject token`,
+      [{ in: "path", name, reason: err.reason }],
+      { cause: err },
+    );
+  }
 }
 
 /** The `:name` parameters of a fastify path. */

@@ -11,6 +11,7 @@ export const ErrorCode = {
   Service: "ERR_SERVICE",
   Codec: "ERR_CODEC",
   Cancelled: "ERR_CANCELLED",
+  PayloadTooLarge: "ERR_PAYLOAD_TOO_LARGE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -61,6 +62,25 @@ export class ServiceError extends JunctionError {
 export class CodecError extends JunctionError {
   constructor(message: string, options?: ErrorOptions) {
     super(ErrorCode.Codec, message, options);
+  }
+}
+
+/**
+ * The payload and headers would exceed the server's `max_payload`: nothing was sent. `limit` is the
+ * largest payload this message could have had with its headers.
+ */
+export class PayloadTooLargeError extends JunctionError {
+  readonly size: number;
+  readonly limit: number;
+  readonly maxPayload: number;
+  constructor(size: number, limit: number, maxPayload: number) {
+    super(
+      ErrorCode.PayloadTooLarge,
+      `the payload is ${size} bytes; NATS takes at most ${limit} with this message's headers (max_payload ${maxPayload})`,
+    );
+    this.size = size;
+    this.limit = limit;
+    this.maxPayload = maxPayload;
   }
 }
 

@@ -6,6 +6,7 @@ export {
   CodecError,
   ErrorCode,
   NoRespondersError,
+  PayloadTooLargeError,
   RequestTimeoutError,
   ServiceError,
 } from "./errors.ts";

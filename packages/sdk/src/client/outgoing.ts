@@ -2,6 +2,7 @@ import type { MsgHdrs } from "@nats-io/nats-core";
 import type { Codec } from "../codecs/index.ts";
 import { type MessageIdentity, type MessageKind, newIdentity, writeHeaders } from "../identity/index.ts";
 import type { ClientContext } from "./context.ts";
+import { PayloadTooLargeError } from "./errors.ts";
 
 /** Options every outgoing message takes: identity, kind, headers, codec. */
 export interface OutgoingOptions {
@@ -47,5 +48,28 @@ export function prepareOutgoing(ctx: ClientContext, data: unknown, options: Outg
     contentType: data === undefined || raw ? undefined : codec.contentType,
     headers: options.headers,
   });
+  checkSize(ctx, payload, headers);
   return { identity, headers, payload };
+}
+
+/**
+ * Room kept for headers written after `prepareOutgoing`: trace context (`traceparent`, and `tracestate`
+ * of up to 512 characters) and a JetStream publish's expectations.
+ */
+export const LATER_HEADER_BYTES = 1024;
+// Below this much short of max_payload, no headers could push a payload over: no need to measure them.
+const HEADER_ROOM = 64 * 1024;
+
+/**
+ * nats.js refuses a message whose payload and headers exceed the server's `max_payload` with an error
+ * that says nothing of the limit; refusing it here gives a typed error with the real limit (a gateway
+ * answers it 413). Headers are only measured for payloads near the limit.
+ */
+function checkSize(ctx: ClientContext, payload: Uint8Array, headers: MsgHdrs): void {
+  const max = ctx.nc.info?.max_payload;
+  if (max === undefined || payload.length + HEADER_ROOM <= max) return;
+  // nats.js's headers have `encode()` (the bytes it sends), though its MsgHdrs interface does not say so.
+  const headerBytes = (headers as MsgHdrs & { encode(): Uint8Array }).encode().length;
+  const limit = max - headerBytes - LATER_HEADER_BYTES;
+  if (payload.length > limit) throw new PayloadTooLargeError(payload.length, limit, max);
 }

@@ -4,6 +4,9 @@ export { type CompiledPattern, type PatternToken, parsePattern, validateSubject 
 export {
   createSubjectRouter,
   type SubjectMatch,
+  type SubjectRouteConflict,
   type SubjectRouteEntry,
   type SubjectRouter,
+  type SubjectRouterOptions,
 } from "./router.ts";
+export { MAX_OUTSIDE_TOKEN, outsideToken } from "./token.ts";

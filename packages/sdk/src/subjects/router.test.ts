@@ -81,6 +81,29 @@ describe("createSubjectRouter", () => {
     assert.throws(() => router({ x: "a.b", y: "a.b" }), RouteConflictError);
   });
 
+  it("with onConflict, leaves each conflicting route out and keeps building", () => {
+    const conflicts: string[] = [];
+    const r = createSubjectRouter(
+      [
+        { name: "a", pattern: "x.{id}", value: 1 },
+        { name: "b", pattern: "x.*", value: 2 },
+        { name: "c", pattern: "y.>", value: 3 },
+        { name: "d", pattern: "x.{other}", value: 4 },
+        { name: "e", pattern: "y.{rest>}", value: 5 },
+      ],
+      {
+        onConflict: ({ error, existing, added }) => {
+          assert.ok(error instanceof RouteConflictError);
+          conflicts.push(`${existing}<${added}`);
+        },
+      },
+    );
+    assert.deepEqual(conflicts, ["1<2", "1<4", "3<5"]);
+    assert.equal(r.size, 2);
+    assert.equal(r.lookup("x.q")?.name, "a");
+    assert.equal(r.lookup("y.q.r")?.name, "c");
+  });
+
   it("allows overlaps of different specificity and same shape without overlap", () => {
     assert.equal(router({ x: "a.*.c", y: "a.b.*", z: "b.*.c", w: "a.*" }).size, 4);
   });

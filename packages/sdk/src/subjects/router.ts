@@ -23,6 +23,21 @@ export interface SubjectMatch<T> {
   readonly captures: Record<string, string>;
 }
 
+/** Two routes of the same shape; the later one (`added`) was left out of the router. */
+export interface SubjectRouteConflict<T> {
+  readonly error: RouteConflictError;
+  readonly existing: T;
+  readonly added: T;
+}
+
+export interface SubjectRouterOptions<T> {
+  /**
+   * Called for each route that conflicts with an earlier one, which is then left out, instead of
+   * throwing at the first conflict: a config check lists every conflict in one pass over the routes.
+   */
+  readonly onConflict?: (conflict: SubjectRouteConflict<T>) => void;
+}
+
 export interface SubjectRouter<T> {
   /** Number of routes. */
   readonly size: number;
@@ -59,10 +74,14 @@ class TrieNode<T> {
 
 /**
  * Compiles routes into a trie. Throws `InvalidPatternError` for a bad pattern and `RouteConflictError`
- * when two routes have the same shape once capture names are erased (equal specificity, same subjects).
+ * when two routes have the same shape once capture names are erased (equal specificity, same subjects),
+ * unless `options.onConflict` takes the conflicts.
  */
-export function createSubjectRouter<T>(entries: Iterable<SubjectRouteEntry<T>>): SubjectRouter<T> {
-  const builder = new TrieBuilder<T>();
+export function createSubjectRouter<T>(
+  entries: Iterable<SubjectRouteEntry<T>>,
+  options: SubjectRouterOptions<T> = {},
+): SubjectRouter<T> {
+  const builder = new TrieBuilder<T>(options.onConflict);
   for (const entry of entries) builder.add(entry);
   const { root, size } = builder;
   return {
@@ -93,6 +112,8 @@ class TrieBuilder<T> {
   private readonly keys = new Map<string, string>();
   private readonly plans = new Map<string, CapturePlan>();
 
+  constructor(private readonly onConflict: SubjectRouterOptions<T>["onConflict"]) {}
+
   add(entry: SubjectRouteEntry<T>): void {
     const pattern = typeof entry.pattern === "string" ? parsePattern(entry.pattern) : entry.pattern;
     const terminal = new Terminal(entry.name, entry.value, pattern, this.plan(pattern));
@@ -100,9 +121,7 @@ class TrieBuilder<T> {
     for (const token of pattern.tokens) {
       if (token.kind === "rest") {
         // parsePattern guarantees `>` is last; a hand-built CompiledPattern gets the same treatment.
-        if (node.rest !== undefined) throw conflict(node.rest, terminal);
-        node.rest = terminal;
-        this.size++;
+        this.settle(node, "rest", terminal);
         return;
       }
       if (token.kind === "one") {
@@ -112,9 +131,27 @@ class TrieBuilder<T> {
         node = this.literalChild(node, token.value);
       }
     }
-    if (node.end !== undefined) throw conflict(node.end, terminal);
-    node.end = terminal;
-    this.size++;
+    this.settle(node, "end", terminal);
+  }
+
+  /**
+   * Puts the route at its place, or reports a conflict with the route already there. A conflicting
+   * route's path exists already (same shape), so leaving it out leaves no stray nodes.
+   */
+  private settle(node: TrieNode<T>, place: "end" | "rest", added: Terminal<T>): void {
+    const existing = node[place];
+    if (existing === undefined) {
+      node[place] = added;
+      this.size++;
+      return;
+    }
+    const error = new RouteConflictError(
+      [existing.name, added.name],
+      [existing.pattern.source, added.pattern.source],
+      added.pattern.natsSubject,
+    );
+    if (this.onConflict === undefined) throw error;
+    this.onConflict({ error, existing: existing.value, added: added.value });
   }
 
   private plan(pattern: CompiledPattern): CapturePlan {
@@ -150,14 +187,6 @@ class TrieBuilder<T> {
     }
     return next;
   }
-}
-
-function conflict<T>(existing: Terminal<T>, added: Terminal<T>): RouteConflictError {
-  return new RouteConflictError(
-    [existing.name, added.name],
-    [existing.pattern.source, added.pattern.source],
-    added.pattern.natsSubject,
-  );
 }
 
 /**
