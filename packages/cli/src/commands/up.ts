@@ -36,7 +36,7 @@ export function registerUp(program: Command): void {
     .option("-c, --config <file>", "config file", "junction.yaml")
     .option(
       "--persist",
-      `keep every service's data (streams, queues, tables) for the next run, in ${STACK_DIR}/`,
+      `keep JetStream and DynamoDB data for the next run, in ${STACK_DIR}/ (SQS messages not yet)`,
     )
     .option("--reset", "start with no data even with --persist")
     .option("--nats-port <port>", "port of the embedded nats-server (local.natsPort; 0 = random)", parsePort)
