@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerBench } from "./commands/bench.ts";
 import { registerDlq } from "./commands/dlq.ts";
+import { registerDown } from "./commands/down.ts";
 import { registerProvision } from "./commands/provision.ts";
 import { registerPub } from "./commands/pub.ts";
 import { registerReq } from "./commands/req.ts";
@@ -21,6 +22,7 @@ const program = new Command("junction")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 registerUp(program);
+registerDown(program);
 registerRun(program);
 registerValidate(program);
 registerTranslate(program);

@@ -8,6 +8,8 @@ export interface StackEndpoints {
   readonly gateway?: string;
   /** The bridge's Prometheus endpoint. */
   readonly metrics?: string;
+  /** The bridge's ops endpoint: /metrics, /healthz, /readyz and /status (read by `junction status`). */
+  readonly ops?: string;
 }
 
 /** `.junction/` of the current directory: the stack's data and endpoints (DESIGN.md, CLI contract). */
@@ -19,17 +21,24 @@ export function readStackEndpoints(): StackEndpoints {
   try {
     const parsed = JSON.parse(readFileSync(FILE, "utf8")) as Record<string, unknown>;
     const pick = (k: string) => (typeof parsed[k] === "string" ? { [k]: parsed[k] as string } : {});
-    return { ...pick("nats"), ...pick("aws"), ...pick("gateway"), ...pick("metrics") };
+    return { ...pick("nats"), ...pick("aws"), ...pick("gateway"), ...pick("metrics"), ...pick("ops") };
   } catch {
     return {};
   }
 }
 
+/** Written with this process's pid, so that only this process removes it again. */
 export function writeStackEndpoints(endpoints: StackEndpoints): void {
   mkdirSync(STACK_DIR, { recursive: true });
-  writeFileSync(FILE, `${JSON.stringify(endpoints, null, 2)}\n`);
+  writeFileSync(FILE, `${JSON.stringify({ ...endpoints, pid: process.pid }, null, 2)}\n`);
 }
 
+/** Removes the file unless a stack started later from this directory has written its own since. */
 export function removeStackEndpoints(): void {
+  try {
+    if (JSON.parse(readFileSync(FILE, "utf8")).pid !== process.pid) return;
+  } catch {
+    return;
+  }
   rmSync(FILE, { force: true });
 }

@@ -13,5 +13,5 @@ export {
   NatsServerStartError,
   startNatsServer,
 } from "./nats-server/index.ts";
-export { assertPortFree, PortInUseError } from "./ports.ts";
+export { PortInUseError } from "./ports.ts";
 export { type LocalAws, type LocalAwsOptions, startLocalAws } from "./stack/local-aws.ts";

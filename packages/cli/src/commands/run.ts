@@ -4,6 +4,7 @@ import { createLogger } from "../logger.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";
 import { startBridge } from "../up/bridge.ts";
 import { startGateway } from "../up/gateway.ts";
+import { applyPortFlags, assertListenersFree, listenersOf, parsePort } from "../up/ports.ts";
 import { waitForStopSignal } from "../up/signals.ts";
 import { loadConfigOrExit } from "./config-file.ts";
 import { configTarget, connectOrExit } from "./nats-connection.ts";
@@ -15,8 +16,11 @@ export function registerRun(program: Command): void {
       "run the bridge (and the gateway, with `gateway:`) against the configured NATS and AWS; SIGTERM drains and stops",
     )
     .option("-c, --config <file>", "config file", "junction.yaml")
-    .action(async (opts: { config: string }) => {
-      const loaded = await loadConfigOrExit(opts.config);
+    .option("--gateway-port <port>", "port of the gateway (gateway.listen; 0 = random)", parsePort)
+    .option("--ops-port <port>", "port of the ops endpoint (ops.listen; 0 = random)", parsePort)
+    .action(async (opts: { config: string; gatewayPort?: number; opsPort?: number }) => {
+      const loaded = applyPortFlags(await loadConfigOrExit(opts.config), opts);
+      await assertListenersFree(listenersOf(loaded.config, { embedded: false }));
       const logger = createLogger("junction");
       const client = await connectOrExit(configTarget(loaded, "junction run"), { reconnect: true });
       const aws = createAwsClients(awsEndpoint(loaded.config, readStackEndpoints().aws));

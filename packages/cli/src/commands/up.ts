@@ -4,17 +4,27 @@ import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { createLogger } from "../logger.ts";
 import { removeStackEndpoints, STACK_DIR, writeStackEndpoints } from "../stack-endpoints.ts";
+import {
+  applyPortFlags,
+  assertListenersFree,
+  listenersOf,
+  type PortFlags,
+  parsePort,
+  portInUse,
+} from "../up/ports.ts";
 import { waitForStopSignal } from "../up/signals.ts";
 import { startStack } from "../up/stack.ts";
+import { claimState } from "../up/state.ts";
 import { loadConfigOrExit } from "./config-file.ts";
 import { formatAction, formatSkipped } from "./provision-report.ts";
 
 /** How long a stop may take before the process ends anyway (DESIGN.md: within 10 seconds). */
 const STOP_DEADLINE_MS = 9_000;
 
-interface UpOptions {
+interface UpOptions extends PortFlags {
   config: string;
   persist?: boolean;
+  reset?: boolean;
 }
 
 export function registerUp(program: Command): void {
@@ -24,17 +34,32 @@ export function registerUp(program: Command): void {
       "run the whole stack locally: nats-server, the AWS edge endpoint, provisioning; Ctrl-C stops it",
     )
     .option("-c, --config <file>", "config file", "junction.yaml")
-    .option("--persist", `keep DynamoDB data in ${STACK_DIR}/ (JetStream data is always kept there)`)
+    .option(
+      "--persist",
+      `keep JetStream and DynamoDB data for the next run, in ${STACK_DIR}/ (SQS messages not yet)`,
+    )
+    .option("--reset", "start with no data even with --persist")
+    .option("--nats-port <port>", "port of the embedded nats-server (local.natsPort; 0 = random)", parsePort)
+    .option("--aws-port <port>", "port of the AWS edge endpoint (local.awsPort; 0 = random)", parsePort)
+    .option("--gateway-port <port>", "port of the gateway (gateway.listen; 0 = random)", parsePort)
+    .option("--ops-port <port>", "port of the ops endpoint (ops.listen; 0 = random)", parsePort)
     .action(async (opts: UpOptions) => {
       const started = performance.now();
-      const loaded = await loadConfigOrExit(opts.config);
+      const loaded = applyPortFlags(await loadConfigOrExit(opts.config), opts);
+      const listeners = listenersOf(loaded.config, { embedded: true });
+      const persist = opts.persist === true;
+      const state = claimState(loaded.file, { persist, reset: opts.reset === true });
       const out = process.stdout;
+      // Whoever reads our output may be gone (its wrapper was killed): still stop cleanly.
+      for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
       let stack: Awaited<ReturnType<typeof startStack>>;
       try {
+        // Every port first: a busy one must not be found after half the stack has started.
+        await assertListenersFree(listeners);
         stack = await startStack(
           loaded,
           // Human progress goes to stdout; the bridge's own log (warnings and errors) to stderr.
-          { persist: opts.persist === true, logger: createLogger("junction", "warn") },
+          { state, persist, logger: createLogger("junction", "warn") },
           {
             step: (text) => out.write(`• ${text}\n`),
             provisioned: (action) => out.write(formatAction(action)),
@@ -42,27 +67,20 @@ export function registerUp(program: Command): void {
           },
         );
       } catch (err) {
-        if (
-          err instanceof PortInUseError ||
-          err instanceof NatsServerMissingError ||
-          err instanceof NatsServerStartError ||
-          err instanceof ProvisionError
-        ) {
-          throw new CliExit(ExitCode.Failure, err.message, { cause: err });
-        }
-        throw err;
+        state.release();
+        throw asCliExit(err, listeners);
       }
       writeStackEndpoints(stack.endpoints);
       out.write(
-        `\nready in ${Math.round(performance.now() - started)} ms — endpoints in ${STACK_DIR}/endpoints.json\n`,
+        `\nready in ${Math.round(performance.now() - started)} ms — endpoints in ${STACK_DIR}/endpoints.json, data in ${state.dir}/${persist ? " (kept: --persist)" : ""}\n`,
       );
       for (const [name, url] of Object.entries(stack.endpoints)) out.write(`  ${name.padEnd(8)} ${url}\n`);
       out.write(
         `  export AWS_ENDPOINT_URL=${stack.endpoints.aws ?? "(real AWS)"} NATS_URL=${stack.endpoints.nats}\n`,
       );
-      out.write("Ctrl-C to stop.\n");
-      await waitForStopSignal();
-      out.write("stopping… (Ctrl-C again to stop at once)\n");
+      out.write("Ctrl-C (or `junction down`) to stop.\n");
+      const reason = await waitForStopSignal();
+      out.write(`stopping (${reason})… (Ctrl-C again to stop at once)\n`);
       process.once("SIGINT", () => process.exit(130));
       const deadline = setTimeout(() => {
         process.stderr.write("junction: stop took too long; exiting\n");
@@ -71,9 +89,26 @@ export function registerUp(program: Command): void {
       deadline.unref();
       removeStackEndpoints();
       await stack.stop();
+      state.release();
       clearTimeout(deadline);
       out.write("stopped.\n");
       // Everything was stopped in order; a handle some library leaves behind must not keep us alive.
       setTimeout(() => process.exit(0), 1_000).unref();
     });
+}
+
+/** Expected start-up failures end as one sentence; anything else keeps its stack trace. */
+function asCliExit(err: unknown, listeners: ReturnType<typeof listenersOf>): unknown {
+  if (err instanceof PortInUseError) {
+    const listener = listeners.find((l) => l.flag === "--aws-port");
+    return listener === undefined ? err : portInUse(listener, { cause: err });
+  }
+  if (
+    err instanceof NatsServerMissingError ||
+    err instanceof NatsServerStartError ||
+    err instanceof ProvisionError
+  ) {
+    return new CliExit(ExitCode.Failure, err.message, { cause: err });
+  }
+  return err;
 }

@@ -12,6 +12,7 @@ import type { JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { CliExit, ExitCode } from "../exit-codes.ts";
+import { listenerOf, orPortInUse } from "./ports.ts";
 
 export interface RunningBridge {
   /** Where /metrics, /healthz and /readyz are served. */
@@ -38,6 +39,8 @@ export async function startBridge(
     listen: loaded.config.ops.listen,
     registry,
     ready: () => bridge.ready() && inbound.ready() && mirrors.ready(),
+  }).catch((err: unknown) => {
+    throw orPortInUse(err, listenerOf(loaded.config, "ops.listen"));
   });
   try {
     await bridge.start();

@@ -5,6 +5,7 @@ import type { JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { CliExit, ExitCode } from "../exit-codes.ts";
+import { listenerOf, orPortInUse } from "./ports.ts";
 
 export interface RunningGateway {
   /** `http://host:port`; /metrics, /healthz, /readyz and /openapi.json are served there too. */
@@ -41,10 +42,6 @@ export async function startGateway(
       const lines = err.problems.map((p) => `${p.path}: ${p.message}`).join("\n");
       throw new CliExit(ExitCode.Invalid, `${loaded.file ?? "config"}:\n${lines}`, { cause: err });
     }
-    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      const message = `the gateway cannot listen on ${config.listen}: the port is in use (change gateway.listen or stop what holds it)`;
-      throw new CliExit(ExitCode.Failure, message, { cause: err });
-    }
-    throw err;
+    throw orPortInUse(err, listenerOf(loaded.config, "gateway.listen"));
   }
 }

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import {
   type AwsClientSet,
@@ -10,19 +9,14 @@ import {
   type ProvisionPlan,
   planProvision,
 } from "@junction/bridge";
-import {
-  assertPortFree,
-  type LocalAws,
-  type NatsServer,
-  startLocalAws,
-  startNatsServer,
-} from "@junction/local";
+import { type LocalAws, type NatsServer, startLocalAws, startNatsServer } from "@junction/local";
 import { connect, type JunctionClient, splitServerCredentials } from "@junction/sdk";
 import type { Logger } from "pino";
 import { type NatsTarget, natsFailure, natsTarget, printableServers } from "../nats-options.ts";
-import { STACK_DIR, type StackEndpoints } from "../stack-endpoints.ts";
+import type { StackEndpoints } from "../stack-endpoints.ts";
 import { startBridge } from "./bridge.ts";
 import { startGateway } from "./gateway.ts";
+import type { StackState } from "./state.ts";
 
 export interface StackProgress {
   step(text: string): void;
@@ -38,13 +32,14 @@ export interface RunningStack {
 }
 
 /**
- * `junction up`: an embedded nats-server (JetStream in `.junction/nats`) unless the config points at
- * other servers, the local AWS edge endpoint unless the config points at another AWS, then provisioning.
- * Whatever started is stopped again when a later step fails.
+ * `junction up`: an embedded nats-server (JetStream in the config's state directory) unless the config
+ * points at other servers, the local AWS edge endpoint unless the config points at another AWS, then
+ * provisioning. Whatever started is stopped again when a later step fails. The caller has checked the
+ * ports and claimed the state directory (emptied unless the data persists).
  */
 export async function startStack(
   loaded: LoadedConfig,
-  options: { persist: boolean; logger: Logger },
+  options: { state: StackState; persist: boolean; logger: Logger },
   progress: StackProgress,
 ): Promise<RunningStack> {
   const { config } = loaded;
@@ -55,12 +50,8 @@ export async function startStack(
   try {
     let target: NatsTarget;
     if (config.nats.servers === "local") {
-      await assertPortFree("nats-server", config.local.natsPort);
-      const dir = resolve(STACK_DIR, "nats");
-      mkdirSync(dir, { recursive: true });
-      progress.step(
-        `starting nats-server on 127.0.0.1:${config.local.natsPort} (JetStream in ${STACK_DIR}/nats)`,
-      );
+      const dir = resolve(options.state.natsDir);
+      progress.step(`starting nats-server (JetStream in ${options.state.natsDir})`);
       const nats: NatsServer = await startNatsServer({
         port: config.local.natsPort,
         storeDir: join(dir, "store"),
@@ -80,15 +71,12 @@ export async function startStack(
 
     let aws: LocalAws | undefined;
     if (config.aws.endpoint === "local") {
-      await assertPortFree("the AWS edge endpoint", config.local.awsPort);
-      progress.step(
-        `starting the AWS edge endpoint on 127.0.0.1:${config.local.awsPort} (SQS, DynamoDB, EventBridge, Lambda)`,
-      );
+      progress.step("starting the AWS edge endpoint (SQS, DynamoDB, EventBridge, Lambda)");
       aws = await startLocalAws({
         port: config.local.awsPort,
         functions: config.functions,
         baseDir: loaded.file === undefined ? process.cwd() : dirname(resolve(loaded.file)),
-        ...(options.persist ? { persistDir: resolve(STACK_DIR) } : {}),
+        ...(options.persist ? { persistDir: resolve(options.state.awsDir) } : {}),
       });
       const started = aws;
       stopping.push(() => started.close());
@@ -113,7 +101,7 @@ export async function startStack(
 
     if (config.gateway !== undefined) {
       progress.step(
-        `starting the gateway on ${config.gateway.listen} (${config.gateway.routes.length} routes, ${config.operations.length} operations)`,
+        `starting the gateway (${config.gateway.routes.length} routes, ${config.operations.length} operations)`,
       );
     }
     const gateway = await startGateway(loaded, { client, logger: options.logger });
@@ -126,6 +114,7 @@ export async function startStack(
       ...(aws === undefined ? {} : { aws: aws.url }),
       ...(gateway === undefined ? {} : { gateway: gateway.url }),
       metrics: `${bridge.opsUrl}/metrics`,
+      ops: bridge.opsUrl,
     };
     return { endpoints, stop };
   } catch (err) {

@@ -286,33 +286,88 @@ describe("junction up", () => {
 });
 
 describe("junction up with a port in use", () => {
-  it("says so in one sentence, exits 1, and leaves nothing running", async () => {
-    const busyDir = mkdtempSync(join(tmpdir(), "junction-up-busy-"));
+  const listeners = [
+    { name: "nats-server", field: "local.natsPort", flag: "--nats-port" },
+    { name: "the AWS edge endpoint", field: "local.awsPort", flag: "--aws-port" },
+    { name: "the gateway", field: "gateway.listen", flag: "--gateway-port" },
+    { name: "the ops endpoint", field: "ops.listen", flag: "--ops-port" },
+  ];
+  for (const busyOne of listeners) {
+    it(`says so before starting anything when ${busyOne.name}'s port is taken, and exits 1`, async () => {
+      const busyDir = mkdtempSync(join(tmpdir(), "junction-up-busy-"));
+      const holder = createServer();
+      await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+      const busy = (holder.address() as AddressInfo).port;
+      const [nats, aws, gateway, ops] = await Promise.all(
+        listeners.map((l) => (l === busyOne ? busy : freePort())),
+      );
+      try {
+        writeFileSync(
+          join(busyDir, "junction.yaml"),
+          `nats: { servers: local }
+aws: { endpoint: local }
+local: { natsPort: ${nats}, awsPort: ${aws} }
+ops: { listen: "127.0.0.1:${ops}" }
+streams:
+  - { name: ORDERS, subjects: ["orders.>"] }
+gateway:
+  listen: 127.0.0.1:${gateway}
+  routes:
+    - { method: POST, path: /echo, request: echo }
+`,
+        );
+        const child = spawnJunction(["up"], { cwd: busyDir });
+        assert.equal(await child.exited, 1, child.output());
+        assert.equal(
+          child.stderr(),
+          `junction: ${busyOne.name} cannot listen on 127.0.0.1:${busy}: the port is in use ` +
+            `(set ${busyOne.field} or pass ${busyOne.flag} PORT, 0 for a random one, or stop what holds it)\n`,
+        );
+        // Checked first: nothing was started, let alone provisioned.
+        assert.doesNotMatch(child.output(), /starting|provisioning|created/);
+        assert.equal(existsSync(join(busyDir, ".junction", "endpoints.json")), false);
+      } finally {
+        holder.close();
+        rmSync(busyDir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it("takes another port from a flag, a random one from 0, and shows the real ones", async () => {
+    const flagDir = mkdtempSync(join(tmpdir(), "junction-up-flags-"));
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
     const busy = (holder.address() as AddressInfo).port;
-    const natsPort = await freePort();
     try {
       writeFileSync(
-        join(busyDir, "junction.yaml"),
-        `nats: { servers: local }\naws: { endpoint: local }\nlocal: { natsPort: ${natsPort}, awsPort: ${busy} }\n`,
+        join(flagDir, "junction.yaml"),
+        `aws: { endpoint: local }
+local: { natsPort: ${busy}, awsPort: ${busy} }
+ops: { listen: "127.0.0.1:${busy}" }
+gateway:
+  listen: 127.0.0.1:${busy}
+  routes:
+    - { method: POST, path: /echo, request: echo }
+`,
       );
-      const child = spawnJunction(["up"], { cwd: busyDir });
-      assert.equal(await child.exited, 1);
-      const stderr = child.stderr();
-      assert.match(
-        stderr.trim(),
-        new RegExp(
-          `^junction: the AWS edge endpoint cannot listen on 127\\.0\\.0\\.1:${busy}: the port is in use`,
-        ),
-      );
-      assert.equal(stderr.trim().split("\n").length, 1);
-      assert.equal(existsSync(join(busyDir, ".junction", "endpoints.json")), false);
-      // The nats-server started before the failure is gone: its port is free again.
-      assert.equal(await freePort(natsPort), natsPort);
+      const args = ["up", "--nats-port", "0", "--aws-port", "0", "--gateway-port", "0", "--ops-port", "0"];
+      const child = spawnJunction(args, { cwd: flagDir });
+      try {
+        await child.waitForOutput(/Ctrl-C/, 60_000);
+        assert.doesNotMatch(child.output(), /127\.0\.0\.1:0\b/);
+        const written = JSON.parse(readFileSync(join(flagDir, ".junction", "endpoints.json"), "utf8"));
+        for (const key of ["nats", "aws", "gateway", "ops"]) {
+          const port = Number(new URL(written[key]).port);
+          assert.ok(port > 0 && port !== busy, `${key}: ${written[key]}`);
+          assert.match(child.output(), new RegExp(`${key}\\s+\\S+:${port}\\b`));
+        }
+        assert.equal(await child.kill("SIGTERM"), 0, child.output());
+      } finally {
+        await child.kill();
+      }
     } finally {
       holder.close();
-      rmSync(busyDir, { recursive: true, force: true });
+      rmSync(flagDir, { recursive: true, force: true });
     }
   });
 });

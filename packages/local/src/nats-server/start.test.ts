@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { readServerInfo } from "@junction/testkit";
 import { NatsServerConfigError, NatsServerMissingError, NatsServerStartError } from "./errors.ts";
 import { startNatsServer } from "./start.ts";
@@ -97,3 +99,40 @@ test("runs the server in a process group of its own, so a terminal's Ctrl-C reac
   assert.equal(await pgrp(server.pid), server.pid, "the server leads its own group");
   assert.notEqual(await pgrp(process.pid), server.pid);
 });
+
+test("a server whose owner is killed outright (SIGKILL) stops too", async (t) => {
+  const { dir } = await workspace(t);
+  const owner = spawn(
+    process.execPath,
+    [
+      "--conditions=source",
+      "--import",
+      import.meta.resolve("tsx"),
+      fileURLToPath(new URL("./testdata/owner.ts", import.meta.url)),
+      dir,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  t.after(() => owner.kill("SIGKILL"));
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    owner.stdout.on("data", (b: Buffer) => {
+      out += b.toString();
+      if (out.includes("\n")) resolve(out.trim());
+    });
+    owner.once("exit", () => reject(new Error(`the owner exited early: ${out}`)));
+  });
+  const [pid, port] = line.split(" ").map(Number) as [number, number];
+  assert.ok(await alive(pid), "the server runs while its owner does");
+  owner.kill("SIGKILL");
+  const end = Date.now() + 15_000;
+  while ((await alive(pid)) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await alive(pid), false, "the server outlived its owner");
+  await assert.rejects(readServerInfo(`nats://127.0.0.1:${port}`));
+});
+
+/** Whether a process runs: exists and is not a zombie waiting for init (its new parent) to reap it. */
+async function alive(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  return stat !== "" && stat.split(" ")[2] !== "Z";
+}

@@ -10,6 +10,7 @@ import { poll } from "./poll.ts";
 import { type NatsPorts, readPortsFile, removePortsFile } from "./ports-file.ts";
 import { exitOf, spawnNatsServer, stderrClosed } from "./spawn.ts";
 import type { NatsServer, NatsServerOptions } from "./types.ts";
+import { startWatchdog } from "./watchdog.ts";
 
 const DEFAULT_START_TIMEOUT_MS = 10_000;
 const DEFAULT_STOP_TIMEOUT_MS = 5_000;
@@ -19,7 +20,8 @@ const DEFAULT_STOP_TIMEOUT_MS = 5_000;
  * `/healthz` answers 200 (with JetStream clustered, that means a meta leader is known).
  *
  * Writes `<configDir>/nats.conf` (configDir defaults to the parent of `storeDir`) and the ports file
- * next to it. The child is SIGKILLed if this process exits before `stop()`.
+ * next to it. The child is SIGKILLed if this process exits before `stop()`, and a watchdog stops it
+ * when this process is killed outright (SIGKILL), so no server outlives its owner.
  *
  * @throws NatsServerMissingError when the executable is not found.
  * @throws NatsServerStartError when the server exits or is not ready in time (with its last output).
@@ -52,8 +54,10 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   // Never leave an orphan server behind when this process ends without calling stop().
   const onParentExit = () => child.kill("SIGKILL");
   process.on("exit", onParentExit);
+  const watchdog = startWatchdog(pid);
   const exited = exitOf(child).then((code) => {
     process.removeListener("exit", onParentExit);
+    watchdog.dismiss();
     return code;
   });
   void exited.then(() => removePortsFile(configDir, pid));
