@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { BreakerOptions, JunctionClient, JunctionJetStream } from "@junction/sdk";
+import { createLanes } from "@junction/sdk";
 import type { Registry } from "prom-client";
 import type { AwsClientSet } from "../aws/clients.ts";
 import type { LoadedConfig } from "../config/load.ts";
@@ -12,7 +13,6 @@ import { type CoreRoute, startCoreRoute } from "./core-route.ts";
 import { createDeliveredMemory, type DeliveredMemory } from "./delivered.ts";
 import { ensureDlqStream, writeDeadLetter } from "./dlq/format.ts";
 import type { HandleDeps } from "./handle.ts";
-import { createLanes } from "./lanes.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { type BridgeMetrics, createBridgeMetrics } from "./metrics.ts";
 import { routePolicy } from "./policy.ts";

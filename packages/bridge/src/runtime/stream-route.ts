@@ -1,9 +1,8 @@
-import type { JunctionJetStream, SubjectRouter } from "@junction/sdk";
+import type { JunctionJetStream, Lanes, SubjectRouter } from "@junction/sdk";
 import type { CompiledRoute } from "../routes/compile.ts";
 import { createMessageScope } from "../routes/message.ts";
 import { deliveredKey } from "./delivered.ts";
 import { type HandleDeps, handleMessage } from "./handle.ts";
-import type { Lanes } from "./lanes.ts";
 import type { Consumer, ConsumerMessages, JetStreamManager, JsMsg } from "./nats-types.ts";
 import { ownMatch, routeMessage } from "./received.ts";
 import { sleep } from "./retry.ts";
