@@ -124,9 +124,7 @@ export async function startPartitionGroup(
   const ackWaitMs = options.ackWaitMs ?? 30_000;
   const beatMs = Math.max(50, Math.floor(leaseMs / 5));
   const fenceMs = leaseMs / 2;
-  const me =
-    options.memberId ??
-    `${hostname().replace(/[^-\w]/g, "_")}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const me = options.memberId ?? defaultMemberId();
   if (!/^[-\w]+$/.test(me)) throw new PartitionOptionsError(`member id "${me}" must match [-A-Za-z0-9_]+`);
   const emit = (event: PartitionGroupEvent) => options.onEvent?.(event);
   const jsm = await deps.jsm();
@@ -344,6 +342,11 @@ export async function startPartitionGroup(
   };
   ctx.running.add(result);
   return result;
+}
+
+/** `<host>-<pid>-<random>`, in the characters KV keys and consumer names allow. */
+export function defaultMemberId(): string {
+  return `${hostname().replace(/[^-\w]/g, "_")}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 /** The first member records the partition count; later ones must agree. */
