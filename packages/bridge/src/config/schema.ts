@@ -136,6 +136,14 @@ export const RouteSchema = z.strictObject({
   to: z.array(TargetSchema).min(1).optional().describe("Targets every message is delivered to."),
   reply: LambdaTargetSchema.optional().describe("Answer NATS requests with this Lambda function's result."),
   key: z.string().min(1).optional().describe("Ordering key (template). Default: the SQS FIFO group id."),
+  partitions: z
+    .int()
+    .min(1)
+    .max(4096)
+    .optional()
+    .describe(
+      "Partitions of an ordered stream route (default 8): each is served by one bridge process at a time, so a key keeps its order across processes (docs/scaling.md).",
+    ),
   batch: RouteBatchSchema.optional(),
   retry: RouteRetrySchema.optional(),
   concurrency: z
@@ -191,6 +199,25 @@ export const OpsSchema = z
   })
   .describe("Operations endpoint of the bridge.");
 
+export const FleetSchema = z
+  .strictObject({
+    replicas: z
+      .int()
+      .min(1)
+      .max(5)
+      .default(1)
+      .describe(
+        "Replicas of Junction's own stream and buckets (JUNCTION_DLQ, JUNCTION_GROUPS, JUNCTION_DELIVERED) when the bridge creates them; 3 on a 3-node cluster.",
+      ),
+    leaseMs: z
+      .int()
+      .min(500)
+      .max(60_000)
+      .default(5000)
+      .describe("A bridge process not heard from for this long loses its partitions and singletons."),
+  })
+  .describe("Running several bridge processes against one NATS cluster (docs/scaling.md).");
+
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe("JSON Schema reference for editors."),
@@ -214,6 +241,7 @@ export const ConfigSchema = z
       ),
     gateway: GatewaySchema.optional(),
     ops: OpsSchema.default({ listen: "127.0.0.1:9464" }),
+    fleet: FleetSchema.default({ replicas: 1, leaseMs: 5000 }),
   })
   .describe("junction.yaml");
 

@@ -1,9 +1,8 @@
 import { setMaxListeners } from "node:events";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
-import { type JunctionClient, type KvBucket, rawCodec } from "@junction/sdk";
+import { createLanes, type JunctionClient, type KvBucket, rawCodec } from "@junction/sdk";
 import type { Registry } from "prom-client";
-import { createLanes } from "../runtime/lanes.ts";
 import { type Logger, silentLogger } from "../runtime/logger.ts";
 import { streamsClientFor } from "./aws.ts";
 import { MirrorStopped, type RetryTiming, waitToRetry } from "./backoff.ts";

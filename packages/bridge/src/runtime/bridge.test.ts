@@ -250,7 +250,10 @@ describe("bridge runtime (real NATS, scripted senders)", { timeout: 60_000 }, ()
     await bridge.stop();
     assert.equal(bridge.ready(), false);
     assert.ok(bridge.stats().routes.every((r) => r.inflight === 0));
-    const info = await (await js().manager()).consumers.info("EVT", "ordered");
-    assert.equal(info.num_ack_pending, 0);
+    // The ordered route runs as partitions, one consumer each (`ordered-p<n>`).
+    const consumers = await (await js().manager()).consumers.list("EVT").next();
+    const partitions = consumers.filter((c) => c.name.startsWith("ordered-p"));
+    assert.equal(partitions.length, 8);
+    for (const info of partitions) assert.equal(info.num_ack_pending, 0, info.name);
   });
 });

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { BreakerOptions, JunctionClient, JunctionJetStream } from "@junction/sdk";
+import { createLanes, defaultMemberId } from "@junction/sdk";
 import type { Registry } from "prom-client";
 import type { AwsClientSet } from "../aws/clients.ts";
 import type { LoadedConfig } from "../config/load.ts";
@@ -8,13 +9,14 @@ import type { CompiledRoute } from "../routes/compile.ts";
 import type { TargetSender } from "../targets/delivery.ts";
 import type { AwsService } from "../targets/types.ts";
 import { createTargetChannel, type TargetChannel } from "./channel.ts";
+import { watchConnection } from "./connection.ts";
 import { type CoreRoute, startCoreRoute } from "./core-route.ts";
 import { createDeliveredMemory, type DeliveredMemory } from "./delivered.ts";
 import { ensureDlqStream, writeDeadLetter } from "./dlq/format.ts";
 import type { HandleDeps } from "./handle.ts";
-import { createLanes } from "./lanes.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { type BridgeMetrics, createBridgeMetrics } from "./metrics.ts";
+import { startPartitionedRoute } from "./partitioned-route.ts";
 import { routePolicy } from "./policy.ts";
 import { ensureRouteConsumer, type RouteConsumer, startRouteConsumer } from "./stream-route.ts";
 
@@ -34,7 +36,12 @@ export interface BridgeDeps {
   readonly lagSampleMs?: number;
   /** Fan-out memory; default the KV bucket `JUNCTION_DELIVERED`. */
   readonly delivered?: DeliveredMemory;
+  /** This process in the partitioned groups of ordered routes (default `<host>-<pid>-<random>`). */
+  readonly memberId?: string;
 }
+
+/** Partitions of an ordered stream route without `partitions:` (docs/scaling.md, "Sizing"). */
+export const DEFAULT_PARTITIONS = 8;
 
 export interface RouteStats {
   readonly route: string;
@@ -74,6 +81,7 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
   };
   const configs = new Map<string, RouteConfig>(loaded.config.routes.map((r) => [r.name, r]));
   const lanes = createLanes();
+  const memberId = deps.memberId ?? defaultMemberId();
   const stopping = new AbortController();
   setMaxListeners(0, stopping.signal); // every waiting message listens for stop()
   const running: (RouteConsumer | CoreRoute)[] = [];
@@ -104,13 +112,15 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
     if (started) return;
     js = deps.client.jetstream();
     const jsm = await js.manager();
-    await ensureDlqStream(js);
-    memory = deps.delivered ?? createDeliveredMemory(deps.client);
+    const fleet = loaded.config.fleet;
+    await ensureDlqStream(js, fleet.replicas);
+    memory = deps.delivered ?? createDeliveredMemory(deps.client, { replicas: fleet.replicas });
+    watchConnection(deps.client, logger, metrics);
     const jetstream = js;
     const handleDeps = (route: CompiledRoute, config: RouteConfig | undefined): HandleDeps => ({
       rt: { route, channels: channelsOf(route, config), metrics },
       policy: routePolicy(config),
-      memory: memory ?? createDeliveredMemory(deps.client),
+      memory: memory ?? createDeliveredMemory(deps.client, { replicas: fleet.replicas }),
       deadLetter: async (letter) => {
         await writeDeadLetter(jetstream, letter);
       },
@@ -129,8 +139,19 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
           stream: route.stream,
           ...(deps.lagSampleMs === undefined ? {} : { lagSampleMs: deps.lagSampleMs }),
         };
-        await ensureRouteConsumer(jsm, routeDeps);
-        const consumer = startRouteConsumer(routeDeps, jsm);
+        // A route with an ordering key keeps it across processes: partitions, each owned by one process.
+        let consumer: RouteConsumer;
+        if (route.orderingKey === undefined) {
+          await ensureRouteConsumer(jsm, routeDeps);
+          consumer = startRouteConsumer(routeDeps, jsm);
+        } else {
+          consumer = await startPartitionedRoute(routeDeps, {
+            partitions: config?.partitions ?? DEFAULT_PARTITIONS,
+            leaseMs: fleet.leaseMs,
+            replicas: fleet.replicas,
+            memberId,
+          });
+        }
         consumers.push(consumer);
         running.push(consumer);
       } else {

@@ -20,12 +20,15 @@ export function deliveredKey(route: string, stream: string, seq: number): string
 
 export function createDeliveredMemory(
   client: JunctionClient,
-  options: { readonly bucket?: string; readonly ttlMs?: number } = {},
+  options: { readonly bucket?: string; readonly ttlMs?: number; readonly replicas?: number } = {},
 ): DeliveredMemory {
   let bucket: Promise<KvBucket<number[]>> | undefined;
   const open = () => {
     bucket ??= client
-      .kv<number[]>(options.bucket ?? DELIVERED_BUCKET, { ttlMs: options.ttlMs ?? 24 * 3_600_000 })
+      .kv<number[]>(options.bucket ?? DELIVERED_BUCKET, {
+        ttlMs: options.ttlMs ?? 24 * 3_600_000,
+        ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+      })
       .catch((err: unknown) => {
         bucket = undefined; // try again next time
         throw err;

@@ -18,6 +18,12 @@ export interface BridgeMetrics {
   /** `num_pending` of the route's consumer, sampled. */
   readonly consumerPending: Gauge<"route">;
   readonly inflight: Gauge<"route">;
+  /** 1 for each partition (or singleton) this process owns now, 0 once it let go. */
+  readonly owned: Gauge<"route" | "partition" | "member">;
+  /** Partitions taken over: `clean` after a release, `takeover` from a dead or fenced owner. */
+  readonly handovers: Counter<"route" | "kind">;
+  /** NATS connection changes: `disconnect`, `reconnect`. */
+  readonly connection: Counter<"event">;
 }
 
 /**
@@ -81,5 +87,17 @@ export function createBridgeMetrics(registry: Registry = new Registry()): Bridge
       "route",
     ]),
     inflight: gauge("junction_bridge_inflight", "Messages in flight per route", ["route"]),
+    owned: gauge("junction_bridge_owned", "Partitions and singletons this process owns (1) or let go (0)", [
+      "route",
+      "partition",
+      "member",
+    ]),
+    handovers: counter("junction_bridge_handovers_total", "Partitions this process took over", [
+      "route",
+      "kind",
+    ]),
+    connection: counter("junction_bridge_nats_connection_events_total", "NATS disconnects and reconnects", [
+      "event",
+    ]),
   };
 }

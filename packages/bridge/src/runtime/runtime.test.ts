@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { createLanes } from "@junction/sdk";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome } from "../targets/delivery.ts";
 import type { TargetRequest } from "../targets/types.ts";
 import { createBatcher } from "./batcher.ts";
 import { readDeadLetter } from "./dlq/format.ts";
-import { createLanes } from "./lanes.ts";
 import { retryDelay, sleep } from "./retry.ts";
 
 const req = (n: number, body = "x"): TargetRequest => ({

@@ -1,9 +1,9 @@
-import type { JunctionJetStream, SubjectRouter } from "@junction/sdk";
+import type { JunctionJetStream, Lanes, SubjectRouter } from "@junction/sdk";
 import type { CompiledRoute } from "../routes/compile.ts";
-import { createMessageScope } from "../routes/message.ts";
+import { createMessageScope, type RouteMessage } from "../routes/message.ts";
+import type { TemplateScope } from "../templates/index.ts";
 import { deliveredKey } from "./delivered.ts";
 import { type HandleDeps, handleMessage } from "./handle.ts";
-import type { Lanes } from "./lanes.ts";
 import type { Consumer, ConsumerMessages, JetStreamManager, JsMsg } from "./nats-types.ts";
 import { ownMatch, routeMessage } from "./received.ts";
 import { sleep } from "./retry.ts";
@@ -50,6 +50,59 @@ export async function ensureRouteConsumer(jsm: JetStreamManager, deps: StreamRou
   await jsm.consumers.update(deps.stream, route.name, mutable);
 }
 
+/** A stream message as its route sees it, with its ordering key; undefined when another route owns it. */
+export interface PreparedMessage {
+  readonly message: RouteMessage;
+  readonly scope: TemplateScope;
+  /** Undefined for an unordered route, or when the key cannot be rendered (the targets fail too). */
+  readonly key: string | undefined;
+}
+
+export function prepareStreamMessage(
+  deps: Pick<StreamRouteDeps, "rt" | "router" | "stream">,
+  m: JsMsg,
+): PreparedMessage | undefined {
+  const route = deps.rt.route;
+  const match = ownMatch(deps.router, route, m.subject);
+  if (match === undefined) return undefined;
+  const source = { stream: deps.stream, seq: m.info.streamSequence, time: () => m.time };
+  const message = routeMessage(m, source);
+  const scope = createMessageScope(message, match.captures);
+  let key: string | undefined;
+  try {
+    key = route.orderingKey?.renderText(scope);
+  } catch {
+    key = undefined; // unmappable: the targets' mapping fails too and dead-letters it
+  }
+  return { message, scope, key };
+}
+
+/** Delivers a prepared message to its targets and settles it through `settle` (the message, or a wrapper). */
+export function deliverStreamMessage(
+  deps: StreamRouteDeps,
+  m: JsMsg,
+  prepared: PreparedMessage,
+  settle: { ack(): void; nak(delayMs?: number): void },
+): Promise<void> {
+  const route = deps.rt.route;
+  return handleMessage(
+    deps,
+    {
+      deliveryCount: m.info.deliveryCount,
+      stream: deps.stream,
+      seq: m.info.streamSequence,
+      // Only fan-out routes remember which targets are done.
+      memoryKey:
+        route.targets.length > 1 ? deliveredKey(route.name, deps.stream, m.info.streamSequence) : undefined,
+      ack: () => settle.ack(),
+      nak: (delay) => settle.nak(delay),
+    },
+    prepared.message,
+    prepared.scope,
+    prepared.key !== undefined,
+  );
+}
+
 /** Pulls in batches (never more than the free in-flight slots) and hands each message to its lane. */
 export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager): RouteConsumer {
   const { rt, policy, stream, logger } = deps;
@@ -67,39 +120,16 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
   const paused = () => rt.channels.some((c) => c.breaker.state === "open");
   const halfOpen = () => rt.channels.some((c) => c.breaker.state === "half-open");
 
-  const fanOut = route.targets.length > 1;
   const handle = async (m: JsMsg) => {
     rt.metrics.messagesIn.inc(labels);
-    const match = ownMatch(deps.router, route, m.subject);
-    if (match === undefined) {
+    const prepared = prepareStreamMessage(deps, m);
+    if (prepared === undefined) {
       rt.metrics.skipped.inc(labels);
       return m.ack();
     }
-    const source = { stream, seq: m.info.streamSequence, time: () => m.time };
-    const message = routeMessage(m, source);
-    const scope = createMessageScope(message, match.captures);
-    let key: string | undefined;
-    try {
-      key = route.orderingKey?.renderText(scope);
-    } catch {
-      key = undefined; // unmappable: the targets' mapping fails too and dead-letters it
-    }
+    const { key } = prepared;
     await deps.lanes.run(key === undefined ? undefined : `${route.name}\u0000${key}`, () =>
-      handleMessage(
-        deps,
-        {
-          deliveryCount: m.info.deliveryCount,
-          stream,
-          seq: m.info.streamSequence,
-          // Only fan-out routes remember which targets are done.
-          memoryKey: fanOut ? deliveredKey(route.name, stream, m.info.streamSequence) : undefined,
-          ack: () => m.ack(),
-          nak: (delay) => m.nak(delay),
-        },
-        message,
-        scope,
-        key !== undefined,
-      ),
+      deliverStreamMessage(deps, m, prepared, m),
     );
   };
 

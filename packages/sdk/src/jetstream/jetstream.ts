@@ -10,6 +10,13 @@ import type { Codec } from "../codecs/index.ts";
 import { jsonCodec } from "../codecs/index.ts";
 import { type KvBucket, openKv } from "../kv/kv.ts";
 import {
+  type PartitionGroup,
+  type PartitionGroupOptions,
+  type ServePartition,
+  startPartitionGroup,
+} from "../partitions/group.ts";
+import { type PartitionedWorkerOptions, startPartitionedWorker } from "../partitions/worker.ts";
+import {
   type DurableOutcome,
   type DurableRequestOptions,
   durableHandler,
@@ -55,6 +62,19 @@ export interface JunctionJetStream {
     handler: JobHandler<T>,
     options?: WorkerOptions<T>,
   ): Promise<Worker>;
+  /**
+   * Joins a partitioned consumer group (docs/scaling.md): `serve` is called for each partition this
+   * member comes to own, with the partition's consumer and a signal that ends it. The building block
+   * of `partitionedWorker` and of the bridge's ordered routes.
+   */
+  partitionGroup(options: PartitionGroupOptions, serve: ServePartition): Promise<PartitionGroup>;
+  /** A worker that keeps each key's messages in order across every member of `group` (docs/scaling.md). */
+  partitionedWorker<T = unknown>(
+    stream: string,
+    group: string,
+    handler: JobHandler<T>,
+    options: PartitionedWorkerOptions<T>,
+  ): Promise<PartitionGroup>;
   /**
    * Sends a command that runs once per subject and idempotency key and waits for its outcome (see
    * durable.ts). The same key with another payload on the same subject fails with
@@ -113,6 +133,9 @@ export function createJetStream(ctx: ClientContext, options: JetStreamOptions = 
     publish: pipeline.publish,
     ensureStream: async (spec, opts) => ensureStream(await manager(), spec, opts),
     worker: (stream, durable, handler, opts) => startWorker(deps, stream, durable, handler, opts),
+    partitionGroup: (opts, serve) => startPartitionGroup(deps, opts, serve),
+    partitionedWorker: (stream, group, handler, opts) =>
+      startPartitionedWorker(deps, stream, group, handler, opts),
     durableRequest: async (subject, data, opts) =>
       durableRequest(ctx, await outcomeBucket(), pipeline.publishPrepared, subject, data, opts),
     async durableResponder(stream, durable, handler, opts = {}) {

@@ -48,8 +48,11 @@ export interface DeadLetter extends Omit<DeadLetterInput, "identity" | "time"> {
 }
 
 /** Creates `JUNCTION_DLQ` (subjects `junction.dlq.>`) if missing; never reconfigures an existing one. */
-export async function ensureDlqStream(js: JunctionJetStream): Promise<void> {
-  await js.ensureStream({ name: DLQ_STREAM, subjects: [`${DLQ_SUBJECT_PREFIX}.>`] }, { update: false });
+export async function ensureDlqStream(js: JunctionJetStream, replicas = 1): Promise<void> {
+  await js.ensureStream(
+    { name: DLQ_STREAM, subjects: [`${DLQ_SUBJECT_PREFIX}.>`], num_replicas: replicas },
+    { update: false },
+  );
 }
 
 /** Dedup id: one dead letter per (route, message, target), however many paths or instances send it. */

@@ -1,0 +1,364 @@
+import { hostname } from "node:os";
+import type { JetStreamManager } from "@nats-io/jetstream";
+import type { ClientContext, Stoppable } from "../client/context.ts";
+import type { Codec } from "../codecs/index.ts";
+import { jsonCodec } from "../codecs/index.ts";
+import { ensureConsumer } from "../jetstream/streams.ts";
+import { KvConflictError } from "../kv/errors.ts";
+import { type KvBucket, openKv } from "../kv/kv.ts";
+import type { StopReason } from "./consume.ts";
+import { PartitionCountMismatchError, PartitionOptionsError } from "./errors.ts";
+import { assignPartitions } from "./hash.ts";
+import { sleep } from "./sleep.ts";
+
+export interface PartitionGroupOptions {
+  readonly stream: string;
+  /** The group's name: `[-\w]+`, the prefix of its consumers (`<group>-p<n>`) and of its KV keys. */
+  readonly group: string;
+  /** Partition count, the same for every member (checked); keys map to `fnv1a32(key) % partitions`. */
+  readonly partitions: number;
+  /** The stream subjects the group consumes (one filter: nats-server 2.9 takes one). */
+  readonly filterSubject?: string;
+  /** How long the server waits for an ack before redelivering (default 30 s); also bounds a takeover. */
+  readonly ackWaitMs?: number;
+  /** Messages in flight per partition (default 256). */
+  readonly maxAckPending?: number;
+  /** A member not heard from for this long is dead and loses its partitions (default 5 s). */
+  readonly leaseMs?: number;
+  /** KV bucket of membership and ownership (default `JUNCTION_GROUPS`). */
+  readonly bucket?: string;
+  /** Replicas of that bucket when this call creates it (default 1; give a cluster 3). */
+  readonly replicas?: number;
+  /** Default `<host>-<pid>-<random>`. */
+  readonly memberId?: string;
+  /** Hand-overs, fences, connection changes and failures, for logs and metrics (libraries never log). */
+  readonly onEvent?: (event: PartitionGroupEvent) => void;
+}
+
+export type PartitionGroupEvent =
+  | {
+      readonly type: "assigned";
+      readonly partition: number;
+      /** True when taken from a dead or fenced owner (then `waitedMs` includes the wait for its in-flight messages). */
+      readonly takeover: boolean;
+      readonly waitedMs: number;
+    }
+  | { readonly type: "released"; readonly partition: number; readonly reason: StopReason }
+  | { readonly type: "fenced"; readonly why: "disconnected" | "lease" }
+  | { readonly type: "disconnected" | "reconnected"; readonly server?: string }
+  | { readonly type: "error"; readonly error: unknown };
+
+/** What `serve` gets for one partition it now owns. */
+export interface PartitionLease {
+  readonly partition: number;
+  readonly partitions: number;
+  /** The partition's durable consumer (created by the group). */
+  readonly consumer: string;
+  /** Aborted with a `StopReason` when the partition must stop; `serve` then drains and resolves. */
+  readonly signal: AbortSignal;
+}
+
+/** Serves until the lease's signal aborts; resolves false when it handed messages back (a nak). */
+export type ServePartition = (lease: PartitionLease) => Promise<boolean | undefined>;
+
+export interface PartitionGroup extends Stoppable {
+  readonly group: string;
+  readonly memberId: string;
+  /** Partitions this member serves now. */
+  owned(): number[];
+  /** Members this member believes alive, itself included, sorted. */
+  members(): string[];
+  /** Owner of every partition as this member last saw it (undefined: unclaimed). */
+  owners(): (string | undefined)[];
+}
+
+type GroupRecord =
+  | { readonly at: number }
+  /** `released`: the owner left with messages handed back; the next one takes over as from a dead owner. */
+  | { readonly owner: string; readonly released?: boolean }
+  | { readonly partitions: number };
+
+interface Task {
+  readonly abort: AbortController;
+  done: Promise<void>;
+  /** Revision of our claim, once made. */
+  revision?: number;
+}
+
+/** Poll interval while a takeover waits for the previous owner's messages to settle. */
+const SETTLE_POLL_MS = 200;
+/** After the ack wait, the server's redelivery timer needs a moment to queue the expired messages. */
+const REDELIVERY_MARGIN_MS = 1000;
+
+/**
+ * A partitioned consumer group: each partition of the stream is served by exactly one live member at
+ * a time; members come and go. No coordinator: membership and ownership are KV keys (one bucket,
+ * `<group>.member.<id>` heartbeats, `<group>.owner.<n>` claims), written with compare-and-set.
+ *
+ * - Liveness is judged by each member on its own clock: a member whose heartbeat key has not changed
+ *   for `leaseMs` is dead (no clock needs to agree with another).
+ * - Every member computes the same balanced assignment from the live set; a member claims a partition
+ *   assigned to it when it is unclaimed (create) or its owner is dead (CAS on the claim's revision),
+ *   and releases (CAS delete) the partitions assigned to someone else, after draining them.
+ * - A member serves only while it is sure of its view: its own latest heartbeat came back through the
+ *   watch within half a lease, and the connection is up. Otherwise it is fenced: it stops fetching at
+ *   once, before anyone else may judge it dead, and stops extending ack deadlines.
+ * - Hand-over keeps each key in order: after a clean release the previous owner's last pull has run
+ *   out and its unstarted messages were nak'd in order, so the next owner starts at once; after a
+ *   takeover the next owner waits until the partition's consumer has nothing pending, or its ack wait
+ *   has passed (then the server redelivers the dead owner's messages first, in stream order).
+ */
+export async function startPartitionGroup(
+  deps: { readonly ctx: ClientContext; readonly jsm: () => Promise<JetStreamManager> },
+  options: PartitionGroupOptions,
+  serve: ServePartition,
+): Promise<PartitionGroup> {
+  const { ctx } = deps;
+  const { group, partitions, stream } = options;
+  if (!/^[-\w]+$/.test(group))
+    throw new PartitionOptionsError(`group name "${group}" must match [-A-Za-z0-9_]+`);
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096) {
+    throw new PartitionOptionsError(`group "${group}": partitions must be an integer from 1 to 4096`);
+  }
+  const leaseMs = options.leaseMs ?? 5000;
+  const ackWaitMs = options.ackWaitMs ?? 30_000;
+  const beatMs = Math.max(50, Math.floor(leaseMs / 5));
+  const fenceMs = leaseMs / 2;
+  const me = options.memberId ?? defaultMemberId();
+  if (!/^[-\w]+$/.test(me)) throw new PartitionOptionsError(`member id "${me}" must match [-A-Za-z0-9_]+`);
+  const emit = (event: PartitionGroupEvent) => options.onEvent?.(event);
+  const jsm = await deps.jsm();
+  const kv: KvBucket<GroupRecord> = await openKv<GroupRecord>(ctx, options.bucket ?? "JUNCTION_GROUPS", {
+    codec: jsonCodec() as Codec<GroupRecord>,
+    history: 1,
+    ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+  });
+  await checkPartitionCount(kv, group, partitions);
+  const consumerOf = (p: number) => `${group}-p${p}`;
+  const memberKey = (id: string) => `${group}.member.${id}`;
+  const ownerKey = (p: number) => `${group}.owner.${p}`;
+
+  /** Members by id: when (our clock) their key last changed, and its revision. */
+  const seen = new Map<string, { at: number; revision: number }>();
+  const claims = new Map<number, { owner: string; released: boolean; revision: number }>();
+  const tasks = new Map<number, Task>();
+  let echoAt = Number.NEGATIVE_INFINITY;
+  let fenced = true;
+  let stopping = false;
+  let echoed: (() => void) | undefined;
+
+  const watcher = await kv.watch({ key: `${group}.>` });
+  const watching = (async () => {
+    for await (const e of watcher) {
+      const now = performance.now();
+      const [kind, id = ""] = e.key.slice(group.length + 1).split(".");
+      if (kind === "member") {
+        if (e.operation !== "PUT") seen.delete(id);
+        else {
+          seen.set(id, { at: now, revision: e.revision });
+          if (id === me) {
+            echoAt = now;
+            echoed?.();
+          }
+        }
+      } else if (kind === "owner") {
+        const p = Number(id);
+        if (e.operation === "PUT" && "owner" in e.value) {
+          claims.set(p, { owner: e.value.owner, released: e.value.released === true, revision: e.revision });
+          // Someone took over our claim (we were judged dead): stop at once, without releasing.
+          const task = tasks.get(p);
+          if (e.value.owner !== me && task?.revision !== undefined && e.revision > task.revision) {
+            task.abort.abort("stolen");
+          }
+        } else claims.delete(p);
+      }
+      schedule();
+    }
+  })().catch((err: unknown) => emit({ type: "error", error: err }));
+
+  const alive = (id: string, now: number) =>
+    id === me ? !fenced : now - (seen.get(id)?.at ?? Number.NEGATIVE_INFINITY) < leaseMs;
+
+  const heartbeat = async () => {
+    try {
+      await kv.put(memberKey(me), { at: Date.now() });
+    } catch (err) {
+      emit({ type: "error", error: err });
+    }
+  };
+
+  const fence = (why: "disconnected" | "lease") => {
+    if (!fenced) emit({ type: "fenced", why });
+    fenced = true;
+    for (const task of tasks.values()) task.abort.abort("fenced");
+  };
+
+  // Undefined while the partition's owner is alive: it releases once it sees the new assignment.
+  const claim = async (p: number): Promise<{ revision: number; takeover: boolean } | undefined> => {
+    const current = claims.get(p);
+    const value = { owner: me };
+    if (current === undefined) return { revision: await kv.create(ownerKey(p), value), takeover: false };
+    if (!current.released && current.owner !== me && alive(current.owner, performance.now()))
+      return undefined;
+    return { revision: await kv.update(ownerKey(p), value, current.revision), takeover: true };
+  };
+
+  // Waits until the partition's previous deliveries are settled, or the ack wait made them redeliverable.
+  const settle = async (p: number, signal: AbortSignal) => {
+    const deadline = performance.now() + ackWaitMs + REDELIVERY_MARGIN_MS;
+    while (!signal.aborted) {
+      const info = await jsm.consumers.info(stream, consumerOf(p)).catch(() => undefined);
+      if (info !== undefined && info.num_waiting === 0) {
+        if (info.num_ack_pending === 0 || performance.now() > deadline) return;
+      }
+      await sleep(SETTLE_POLL_MS, signal);
+    }
+  };
+
+  const run = async (p: number, task: Task) => {
+    const { signal } = task.abort;
+    let revision: number | undefined;
+    let clean = true;
+    try {
+      const began = performance.now();
+      await ensureConsumer(jsm, {
+        stream,
+        durable: consumerOf(p),
+        ackWaitMs,
+        maxDeliver: -1,
+        filterSubject: options.filterSubject,
+        maxAckPending: options.maxAckPending ?? 256,
+      });
+      const claimed = await claim(p);
+      if (claimed === undefined) return;
+      revision = claimed.revision;
+      task.revision = revision;
+      if (claimed.takeover) await settle(p, signal);
+      if (signal.aborted) return;
+      emit({
+        type: "assigned",
+        partition: p,
+        takeover: claimed.takeover,
+        waitedMs: performance.now() - began,
+      });
+      clean = (await serve({ partition: p, partitions, consumer: consumerOf(p), signal })) !== false;
+    } catch (err) {
+      if (!(err instanceof KvConflictError)) emit({ type: "error", error: err }); // a lost claim race is no error
+    } finally {
+      const reason = (signal.reason as StopReason | undefined) ?? "rebalance";
+      if (revision !== undefined && reason !== "fenced" && reason !== "stolen") {
+        const key = ownerKey(p);
+        await (clean
+          ? kv.delete(key, { expectedRevision: revision })
+          : kv.update(key, { owner: me, released: true }, revision)
+        ).catch(() => {});
+      }
+      if (revision !== undefined) emit({ type: "released", partition: p, reason });
+      tasks.delete(p);
+      schedule();
+    }
+  };
+
+  const tick = () => {
+    if (stopping) return;
+    const now = performance.now();
+    if (now - echoAt >= fenceMs) return fence("lease");
+    fenced = false;
+    const live = [...seen.keys()].filter((id) => alive(id, now));
+    const wanted = assignPartitions(live.includes(me) ? live : [...live, me], partitions);
+    for (let p = 0; p < partitions; p++) {
+      const task = tasks.get(p);
+      if (wanted[p] === me && task === undefined) {
+        const started: Task = { abort: new AbortController(), done: Promise.resolve() };
+        tasks.set(p, started);
+        started.done = run(p, started);
+      } else if (wanted[p] !== me) task?.abort.abort("rebalance");
+    }
+    // A member dead for two leases leaves its key behind (a crash): clear it, so the bucket stays small.
+    for (const [id, s] of seen) {
+      if (id !== me && now - s.at > 2 * leaseMs) {
+        void kv.delete(memberKey(id), { expectedRevision: s.revision }).catch(() => {});
+      }
+    }
+  };
+  let scheduled = false;
+  function schedule() {
+    if (scheduled || stopping) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      tick();
+    });
+  }
+
+  // Our own first heartbeat coming back means the watch has shown everything written before it.
+  const firstEcho = new Promise<void>((resolve) => (echoed = resolve));
+  await heartbeat();
+  await firstEcho;
+  echoed = undefined;
+  const timer = setInterval(() => {
+    void heartbeat();
+    tick();
+  }, beatMs);
+  schedule();
+
+  const statusWatch = (async () => {
+    for await (const s of ctx.nc.status()) {
+      if (s.type === "disconnect") {
+        echoAt = Number.NEGATIVE_INFINITY;
+        emit({ type: "disconnected", server: String(s.server ?? "") });
+        fence("disconnected");
+      } else if (s.type === "reconnect") {
+        emit({ type: "reconnected", server: String(s.server ?? "") });
+        void heartbeat();
+      }
+    }
+  })().catch(() => {});
+  void statusWatch;
+
+  let stopped: Promise<void> | undefined;
+  const result: PartitionGroup = {
+    group,
+    memberId: me,
+    owned: () => [...tasks.keys()].filter((p) => claims.get(p)?.owner === me).sort((a, b) => a - b),
+    members: () => {
+      const now = performance.now();
+      return [...seen.keys()].filter((id) => alive(id, now)).sort();
+    },
+    owners: () => Array.from({ length: partitions }, (_, p) => claims.get(p)?.owner),
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        clearInterval(timer);
+        for (const task of tasks.values()) task.abort.abort("stopping");
+        await Promise.all([...tasks.values()].map((t) => t.done));
+        await kv.delete(memberKey(me)).catch(() => {});
+        watcher.stop();
+        await watching;
+        ctx.running.delete(result);
+      })();
+      return stopped;
+    },
+  };
+  ctx.running.add(result);
+  return result;
+}
+
+/** `<host>-<pid>-<random>`, in the characters KV keys and consumer names allow. */
+export function defaultMemberId(): string {
+  return `${hostname().replace(/[^-\w]/g, "_")}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The first member records the partition count; later ones must agree. */
+async function checkPartitionCount(kv: KvBucket<GroupRecord>, group: string, partitions: number) {
+  const key = `${group}.config`;
+  try {
+    await kv.create(key, { partitions });
+  } catch (err) {
+    if (!(err instanceof KvConflictError)) throw err;
+    const stored = (await kv.get(key))?.value;
+    if (stored !== undefined && "partitions" in stored && stored.partitions !== partitions) {
+      throw new PartitionCountMismatchError(group, stored.partitions, partitions);
+    }
+  }
+}
