@@ -1,10 +1,10 @@
 import { join } from "node:path";
-import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { LOCAL_REGION } from "../aws/index.ts";
+import { sendAwsError } from "../aws/index.ts";
 import { startLocalDynamoDb, startLocalSqs } from "../edge/emulators.ts";
 import { startEdge } from "../edge/server.ts";
 import { createLocalEventBridge } from "../eventbridge/index.ts";
 import { createLocalLambda, type LocalFunction } from "../lambda/index.ts";
+import { createLocalSqs } from "../sqs/index.ts";
 
 export interface LocalAwsOptions {
   /** Edge endpoint port on 127.0.0.1; 0 = random. */
@@ -28,46 +28,47 @@ export interface LocalAws {
  * EventBridge delivers to SQS through the edge itself, exactly as it would reach real SQS.
  */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
-  const sqs = await startLocalSqs();
+  const sqsEmulator = await startLocalSqs();
+  const sqs = createLocalSqs(sqsEmulator);
   const dynamodb = await startLocalDynamoDb(
     options.persistDir === undefined ? {} : { path: join(options.persistDir, "dynamodb") },
   );
+  const dynamodbstreams = {
+    handle: (req: { headers: Record<string, unknown> }, res: import("node:http").ServerResponse) =>
+      sendAwsError(
+        res,
+        400,
+        "UnknownOperationException",
+        `the local endpoint does not serve DynamoDB Streams ${String(req.headers["x-amz-target"])}`,
+      ),
+  };
   const lambda = createLocalLambda({ functions: options.functions, baseDir: options.baseDir });
-  let sqsClient: SQSClient | undefined;
-  const queueUrls = new Map<string, string>();
   const eventbridge = createLocalEventBridge({
+    // Straight to the local SQS, as a JSON-protocol client of the edge would send it.
     deliverToSqs: async (queueArn, body, { messageGroupId }) => {
-      if (sqsClient === undefined) throw new Error("the edge endpoint is not listening yet");
       const name = queueArn.split(":").pop() as string;
-      let url = queueUrls.get(queueArn);
-      if (url === undefined) {
-        url = (await sqsClient.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
-        queueUrls.set(queueArn, url);
-      }
-      await sqsClient.send(
-        new SendMessageCommand({
-          QueueUrl: url,
+      const { status, body: answer } = await sqs.call(
+        "SendMessage",
+        {
+          QueueUrl: `/000000000000/${name}`,
           MessageBody: body,
           // Like EventBridge, no dedup id: a FIFO target queue must use content-based deduplication.
           ...(messageGroupId === undefined ? {} : { MessageGroupId: messageGroupId }),
-        }),
+        },
+        "127.0.0.1",
       );
+      if (status !== 200)
+        throw new Error(`SQS SendMessage to ${name}: ${String(answer.__type)}: ${String(answer.message)}`);
     },
     invokeLambda: async (functionArn, payload) => {
       await lambda.invoke(functionArn, new TextEncoder().encode(payload), { type: "Event" });
     },
   });
   const close = async () => {
-    sqsClient?.destroy();
-    await Promise.allSettled([eventbridge.close(), lambda.close(), sqs.close(), dynamodb.close()]);
+    await Promise.allSettled([eventbridge.close(), lambda.close(), sqsEmulator.close(), dynamodb.close()]);
   };
   try {
-    const edge = await startEdge(options.port, { sqs, dynamodb, eventbridge, lambda });
-    sqsClient = new SQSClient({
-      endpoint: edge.url,
-      region: LOCAL_REGION,
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
+    const edge = await startEdge(options.port, { sqs, dynamodb, dynamodbstreams, eventbridge, lambda });
     return {
       url: edge.url,
       port: edge.port,
