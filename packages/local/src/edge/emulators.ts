@@ -30,15 +30,21 @@ export async function startLocalSqs(): Promise<SqsEmulator> {
   };
 }
 
-/** What DynamoDB answered one call. */
-export interface DynamoDbAnswer {
+/** What DynamoDB answered one request, as it would have been sent. */
+export interface DynamoDbExchange {
   readonly status: number;
-  readonly body: Record<string, unknown>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly text: string;
 }
 
-/** DynamoDB: requests passed through as they came, and calls of the edge's own. */
+/** DynamoDB: requests passed through as they came, or answered to the edge first, and its own calls. */
 export interface DynamoDbEmulator extends LocalService {
-  call(operation: string, input: Record<string, unknown>): Promise<DynamoDbAnswer>;
+  exchange(req: AwsRequest): Promise<DynamoDbExchange>;
+  /** One operation called by the edge itself; the answer's JSON body. */
+  call(
+    operation: string,
+    input: Record<string, unknown>,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -63,29 +69,29 @@ export async function startLocalDynamoDb(options: { path?: string } = {}): Promi
   // listening server.
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const pass = (req: AwsRequest, res: ServerResponse | CapturedResponse): void => {
-    server.emit(
-      "request",
-      Object.assign(Readable.from([req.body]), { method: req.method, url: req.url, headers: req.headers }),
-      res,
-    );
+    const stream = Object.assign(Readable.from([req.body]), {
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+    });
+    server.emit("request", stream, res);
   };
+  const exchange = (req: AwsRequest) =>
+    new Promise<DynamoDbExchange>((resolve) => {
+      pass(req, new CapturedResponse(resolve));
+    });
   return {
     handle: pass,
-    call: (operation, input) =>
-      new Promise((resolve) => {
-        const captured = new CapturedResponse((status, text) =>
-          resolve({ status, body: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>) }),
-        );
-        pass(
-          {
-            method: "POST",
-            url: "/",
-            headers: { ...INTERNAL_HEADERS, "x-amz-target": `DynamoDB_20120810.${operation}` },
-            body: Buffer.from(JSON.stringify(input)),
-          },
-          captured,
-        );
-      }),
+    exchange,
+    async call(operation, input) {
+      const { status, text } = await exchange({
+        method: "POST",
+        url: "/",
+        headers: { ...INTERNAL_HEADERS, "x-amz-target": `DynamoDB_20120810.${operation}` },
+        body: Buffer.from(JSON.stringify(input)),
+      });
+      return { status, body: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>) };
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -93,13 +99,20 @@ export async function startLocalDynamoDb(options: { path?: string } = {}): Promi
   };
 }
 
-/** The part of a ServerResponse dynalite uses, to read its answer to a call of the edge's own. */
+/** The part of a ServerResponse dynalite uses, to capture an answer before it is sent on. */
 class CapturedResponse {
   statusCode = 200;
   contentType = "";
-  constructor(private readonly done: (status: number, text: string) => void) {}
-  setHeader(): void {}
+  readonly #headers: Record<string, string> = {};
+  constructor(private readonly done: (answer: DynamoDbExchange) => void) {}
+  setHeader(name: string, value: string | number): void {
+    this.#headers[name.toLowerCase()] = String(value);
+  }
   end(text?: string | Buffer): void {
-    this.done(this.statusCode, text === undefined ? "" : text.toString());
+    this.done({
+      status: this.statusCode,
+      headers: this.#headers,
+      text: text === undefined ? "" : text.toString(),
+    });
   }
 }

@@ -1,5 +1,12 @@
+import { writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { sendAwsError } from "../aws/index.ts";
+import {
+  createLocalDynamoDb,
+  createLocalDynamoDbStreams,
+  type SavedStream,
+  StreamStore,
+} from "../dynamodb/index.ts";
 import { startLocalDynamoDb, startLocalSqs } from "../edge/emulators.ts";
 import { startEdge } from "../edge/server.ts";
 import { createLocalEventBridge } from "../eventbridge/index.ts";
@@ -30,18 +37,17 @@ export interface LocalAws {
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const sqsEmulator = await startLocalSqs();
   const sqs = createLocalSqs(sqsEmulator);
-  const dynamodb = await startLocalDynamoDb(
+  const dynamodbEmulator = await startLocalDynamoDb(
     options.persistDir === undefined ? {} : { path: join(options.persistDir, "dynamodb") },
   );
-  const dynamodbstreams = {
-    handle: (req: { headers: Record<string, unknown> }, res: import("node:http").ServerResponse) =>
-      sendAwsError(
-        res,
-        400,
-        "UnknownOperationException",
-        `the local endpoint does not serve DynamoDB Streams ${String(req.headers["x-amz-target"])}`,
-      ),
-  };
+  // dynalite keeps tables in the persist directory; the edge keeps their streams' settings beside it.
+  const streamsFile =
+    options.persistDir === undefined ? undefined : join(options.persistDir, "dynamodb-streams.json");
+  const streams = new StreamStore(streamsFile === undefined ? [] : await readSavedStreams(streamsFile));
+  const dynamodb = createLocalDynamoDb(dynamodbEmulator, streams, () => {
+    if (streamsFile !== undefined) writeFileSync(streamsFile, JSON.stringify(streams.saved()));
+  });
+  const dynamodbstreams = createLocalDynamoDbStreams(streams);
   const lambda = createLocalLambda({ functions: options.functions, baseDir: options.baseDir });
   const eventbridge = createLocalEventBridge({
     // Straight to the local SQS, as a JSON-protocol client of the edge would send it.
@@ -65,7 +71,12 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     },
   });
   const close = async () => {
-    await Promise.allSettled([eventbridge.close(), lambda.close(), sqsEmulator.close(), dynamodb.close()]);
+    await Promise.allSettled([
+      eventbridge.close(),
+      lambda.close(),
+      sqsEmulator.close(),
+      dynamodbEmulator.close(),
+    ]);
   };
   try {
     const edge = await startEdge(options.port, { sqs, dynamodb, dynamodbstreams, eventbridge, lambda });
@@ -79,6 +90,15 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     };
   } catch (err) {
     await close();
+    throw err;
+  }
+}
+
+async function readSavedStreams(file: string): Promise<SavedStream[]> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as SavedStream[];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw err;
   }
 }
