@@ -17,13 +17,6 @@ export function checkKvMirrors(config: JunctionConfig, report: ReportProblem): v
         ["kv", i, "history"],
         "direction both works with the default layout only: changes made in DynamoDB to history items have no single revision to apply",
       );
-    // Refused rather than run one way: a stack that silently ignored changes made in DynamoDB would
-    // overwrite them with the bucket's next revision of the key, losing them without a word.
-    if (kv.direction === "both" && config.aws.endpoint === "local")
-      report(
-        ["kv", i, "direction"],
-        "direction both reads the table's DynamoDB Stream, and the embedded AWS endpoint (aws.endpoint: local, dynalite) has no Streams: point aws.endpoint at DynamoDB Local or AWS, or use direction: to-dynamodb",
-      );
     if (kv.tombstoneTtl !== undefined && kv.deletes !== "tombstone")
       report(["kv", i, "tombstoneTtl"], "tombstoneTtl applies only with deletes: tombstone");
   });

@@ -52,3 +52,30 @@ export function sendAwsError(
   res.setHeader("x-amzn-ErrorType", type);
   sendJson(res, status, { __type: type, message }, contentType);
 }
+
+/** An AWS query-protocol error (XML), for SQS and for query-protocol requests the edge cannot serve. */
+export function queryErrorXml(
+  code: string,
+  message: string,
+  sender: boolean,
+  requestId: string,
+  xmlns?: string,
+): string {
+  const ns = xmlns === undefined ? "" : ` xmlns="${xmlns}"`;
+  return `<?xml version="1.0"?><ErrorResponse${ns}><Error><Type>${sender ? "Sender" : "Receiver"}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message><Detail/></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+}
+
+export function sendQueryError(res: ServerResponse, status: number, code: string, message: string): void {
+  const requestId = crypto.randomUUID();
+  const text = queryErrorXml(code, message, status < 500, requestId);
+  res.writeHead(status, {
+    "Content-Type": "text/xml",
+    "Content-Length": Buffer.byteLength(text),
+    "x-amzn-RequestId": requestId,
+  });
+  res.end(text);
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"'\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+}

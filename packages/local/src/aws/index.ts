@@ -1,2 +1,11 @@
 export { arn, LOCAL_ACCOUNT_ID, LOCAL_REGION } from "./account.ts";
-export { type AwsRequest, type LocalService, readBody, sendAwsError, sendJson } from "./http.ts";
+export {
+  type AwsRequest,
+  escapeXml,
+  type LocalService,
+  queryErrorXml,
+  readBody,
+  sendAwsError,
+  sendJson,
+  sendQueryError,
+} from "./http.ts";

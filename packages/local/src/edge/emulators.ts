@@ -1,39 +1,118 @@
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Server, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import dynalite from "dynalite";
 import { buildApp } from "fauxqs";
+import type { AwsRequest, LocalService } from "../aws/index.ts";
+import { EMULATOR_HOST, type SqsEmulator } from "../sqs/index.ts";
 
-/** An emulator that reads the request itself: the edge passes the untouched request through. */
-export interface PassThrough {
-  handle(req: IncomingMessage, res: ServerResponse): void;
-  close(): Promise<void>;
-}
-
-/** SQS: fauxqs in this process (no port of its own; queue URLs follow the edge's Host header). */
-export async function startLocalSqs(): Promise<PassThrough> {
+/**
+ * SQS: fauxqs in this process, no port of its own, called with JSON-protocol requests (the edge
+ * translates the query protocol and queue URLs; see ../sqs).
+ */
+export async function startLocalSqs(): Promise<SqsEmulator> {
   const app = buildApp({ logger: false });
   await app.ready();
   return {
-    handle: (req, res) => app.routing(req, res),
+    async call(action, input) {
+      const answer = await app.inject({
+        method: "POST",
+        url: "/",
+        headers: {
+          host: EMULATOR_HOST,
+          "content-type": "application/x-amz-json-1.0",
+          "x-amz-target": `AmazonSQS.${action}`,
+        },
+        payload: JSON.stringify(input),
+      });
+      return { status: answer.statusCode, body: answer.body === "" ? {} : answer.json() };
+    },
     close: () => app.close(),
   };
 }
 
+/** What DynamoDB answered one request, as it would have been sent. */
+export interface DynamoDbExchange {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly text: string;
+}
+
+/** DynamoDB: requests passed through as they came, or answered to the edge first, and its own calls. */
+export interface DynamoDbEmulator extends LocalService {
+  exchange(req: AwsRequest): Promise<DynamoDbExchange>;
+  /** One operation called by the edge itself; the answer's JSON body. */
+  call(
+    operation: string,
+    input: Record<string, unknown>,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+/** dynalite checks that a request is signed, not the signature. */
+const INTERNAL_HEADERS = {
+  "content-type": "application/x-amz-json-1.0",
+  authorization:
+    "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+  "x-amz-date": "20260101T000000Z",
+};
+
 /** DynamoDB: dynalite in this process, in memory, or in a LevelDB directory when `path` is given. */
-export async function startLocalDynamoDb(options: { path?: string } = {}): Promise<PassThrough> {
+export async function startLocalDynamoDb(options: { path?: string } = {}): Promise<DynamoDbEmulator> {
   const server: Server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.path === undefined ? {} : { path: options.path }),
   });
-  // Requests arrive as its 'request' event, through the edge. It still listens (on a random loopback
-  // port nobody uses) because its close() only closes the store after closing a listening server.
+  // Requests are handed to its 'request' event (the edge has read the body already). It still listens
+  // (on a random loopback port nobody uses) because its close() only closes the store after closing a
+  // listening server.
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const pass = (req: AwsRequest, res: ServerResponse | CapturedResponse): void => {
+    const stream = Object.assign(Readable.from([req.body]), {
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+    });
+    server.emit("request", stream, res);
+  };
+  const exchange = (req: AwsRequest) =>
+    new Promise<DynamoDbExchange>((resolve) => {
+      pass(req, new CapturedResponse(resolve));
+    });
   return {
-    handle: (req, res) => server.emit("request", req, res),
+    handle: pass,
+    exchange,
+    async call(operation, input) {
+      const { status, text } = await exchange({
+        method: "POST",
+        url: "/",
+        headers: { ...INTERNAL_HEADERS, "x-amz-target": `DynamoDB_20120810.${operation}` },
+        body: Buffer.from(JSON.stringify(input)),
+      });
+      return { status, body: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>) };
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/** The part of a ServerResponse dynalite uses, to capture an answer before it is sent on. */
+class CapturedResponse {
+  statusCode = 200;
+  contentType = "";
+  readonly #headers: Record<string, string> = {};
+  constructor(private readonly done: (answer: DynamoDbExchange) => void) {}
+  setHeader(name: string, value: string | number): void {
+    this.#headers[name.toLowerCase()] = String(value);
+  }
+  end(text?: string | Buffer): void {
+    this.done({
+      status: this.statusCode,
+      headers: this.#headers,
+      text: text === undefined ? "" : text.toString(),
+    });
+  }
 }

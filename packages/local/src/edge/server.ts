@@ -1,15 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { type LocalService, readBody, sendAwsError } from "../aws/index.ts";
+import { type AwsRequest, type LocalService, readBody, sendAwsError, sendQueryError } from "../aws/index.ts";
 import { PortInUseError } from "../ports.ts";
-import type { PassThrough } from "./emulators.ts";
 import { type EdgeService, routeOf } from "./route.ts";
 
-export interface EdgeServices {
-  readonly sqs: PassThrough;
-  readonly dynamodb: PassThrough;
-  readonly eventbridge: LocalService;
-  readonly lambda: LocalService;
-}
+export type EdgeServices = Readonly<Record<EdgeService, LocalService>>;
 
 export interface Edge {
   /** `http://127.0.0.1:<port>`: the one endpoint for every AWS SDK client (`AWS_ENDPOINT_URL`). */
@@ -19,7 +13,7 @@ export interface Edge {
   close(): Promise<void>;
 }
 
-/** One HTTP endpoint on 127.0.0.1 serving SQS, DynamoDB, EventBridge and Lambda. `port` 0 = random. */
+/** One HTTP endpoint on 127.0.0.1 serving SQS, DynamoDB (and Streams), EventBridge and Lambda. */
 export async function startEdge(port: number, services: EdgeServices): Promise<Edge> {
   const server = createServer((req, res) => {
     void dispatch(services, req, res).catch((err: unknown) => {
@@ -41,29 +35,24 @@ export async function startEdge(port: number, services: EdgeServices): Promise<E
   };
 }
 
-async function dispatch(services: EdgeServices, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const service: EdgeService | undefined = routeOf(req.method ?? "GET", req.url ?? "/", req.headers);
-  switch (service) {
-    case "sqs":
-    case "dynamodb":
-      return services[service].handle(req, res);
-    case "eventbridge":
-    case "lambda": {
-      const body = await readBody(req);
-      return services[service].handle(
-        { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body },
-        res,
-      );
-    }
-    default:
-      req.resume();
-      sendAwsError(
-        res,
-        400,
-        "UnknownOperationException",
-        `the local edge endpoint serves SQS, DynamoDB, EventBridge and Lambda; this request names none (X-Amz-Target: ${req.headers["x-amz-target"] ?? "none"}, path: ${req.url})`,
-      );
-  }
+async function dispatch(
+  services: EdgeServices,
+  incoming: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const body = await readBody(incoming);
+  const req: AwsRequest = {
+    method: incoming.method ?? "GET",
+    url: incoming.url ?? "/",
+    headers: incoming.headers,
+    body,
+  };
+  const route = routeOf(req);
+  if ("service" in route) return services[route.service].handle(req, res);
+  const { service, action, query } = route.unserved;
+  const message = `the local AWS endpoint does not serve ${service} ${action} (it serves SQS, DynamoDB, DynamoDB Streams, EventBridge and Lambda)`;
+  if (query) sendQueryError(res, 400, "InvalidAction", message);
+  else sendAwsError(res, 400, "UnknownOperationException", message);
 }
 
 function listen(server: Server, port: number): Promise<void> {

@@ -1,10 +1,17 @@
+import { writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { LOCAL_REGION } from "../aws/index.ts";
+import {
+  createLocalDynamoDb,
+  createLocalDynamoDbStreams,
+  type SavedStream,
+  StreamStore,
+} from "../dynamodb/index.ts";
 import { startLocalDynamoDb, startLocalSqs } from "../edge/emulators.ts";
 import { startEdge } from "../edge/server.ts";
 import { createLocalEventBridge } from "../eventbridge/index.ts";
 import { createLocalLambda, type LocalFunction } from "../lambda/index.ts";
+import { createLocalSqs } from "../sqs/index.ts";
 
 export interface LocalAwsOptions {
   /** Edge endpoint port on 127.0.0.1; 0 = random. */
@@ -28,46 +35,51 @@ export interface LocalAws {
  * EventBridge delivers to SQS through the edge itself, exactly as it would reach real SQS.
  */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
-  const sqs = await startLocalSqs();
-  const dynamodb = await startLocalDynamoDb(
+  const sqsEmulator = await startLocalSqs();
+  const sqs = createLocalSqs(sqsEmulator);
+  const dynamodbEmulator = await startLocalDynamoDb(
     options.persistDir === undefined ? {} : { path: join(options.persistDir, "dynamodb") },
   );
+  // dynalite keeps tables in the persist directory; the edge keeps their streams' settings beside it.
+  const streamsFile =
+    options.persistDir === undefined ? undefined : join(options.persistDir, "dynamodb-streams.json");
+  const streams = new StreamStore(streamsFile === undefined ? [] : await readSavedStreams(streamsFile));
+  const dynamodb = createLocalDynamoDb(dynamodbEmulator, streams, () => {
+    if (streamsFile !== undefined) writeFileSync(streamsFile, JSON.stringify(streams.saved()));
+  });
+  const dynamodbstreams = createLocalDynamoDbStreams(streams);
   const lambda = createLocalLambda({ functions: options.functions, baseDir: options.baseDir });
-  let sqsClient: SQSClient | undefined;
-  const queueUrls = new Map<string, string>();
   const eventbridge = createLocalEventBridge({
+    // Straight to the local SQS, as a JSON-protocol client of the edge would send it.
     deliverToSqs: async (queueArn, body, { messageGroupId }) => {
-      if (sqsClient === undefined) throw new Error("the edge endpoint is not listening yet");
       const name = queueArn.split(":").pop() as string;
-      let url = queueUrls.get(queueArn);
-      if (url === undefined) {
-        url = (await sqsClient.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
-        queueUrls.set(queueArn, url);
-      }
-      await sqsClient.send(
-        new SendMessageCommand({
-          QueueUrl: url,
+      const { status, body: answer } = await sqs.call(
+        "SendMessage",
+        {
+          QueueUrl: `/000000000000/${name}`,
           MessageBody: body,
           // Like EventBridge, no dedup id: a FIFO target queue must use content-based deduplication.
           ...(messageGroupId === undefined ? {} : { MessageGroupId: messageGroupId }),
-        }),
+        },
+        "127.0.0.1",
       );
+      if (status !== 200)
+        throw new Error(`SQS SendMessage to ${name}: ${String(answer.__type)}: ${String(answer.message)}`);
     },
     invokeLambda: async (functionArn, payload) => {
       await lambda.invoke(functionArn, new TextEncoder().encode(payload), { type: "Event" });
     },
   });
   const close = async () => {
-    sqsClient?.destroy();
-    await Promise.allSettled([eventbridge.close(), lambda.close(), sqs.close(), dynamodb.close()]);
+    await Promise.allSettled([
+      eventbridge.close(),
+      lambda.close(),
+      sqsEmulator.close(),
+      dynamodbEmulator.close(),
+    ]);
   };
   try {
-    const edge = await startEdge(options.port, { sqs, dynamodb, eventbridge, lambda });
-    sqsClient = new SQSClient({
-      endpoint: edge.url,
-      region: LOCAL_REGION,
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
+    const edge = await startEdge(options.port, { sqs, dynamodb, dynamodbstreams, eventbridge, lambda });
     return {
       url: edge.url,
       port: edge.port,
@@ -78,6 +90,15 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     };
   } catch (err) {
     await close();
+    throw err;
+  }
+}
+
+async function readSavedStreams(file: string): Promise<SavedStream[]> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as SavedStream[];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw err;
   }
 }
