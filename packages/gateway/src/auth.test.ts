@@ -248,7 +248,7 @@ describe("gateway auth", () => {
     const { createGateway } = await import("./gateway.ts");
     const gateway = createGateway(
       {
-        listen: "0.0.0.0:0",
+        listen: "192.0.2.1:0", // TEST-NET: never bound, even if the check let it through
         auth: { apiKeys: { shop: { sha256: sha256("s") } } },
         routes: [
           {
@@ -268,7 +268,7 @@ describe("gateway auth", () => {
       assert.deepEqual(
         err.problems.map((p) => `${p.path}: ${p.message}`),
         [
-          "gateway.routes[0].auth: open to anyone on 0.0.0.0:0: add auth, or set allowUnauthenticated: true",
+          "gateway.routes[0].auth: open to anyone on 192.0.2.1:0: add auth, or set allowUnauthenticated: true",
           "gateway.routes[1].headers[0]: Authorization cannot be passed on to NATS",
           'gateway.routes[2].tenant: API key "shop" names no tenants: give it `tenants` (a list, or "*")',
         ],
