@@ -59,13 +59,16 @@ describe("payments example end to end (junction up + the Node worker)", { timeou
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("authorizes, answers a duplicate with the same outcome, and refuses a declined card with a stored 402", async () => {
+  it("authorizes, answers a duplicate with the same outcome (another body: 422), and refuses a declined card with a stored 402", async () => {
     const first = await authorize("ord-1001", card("4242424242424242", "pay_1001"));
     assert.equal(first.status, 200);
     assert.equal(first.body.status, "authorized");
     const again = await authorize("ord-1001", card("4242424242424242", "pay_1001"));
     assert.equal(again.status, 200);
     assert.deepEqual(again.body, first.body);
+    const reused = await authorize("ord-1001", card("4242424242424242", "pay_1001", 9900));
+    assert.equal(reused.status, 422);
+    assert.equal(reused.body.code, "ERR_IDEMPOTENCY_KEY_REUSED");
     const declined = await authorize("ord-1002", card("4000000000000002", "pay_1002", 990));
     assert.equal(declined.status, 402);
     assert.equal(declined.body.detail, "card_declined: the card was declined");

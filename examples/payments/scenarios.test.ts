@@ -1,6 +1,7 @@
 // The payment connector's scenarios, each for real: HTTP over loopback → the gateway serving the
 // example's catalogue → a testkit nats-server (JetStream) → the Node worker, and back.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { createReplay } from "@junction/sdk";
 import { waitFor } from "@junction/testkit";
@@ -247,5 +248,52 @@ describe("payment connector scenarios (gateway → NATS → Node worker)", { tim
     assert.deepEqual(again.body, before.body, "the stored outcome survived the restart");
     const fresh = await authorize(newKey(), authorizeBody("pay_after_restart"));
     assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
+  });
+});
+
+describe("merchant-bound callers (the catalogue with API keys)", { timeout: 60_000 }, () => {
+  let stack: PaymentsStack;
+  let worker: RunningWorker;
+  const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+  before(async () => {
+    stack = await startPaymentsStack(
+      exampleConfig((doc) => {
+        doc.setIn(["gateway", "auth"], {
+          apiKeys: {
+            "shop-m1": { sha256: sha256("m1-secret"), tenants: ["m1"] },
+            backoffice: { sha256: sha256("backoffice-secret"), tenants: "*" },
+          },
+          default: ["shop-m1", "backoffice"],
+        });
+      }),
+    );
+    worker = await stack.worker();
+  });
+  after(() => stack?.dispose());
+
+  it("a key acts for its merchants only: another merchant is 403 and nothing reaches the worker", async () => {
+    const as = (key: string, merchant: string) =>
+      stack.post(`/v1/payments/${merchant}/authorize`, authorizeBody(`pay_${merchant}`), {
+        "idempotency-key": newKey(),
+        "x-api-key": key,
+      });
+    assert.equal((await as("m1-secret", "m1")).status, 200);
+    const other = await as("m1-secret", "m2");
+    assert.equal(other.status, 403, JSON.stringify(other.body));
+    assert.equal(other.body.detail, 'credential "shop-m1" may not act for merchantId "m2"');
+    const sync = await stack.post(
+      "/v1/payments/m2/sync",
+      { paymentId: "pay_m1" },
+      { "x-api-key": "m1-secret" },
+    );
+    assert.equal(sync.status, 403, "queries are bound too");
+    assert.equal(worker.connector.runs.authorize, 1, "the refused call never reached the worker");
+    assert.equal((await as("backoffice-secret", "m2")).status, 200);
+    const anonymous = await stack.post("/v1/payments/m1/authorize", authorizeBody("pay_anon"), {
+      "idempotency-key": newKey(),
+    });
+    assert.equal(anonymous.status, 401);
+    assert.equal(worker.connector.runs.authorize, 2);
   });
 });

@@ -1,7 +1,7 @@
 // Runs the real `junction` command (from source) and checks its contract: output and exit codes.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -89,6 +89,24 @@ describe("junction CLI", () => {
     const missing = junction("validate", "-c", join(dir, "nope.yaml"));
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read .*nope\.yaml: ENOENT/);
+  });
+
+  it("validate refuses unauthenticated operations on a gateway off loopback (exit 2)", () => {
+    const payments = fileURLToPath(new URL("../../../examples/payments/junction.yaml", import.meta.url));
+    const open = join(dir, "open-operations.yaml");
+    writeFileSync(
+      open,
+      `${readFileSync(payments, "utf8").replace("listen: 127.0.0.1:8080", "listen: 0.0.0.0:8080")}`,
+    );
+    const r = junction("validate", "-c", open);
+    assert.equal(r.code, 2, r.stderr);
+    const lines = r.stderr.trim().split("\n").slice(1);
+    assert.equal(lines.length, 35, "one line per operation served over HTTP");
+    assert.match(
+      lines[0] ?? "",
+      /^operations\[0\]\.http\.auth: open to anyone on 0\.0\.0\.0:8080: add auth, or set allowUnauthenticated: true \(line \d+\)$/,
+    );
+    assert.ok(!r.stderr.includes("    at "), "no stack trace");
   });
 
   it("rejects unknown commands and options as invalid usage (exit 2)", () => {

@@ -21,9 +21,12 @@ async function keyPair(kid: string): Promise<{ key: Key; jwk: JWK }> {
 
 function token(
   key: { key: Key; jwk: JWK },
-  claims: { iss: string; aud?: string; sub?: string; scope?: string; exp?: number },
+  claims: { iss: string; aud?: string; sub?: string; scope?: string; exp?: number; merchants?: unknown },
 ): Promise<string> {
-  const jwt = new SignJWT(claims.scope === undefined ? {} : { scope: claims.scope })
+  const jwt = new SignJWT({
+    ...(claims.scope === undefined ? {} : { scope: claims.scope }),
+    ...(claims.merchants === undefined ? {} : { merchants: claims.merchants }),
+  })
     .setProtectedHeader({ alg: "ES256", kid: key.jwk.kid as string })
     .setIssuer(claims.iss)
     .setIssuedAt()
@@ -44,6 +47,7 @@ describe("gateway auth", () => {
   let partners: { key: Key; jwk: JWK };
   let stranger: { key: Key; jwk: JWK };
   const logs: string[] = [];
+  const paid: string[] = [];
 
   before(async () => {
     nats = await startTestNats({ jetstream: false });
@@ -66,9 +70,16 @@ describe("gateway auth", () => {
           apiKeys: {
             partner: { sha256: sha256("partner-secret"), scopes: ["scores:write"] },
             ci: { env: "CI_KEY" },
+            shopA: { sha256: sha256("shop-a-secret"), tenants: ["m-a"] },
+            ops: { sha256: sha256("ops-secret"), tenants: "*" },
           },
           jwt: {
-            players: { jwks: "players.jwks.json", issuer: "https://auth.test", audience: "game" },
+            players: {
+              jwks: "players.jwks.json",
+              issuer: "https://auth.test",
+              audience: "game",
+              tenantsClaim: "merchants",
+            },
             partners: { jwks: `http://127.0.0.1:${port}/jwks`, issuer: "https://partners.test" },
           },
           default: ["players"],
@@ -84,6 +95,13 @@ describe("gateway auth", () => {
             scopes: ["scores:write"],
           },
           { method: "POST", path: "/partners", request: "who", auth: ["partners"] },
+          {
+            method: "POST",
+            path: "/merchants/:merchantId/pay",
+            request: "pay.{merchantId}",
+            auth: ["shopA", "ops", "players"],
+            tenant: "merchantId",
+          },
         ],
       },
       {
@@ -96,6 +114,10 @@ describe("gateway auth", () => {
       },
     );
     await h.service.serve("who", (ctx) => ({ principal: ctx.message.header(PRINCIPAL_HEADER) ?? null }));
+    await h.service.serve("pay.{merchantId}", (ctx) => {
+      paid.push(ctx.captures.merchantId ?? "");
+      return { merchant: ctx.captures.merchantId };
+    });
   });
   after(async () => {
     await h?.dispose();
@@ -149,6 +171,42 @@ describe("gateway auth", () => {
     }
   });
 
+  it("refuses an unsigned token (alg: none) and a missing one with 401", async () => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const unsigned = `${b64({ alg: "none", typ: "JWT" })}.${b64({
+      iss: "https://auth.test",
+      aud: "game",
+      sub: "player-7",
+      exp: Math.floor(Date.now() / 1000) + 300,
+    })}.`;
+    const res = await call("/me", bearer(unsigned));
+    assert.equal(res.status, 401);
+    assert.match(res.json<Problem>().detail, /^token rejected \(ERR_J/);
+    assert.equal((await call("/me", { authorization: "Bearer" })).status, 401);
+  });
+
+  it("binds callers to their tenants: another merchant is 403 before anything reaches NATS", async () => {
+    const pay = (merchant: string, headers: Record<string, string>) =>
+      call(`/merchants/${merchant}/pay`, headers);
+    const shopA = { "x-api-key": "shop-a-secret" };
+    assert.equal((await pay("m-a", shopA)).status, 200);
+    const other = await pay("m-b", shopA);
+    assert.equal(other.status, 403);
+    assert.equal(other.json<Problem>().code, "ERR_GATEWAY_FORBIDDEN");
+    assert.equal(other.json<Problem>().detail, 'credential "shopA" may not act for merchantId "m-b"');
+    assert.equal((await pay("m-b", { "x-api-key": "ops-secret" })).status, 200, "tenants: * acts for any");
+
+    const claims = { iss: "https://auth.test", aud: "game", sub: "clerk" };
+    const listed = await token(players, { ...claims, merchants: ["m-c", "m-d"] });
+    assert.equal((await pay("m-d", bearer(listed))).status, 200);
+    assert.equal((await pay("m-a", bearer(listed))).status, 403);
+    const single = await token(players, { ...claims, merchants: "m-c" });
+    assert.equal((await pay("m-c", bearer(single))).status, 200);
+    const none = await token(players, claims);
+    assert.equal((await pay("m-c", bearer(none))).status, 403, "a token without the claim acts for none");
+    assert.deepEqual(paid, ["m-a", "m-b", "m-d", "m-c"]);
+  });
+
   it("accepts a token from a JWKS URL", async () => {
     const t = await token(partners, { iss: "https://partners.test", sub: "acme" });
     const res = await call("/partners", bearer(t));
@@ -182,8 +240,41 @@ describe("gateway auth", () => {
   it("never logs a secret", () => {
     const all = logs.join("\n");
     assert.ok(logs.length > 10, "access logs were written");
-    for (const secret of ["partner-secret", "ci-secret", "Bearer", "eyJ"])
+    for (const secret of ["partner-secret", "ci-secret", "shop-a-secret", "ops-secret", "Bearer", "eyJ"])
       assert.ok(!all.includes(secret), secret);
+  });
+
+  it("a gateway written in code gets the config checks: no open route off loopback", async () => {
+    const { createGateway } = await import("./gateway.ts");
+    const gateway = createGateway(
+      {
+        listen: "192.0.2.1:0", // TEST-NET: never bound, even if the check let it through
+        auth: { apiKeys: { shop: { sha256: sha256("s") } } },
+        routes: [
+          {
+            method: "POST",
+            path: "/v1/payments/:merchantId/authorize",
+            request: "p.{merchantId}",
+            durable: true,
+          },
+          { method: "POST", path: "/v1/x", request: "x", auth: ["shop"], headers: ["Authorization"] },
+          { method: "POST", path: "/v1/y/:m", request: "y.{m}", auth: ["shop"], tenant: "m" },
+        ],
+      },
+      { client: h.client, env: {}, baseDir: dir },
+    );
+    await assert.rejects(gateway.start(), (err: unknown) => {
+      assert.ok(err instanceof GatewayConfigError);
+      assert.deepEqual(
+        err.problems.map((p) => `${p.path}: ${p.message}`),
+        [
+          "gateway.routes[0].auth: open to anyone on 192.0.2.1:0: add auth, or set allowUnauthenticated: true",
+          "gateway.routes[1].headers[0]: Authorization cannot be passed on to NATS",
+          'gateway.routes[2].tenant: API key "shop" names no tenants: give it `tenants` (a list, or "*")',
+        ],
+      );
+      return true;
+    });
   });
 
   it("refuses to start with every start-up problem listed", async () => {

@@ -26,6 +26,11 @@ export interface GatewayRouteConfig {
   readonly maxInFlight?: number | undefined;
   readonly auth?: "none" | readonly string[] | undefined;
   readonly scopes?: readonly string[] | undefined;
+  /**
+   * The path parameter naming the tenant (a merchant) the call acts for: a caller outside its
+   * credential's tenants gets 403 before anything reaches NATS. Needs auth.
+   */
+  readonly tenant?: string | undefined;
   readonly schema?:
     | {
         readonly body?: Readonly<Record<string, unknown>> | undefined;
@@ -39,6 +44,8 @@ export interface ApiKeyConfig {
   readonly sha256?: string | undefined;
   readonly env?: string | undefined;
   readonly scopes?: readonly string[] | undefined;
+  /** Tenants the key may act for on routes with a `tenant`; `"*"`: any. Absent: none. */
+  readonly tenants?: "*" | readonly string[] | undefined;
 }
 
 export interface JwtConfig {
@@ -46,6 +53,8 @@ export interface JwtConfig {
   readonly issuer?: string | undefined;
   readonly audience?: string | readonly string[] | undefined;
   readonly algorithms?: readonly string[] | undefined;
+  /** The claim listing the tenants a token may act for (a string or an array of strings). */
+  readonly tenantsClaim?: string | undefined;
 }
 
 export interface GatewayAuthConfig {

@@ -2,6 +2,7 @@ import type { JunctionClient, MessageIdentity } from "@junction/sdk";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Registry } from "prom-client";
 import { createAuthenticator } from "./auth/authenticate.ts";
+import { checkGatewayConfig, formatGatewayPath } from "./check.ts";
 import { bodyCeiling, type GatewayConfig, HEADER_RESERVE_BYTES, resolveSettings } from "./config.ts";
 import { AlreadyStartedError, GatewayConfigError } from "./errors.ts";
 import { createBodies } from "./http/body.ts";
@@ -107,6 +108,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       { env: deps.env ?? process.env, baseDir: deps.baseDir ?? process.cwd() },
       problems,
     );
+    // The same checks as `junction validate`, for configs written in code.
+    for (const p of checkGatewayConfig(config)) {
+      problems.push({ path: `gateway.${formatGatewayPath(p.at)}`, message: p.message });
+    }
+    if (problems.length > 0) throw new GatewayConfigError(problems);
     const routes = (config.routes ?? []).map((route, i): RouteRuntime | undefined => {
       const kind =
         route.request !== undefined ? "request" : route.publish !== undefined ? "publish" : "stream";

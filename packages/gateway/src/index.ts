@@ -1,5 +1,16 @@
-export { type Authenticator, createAuthenticator, type RouteAuth } from "./auth/authenticate.ts";
+export {
+  type Authenticator,
+  type AuthRequest,
+  createAuthenticator,
+  type RouteAuth,
+} from "./auth/authenticate.ts";
 export { type Principal, principalHeader } from "./auth/principal.ts";
+export {
+  type CheckOptions,
+  checkGatewayConfig,
+  type GatewayConfigPath,
+  type GatewayProblem,
+} from "./check.ts";
 export type {
   ApiKeyConfig,
   GatewayAuthConfig,

@@ -16,6 +16,7 @@ describe("gateway routes", () => {
         { method: "POST", path: "/events/:kind", publish: "game.events.{kind}" },
         { method: "POST", path: "/scores/:player", publish: "game.scores.{player}", durable: true },
         { method: "POST", path: "/inspect", request: "inspect", headers: ["X-Client-Version"] },
+        { method: "POST", path: "/charge/:shop", request: "charge.{shop}", durable: true },
         { method: "POST", path: "/bytes", request: "bytes" },
         { method: "POST", path: "/empty", request: "empty" },
         {
@@ -167,6 +168,7 @@ describe("gateway routes", () => {
     assert.equal(doc.openapi, "3.1.0");
     assert.deepEqual(Object.keys(doc.paths).sort(), [
       "/bytes",
+      "/charge/{shop}",
       "/empty",
       "/events/{kind}",
       "/inspect",
@@ -178,6 +180,8 @@ describe("gateway routes", () => {
     assert.ok(publish?.parameters.some((p) => p.name === "kind"));
     assert.ok(doc.paths["/leaderboard"]?.get?.parameters.some((p) => p.name === "limit"));
     assert.ok(doc.paths["/inspect"]?.post?.responses["504"]);
+    assert.ok(doc.paths["/charge/{shop}"]?.post?.responses["422"], "a durable request documents key reuse");
+    assert.equal(doc.paths["/inspect"]?.post?.responses["422"], undefined);
     assert.ok(
       doc.paths["/scores/{player}"]?.post?.parameters.some((p) => p.name === "Idempotency-Key"),
       "a durable route documents its idempotency key",

@@ -101,4 +101,76 @@ gateway:
     assert.ok(found.some((p) => p.startsWith("gateway.routes[0].method:")));
     assert.ok(found.some((p) => p.startsWith("gateway.routes[0].path: must start with /")));
   });
+
+  describe("operation routes are gateway routes", () => {
+    const ops = `
+streams: [{ name: PAYMENTS, subjects: ["pay.*.authorize"] }]
+operations:
+  - { name: payments.authorize, subject: "pay.{merchantId}.authorize", kind: durable, stream: PAYMENTS, timeoutMs: 5000 }
+  - { name: payments.sync, subject: "pay.{merchantId}.sync", kind: query, timeoutMs: 1000, http: { auth: none } }
+`;
+
+    it("unauthenticated operations off loopback are refused, at the operation", () => {
+      assert.deepEqual(
+        problems(`${ops}gateway: { listen: 0.0.0.0:8080 }
+`),
+        [
+          "operations[0].http.auth: open to anyone on 0.0.0.0:8080: add auth, or set allowUnauthenticated: true (line 4)",
+          "operations[1].http.auth: open to anyone on 0.0.0.0:8080: add auth, or set allowUnauthenticated: true (line 5)",
+        ],
+      );
+      assert.deepEqual(
+        problems(`${ops}gateway: { listen: 0.0.0.0:8080, allowUnauthenticated: true }
+`),
+        [],
+      );
+      assert.deepEqual(
+        problems(`${ops}gateway: { listen: 127.0.0.1:8080 }
+`),
+        [],
+      );
+    });
+
+    it("with auth, callers are bound to the merchant: every accepted credential must name its tenants", () => {
+      const gateway = (keys: string) => `gateway:
+  listen: 0.0.0.0:8080
+  allowUnauthenticated: true
+  auth:
+    apiKeys: { ${keys} }
+    jwt: { merchants: { jwks: ./jwks.json } }
+    default: [shop, merchants]
+`;
+      assert.deepEqual(problems(`${ops}${gateway(`shop: { env: SHOP_KEY }`)}`), [
+        'operations[0].http.tenant: API key "shop" names no tenants: give it `tenants` (a list, or "*") (line 4)',
+        'operations[0].http.tenant: JWT issuer "merchants" names no `tenantsClaim` (the claim listing a caller\'s tenants) (line 4)',
+      ]);
+      const bound = gateway(`shop: { env: SHOP_KEY, tenants: [m1, m2] }`).replace(
+        "./jwks.json }",
+        "./jwks.json, tenantsClaim: merchant_ids }",
+      );
+      assert.deepEqual(problems(`${ops}${bound}`), []);
+    });
+
+    it("an operation's auth, scopes and tenant are checked like a route's", () => {
+      const found = problems(`
+streams: [{ name: PAYMENTS, subjects: ["pay.*.authorize"] }]
+operations:
+  - name: payments.authorize
+    subject: "pay.{merchantId}.authorize"
+    kind: durable
+    stream: PAYMENTS
+    timeoutMs: 5000
+    http: { auth: [nobody], tenant: shopId }
+  - { name: payments.sync, subject: "pay.{merchantId}.sync", kind: query, timeoutMs: 1, http: { auth: none, scopes: [x], tenant: merchantId } }
+gateway: { listen: 127.0.0.1:0, routes: [{ method: POST, path: "/v1/x/:id", request: "x.{id}", auth: none, tenant: id }] }
+`);
+      assert.deepEqual(found, [
+        'operations[0].http.auth[0]: unknown credential "nobody" (auth.apiKeys / auth.jwt; none is defined) (line 9)',
+        "operations[0].http.tenant: :shopId is not a path parameter (the path has :merchantId) (line 9)",
+        "operations[1].http.scopes: scopes need auth: the route is open (line 10)",
+        "operations[1].http.tenant: a tenant binding needs auth: the route is open (line 10)",
+        "gateway.routes[0].tenant: a tenant binding needs auth: the route is open (line 11)",
+      ]);
+    });
+  });
 });

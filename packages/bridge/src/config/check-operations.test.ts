@@ -66,15 +66,15 @@ gateway:
         'operations[0].subject: stream PAYMENTS captures "pay.{merchantId}.authorize" ("pay.*.authorize"): its PubAck would answer the query; narrow the stream\'s subjects or make the operation durable (line 7)',
         'operations[1].subject: stream PAYMENTS captures "pay.{merchantId}.sync": add "pay.*.sync" to its subjects (line 8)',
         'operations[2].stream: no stream "NOPE" under streams: (defined: PAYMENTS, OTHER) (line 9)',
+        'operations[3].subject: "pay.*.refund": a gateway subject has no wildcards; use {name} for a path parameter (line 10)',
         'operations[3].name: duplicate name "payments.void" (also operations[2]) (line 10)',
-        'operations[3].subject: "pay.*.refund": use {name} captures, not * (line 10)',
         "operations[3].stream: a durable operation needs the stream that stores it (line 10)",
         "operations[4]: choose one of `shadow`, `canary` (line 11)",
         "operations[4].shadow.subject: needs the captures of the operation's subject: {merchantId} (line 16)",
         'operations[4].shadow.subject: no stream captures "new.{other}.capture": add "new.*.capture" to its subjects (line 16)',
         "operations[4].canary.subject: must differ from the operation's subject (line 17)",
-        "operations[5].http.path: needs :b for the subject's captures (line 18)",
-        "operations[6]: its route POST /v1/status is also gateway.routes[0] (line 19)",
+        "operations[5].subject: {b} is not a path parameter (the path has :a) (line 18)",
+        "operations[6].http.path: duplicate route POST /v1/status (also gateway.routes[0]) (line 19)",
       ],
     );
   });

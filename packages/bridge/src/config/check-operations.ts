@@ -1,5 +1,4 @@
 import { type CompiledPattern, parsePattern, patternCovers, patternsOverlap } from "@junction/sdk";
-import { operationPath } from "./operation-routes.ts";
 import type { OperationConfig } from "./operations-schema.ts";
 import type { PathSegment, ReportProblem } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
@@ -13,16 +12,13 @@ interface StreamSubject {
 /**
  * The meaning of `operations:`: subjects with captures only; a durable operation lands in the stream it
  * names, a query in none (a stream would answer the request with its PubAck); shadow and canary
- * subjects follow the same rules; HTTP routes do not collide with each other or with `gateway.routes`.
+ * subjects follow the same rules. Their HTTP routes are gateway routes, checked with the others
+ * (check-gateway.ts): paths, collisions, auth, tenant binding.
  */
 export function checkOperations(config: JunctionConfig, report: ReportProblem): void {
   const streams = streamSubjects(config);
   const names = new Map<string, number>();
   const subjects: { index: number; pattern: CompiledPattern }[] = [];
-  const routes = new Map<string, string>();
-  config.gateway?.routes.forEach((r, i) => {
-    routes.set(routeKey(r.method, r.path), `gateway.routes[${i}]`);
-  });
 
   config.operations.forEach((op, i) => {
     const at: At = (...rest) => ["operations", i, ...rest];
@@ -30,7 +26,9 @@ export function checkOperations(config: JunctionConfig, report: ReportProblem): 
     if (first === undefined) names.set(op.name, i);
     else report(at("name"), `duplicate name "${op.name}" (also operations[${first}])`);
 
-    const pattern = operationPattern(op.subject, at("subject"), report);
+    // A served operation's subject is its route's: the gateway checks report what is wrong with it.
+    const served = config.gateway !== undefined && op.http !== false;
+    const pattern = operationPattern(op.subject, at("subject"), served ? () => {} : report);
     if (pattern !== undefined) {
       checkLanding(op, op.subject, pattern, streams, at, at("subject"), report);
       for (const other of subjects) {
@@ -64,19 +62,6 @@ export function checkOperations(config: JunctionConfig, report: ReportProblem): 
         report(at(shift, "subject"), "must differ from the operation's subject");
       checkLanding(op, target.subject, p, streams, at, at(shift, "subject"), report, true);
     }
-
-    if (op.http === false) return;
-    const path = operationPath(op);
-    if (op.http?.path !== undefined && pattern !== undefined) {
-      const params = [...path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
-      const missing = pattern.captures.filter((c) => !params.includes(c));
-      if (missing.length > 0)
-        report(at("http", "path"), `needs :${missing.join(", :")} for the subject's captures`);
-    }
-    const key = routeKey(op.http?.method ?? "POST", path);
-    const taken = routes.get(key);
-    if (taken !== undefined) report(at(), `its route ${key.replace(/:(?=\/|$)/g, ":…")} is also ${taken}`);
-    else routes.set(key, `operations[${i}] (${op.name})`);
   });
 }
 
@@ -152,8 +137,4 @@ function streamSubjects(config: JunctionConfig): StreamSubject[] {
     }
   }
   return out;
-}
-
-function routeKey(method: string, path: string): string {
-  return `${method} ${path.replace(/:[^/]*/g, ":")}`;
 }

@@ -25,7 +25,7 @@ export function checkConfig(config: JunctionConfig, report: ReportProblem): void
     checkTemplate(inbound.to, INBOUND_VOCABULARY, ["inbound", i, "to"], report);
   });
   checkInbound(config, report);
-  if (config.gateway !== undefined) checkGateway(config.gateway, report);
+  checkGateway(config, report);
   checkOperations(config, report);
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 // The `gateway:` section (HTTP → NATS). Defaults the gateway applies itself are named in the
 // descriptions; the gateway package holds them, so a programmatic config gets the same ones.
 
-const CredentialName = z
+export const CredentialName = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, '-' or '_'")
   .describe("Name of a credential defined under `gateway.auth`.");
@@ -28,6 +28,12 @@ export const GatewayApiKeySchema = z
       .optional()
       .describe("Environment variable holding the key; read (and hashed) when the gateway starts."),
     scopes: z.array(z.string().min(1)).optional().describe("Scopes the key grants (see `routes[].scopes`)."),
+    tenants: z
+      .union([z.literal("*"), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .describe(
+        'Tenants (e.g. merchant ids) the key may act for on routes with a `tenant`; `"*"`: any. Without it, none.',
+      ),
   })
   .describe("An API key, sent as `X-Api-Key`. Exactly one of `sha256`, `env`.");
 
@@ -47,6 +53,13 @@ export const GatewayJwtSchema = z
       .min(1)
       .optional()
       .describe("Accepted `alg` values (default: whatever the keys allow)."),
+    tenantsClaim: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The claim listing the tenants a token may act for on routes with a `tenant` (a string or an array of strings).",
+      ),
   })
   .describe("JWT bearer tokens (`Authorization: Bearer …`) checked against a JWKS.");
 
@@ -95,6 +108,20 @@ export const GatewayLimitsSchema = z
   })
   .describe("Backpressure and slow-client protection.");
 
+export const RouteAuthSchema = z
+  .union([z.literal("none"), z.array(CredentialName).min(1)])
+  .optional()
+  .describe("Credentials that may call the route, or `none`. Default: `gateway.auth.default`.");
+export const RouteScopesSchema = z
+  .array(z.string().min(1))
+  .min(1)
+  .optional()
+  .describe("Scopes the caller must have (JWT `scope` / `scp`, or the API key's `scopes`); else 403.");
+export const RouteTenantSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "name a path parameter")
+  .optional();
+
 export const GatewayRouteSchema = z.strictObject({
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
   path: z
@@ -134,15 +161,11 @@ export const GatewayRouteSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("This route's share of in-flight requests (default: the gateway's `limits.maxInFlight`)."),
-  auth: z
-    .union([z.literal("none"), z.array(CredentialName).min(1)])
-    .optional()
-    .describe("Credentials that may call the route, or `none`. Default: `gateway.auth.default`."),
-  scopes: z
-    .array(z.string().min(1))
-    .min(1)
-    .optional()
-    .describe("Scopes the caller must have (JWT `scope` / `scp`, or the API key's `scopes`); else 403."),
+  auth: RouteAuthSchema,
+  scopes: RouteScopesSchema,
+  tenant: RouteTenantSchema.describe(
+    "The path parameter naming the tenant the call acts for; a caller whose credential does not list it gets 403.",
+  ),
   schema: z
     .strictObject({ body: JsonSchemaObject.optional(), query: JsonSchemaObject.optional() })
     .optional()

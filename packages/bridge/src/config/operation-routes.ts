@@ -1,12 +1,13 @@
 import { parsePattern } from "@junction/sdk";
 import type { OperationConfig } from "./operations-schema.ts";
+import type { PathSegment } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
 
 type GatewaySection = NonNullable<JunctionConfig["gateway"]>;
 
 /**
- * A gateway route serving one operation. Structurally the gateway's `GatewayRouteConfig` (the bridge
- * does not depend on the gateway): a `request` route, `durable` for durable operations.
+ * A gateway route serving one operation: a `request` route, `durable` for durable operations, with the
+ * same auth, scopes and tenant binding as any route of `gateway.routes` (the gateway checks them all).
  */
 export interface OperationRoute {
   readonly method: "POST" | "PUT" | "PATCH" | "DELETE";
@@ -18,7 +19,13 @@ export interface OperationRoute {
   readonly schema?: { readonly body: Readonly<Record<string, unknown>> };
   readonly shadow?: { readonly subject: string; readonly ignore?: readonly string[] | undefined };
   readonly canary?: { readonly subject: string; readonly percent: number };
+  readonly auth?: "none" | readonly string[];
+  readonly scopes?: readonly string[];
+  readonly tenant?: string;
 }
+
+/** The capture an operation's tenant is in unless `http.tenant` names another (docs/payments.md). */
+export const DEFAULT_TENANT = "merchantId";
 
 /** `/v1/<group>/:<capture>/…/<operation>` unless the operation names its own path. */
 export function operationPath(op: OperationConfig): string {
@@ -33,12 +40,26 @@ export function operationConsumer(op: Pick<OperationConfig, "name">): string {
   return op.name.replace(".", "-");
 }
 
-/** Gateway routes of every operation served over HTTP, in catalogue order. */
-export function operationRoutes(operations: readonly OperationConfig[]): OperationRoute[] {
-  return operations
-    .filter((op) => op.http !== false)
-    .map((op) => ({
-      method: (op.http === false ? undefined : op.http?.method) ?? "POST",
+/** The operations served over HTTP, with their place in the catalogue. */
+function httpOperations(operations: readonly OperationConfig[]) {
+  return operations.flatMap((op, index) => (op.http === false ? [] : [{ op, http: op.http ?? {}, index }]));
+}
+
+/**
+ * Gateway routes of every operation served over HTTP, in catalogue order. `defaultAuth` is
+ * `gateway.auth.default`: a route with auth binds callers to the tenant in `merchantId` by default.
+ */
+export function operationRoutes(
+  operations: readonly OperationConfig[],
+  defaultAuth?: readonly string[],
+): OperationRoute[] {
+  return httpOperations(operations).map(({ op, http }) => {
+    const open = (http.auth ?? defaultAuth ?? "none") === "none";
+    const tenant =
+      http.tenant ??
+      (!open && captureNames(op.subject).includes(DEFAULT_TENANT) ? DEFAULT_TENANT : undefined);
+    return {
+      method: http.method ?? "POST",
       path: operationPath(op),
       request: op.subject,
       ...(op.kind === "durable" ? { durable: true as const } : {}),
@@ -47,7 +68,39 @@ export function operationRoutes(operations: readonly OperationConfig[]): Operati
       ...(op.schema === undefined ? {} : { schema: op.schema }),
       ...(op.shadow === undefined ? {} : { shadow: op.shadow }),
       ...(op.canary === undefined ? {} : { canary: op.canary }),
-    }));
+      ...(http.auth === undefined ? {} : { auth: http.auth }),
+      ...(http.scopes === undefined ? {} : { scopes: http.scopes }),
+      ...(tenant === undefined ? {} : { tenant }),
+    };
+  });
+}
+
+/**
+ * Where each route `servedGateway` lists is written in junction.yaml, so a problem the gateway finds in
+ * a route (`["routes", i, field, …]`) is reported at `gateway.routes[i].field` or at the operation's field.
+ */
+export function servedRouteOrigins(config: JunctionConfig): {
+  readonly name: string;
+  at(rest: readonly PathSegment[]): PathSegment[];
+}[] {
+  const written = (config.gateway?.routes ?? []).map((_, i) => ({
+    name: `gateway.routes[${i}]`,
+    at: (rest: readonly PathSegment[]) => ["gateway", "routes", i, ...rest],
+  }));
+  const generated = httpOperations(config.operations).map(({ op, http, index }) => ({
+    name: `operations[${index}] (${op.name})`,
+    at: (rest: readonly PathSegment[]): PathSegment[] => {
+      const [field, ...more] = rest;
+      const base = ["operations", index];
+      if (field === "request") return [...base, "subject", ...more];
+      if (field === "path") return http.path === undefined ? base : [...base, "http", "path"];
+      if (field === "method" || field === "auth" || field === "scopes" || field === "tenant") {
+        return [...base, "http", field, ...more];
+      }
+      return [...base, ...rest];
+    },
+  }));
+  return [...written, ...generated];
 }
 
 function captureNames(subject: string): string[] {
@@ -69,5 +122,8 @@ export function servedGateway(
   | undefined {
   const gateway = config.gateway;
   if (gateway === undefined) return undefined;
-  return { ...gateway, routes: [...gateway.routes, ...operationRoutes(config.operations)] };
+  return {
+    ...gateway,
+    routes: [...gateway.routes, ...operationRoutes(config.operations, gateway.auth?.default)],
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RouteAuthSchema, RouteScopesSchema, RouteTenantSchema } from "./gateway-schema.ts";
 
 // `operations:` — an operation catalogue (docs/payments.md): named request/reply operations on NATS
 // subjects, each either `durable` (JetStream + durable request/reply: runs once per idempotency key,
@@ -85,6 +86,11 @@ export const OperationSchema = z.strictObject({
           .regex(/^\/[^\s?#]*$/, "must start with / and hold no spaces, ? or #")
           .optional()
           .describe("Default `/v1/<group>/:<capture>/…/<operation>`, parameters in subject order."),
+        auth: RouteAuthSchema,
+        scopes: RouteScopesSchema,
+        tenant: RouteTenantSchema.describe(
+          "The capture naming the tenant the call acts for (default `merchantId` when the subject has it and the route has auth); a caller whose credential does not list it gets 403.",
+        ),
       }),
     ])
     .optional()

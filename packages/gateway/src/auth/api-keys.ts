@@ -26,7 +26,12 @@ export function createApiKeys(
       digest = sha256(value);
     }
     if (digest === undefined) continue;
-    byDigest.set(digest, { kind: "apiKey", credential: name, scopes: new Set(key.scopes ?? []) });
+    byDigest.set(digest, {
+      kind: "apiKey",
+      credential: name,
+      scopes: new Set(key.scopes ?? []),
+      ...(key.tenants === undefined ? {} : { tenants: key.tenants === "*" ? "*" : new Set(key.tenants) }),
+    });
   }
   return (presented) => byDigest.get(sha256(presented));
 }

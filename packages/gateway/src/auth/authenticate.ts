@@ -6,8 +6,14 @@ import { type ConfigProblems, createApiKeys } from "./api-keys.ts";
 import { createJwtIssuer, type JwtIssuer } from "./jwt.ts";
 import type { Principal } from "./principal.ts";
 
+/** What a route's check reads of a request: its headers, and its path parameters for the tenant. */
+export interface AuthRequest {
+  readonly headers: IncomingHttpHeaders;
+  readonly params: unknown;
+}
+
 /** Checks one route's caller; resolves with who it is, or throws 401 / 403 errors. */
-export type RouteAuth = (headers: IncomingHttpHeaders) => Promise<Principal>;
+export type RouteAuth = (req: AuthRequest) => Promise<Principal>;
 
 export interface Authenticator {
   /** The route's check, or undefined when the route is open. */
@@ -18,8 +24,8 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
 
 /**
  * 401 means "we could not tell who you are" (nothing sent, an unknown key, a token no issuer accepts);
- * 403 means "we know who you are, and not for this": a credential the route does not list, or a
- * missing scope.
+ * 403 means "we know who you are, and not for this": a credential the route does not list, a
+ * missing scope, or a tenant (the route's `tenant` path parameter) the credential may not act for.
  */
 export async function createAuthenticator(
   config: GatewayAuthConfig | undefined,
@@ -69,10 +75,20 @@ export async function createAuthenticator(
         throw new UnauthorizedError(`token rejected (${rejected})`, challenge);
       };
 
-      return async (headers) => {
-        const principal = await identify(headers);
+      const tenant = route.tenant;
+      return async (req) => {
+        const principal = await identify(req.headers);
         const missing = required.filter((s) => !principal.scopes.has(s));
         if (missing.length > 0) throw new ForbiddenError(`missing scope ${missing.join(", ")}`);
+        if (tenant !== undefined) {
+          const value = (req.params as Record<string, string | undefined>)[tenant] ?? "";
+          const tenants = principal.tenants;
+          if (tenants !== "*" && tenants?.has(value) !== true) {
+            throw new ForbiddenError(
+              `credential "${principal.credential}" may not act for ${tenant} ${JSON.stringify(value)}`,
+            );
+          }
+        }
         return principal;
       };
     },

@@ -50,6 +50,7 @@ export async function createJwtIssuer(
           credential: name,
           ...(typeof payload.sub === "string" ? { subject: payload.sub } : {}),
           scopes: scopesOf(payload),
+          ...(config.tenantsClaim === undefined ? {} : { tenants: tenantsOf(payload[config.tenantsClaim]) }),
         };
       } catch (err) {
         const code = (err as { code?: unknown }).code;
@@ -57,6 +58,12 @@ export async function createJwtIssuer(
       }
     },
   };
+}
+
+/** The tenants claim: one tenant as a string, or an array of them; anything else grants none. */
+function tenantsOf(claim: unknown): Set<string> {
+  if (typeof claim === "string") return new Set([claim]);
+  return new Set(Array.isArray(claim) ? claim.filter((t): t is string => typeof t === "string") : []);
 }
 
 /** OAuth 2 `scope` (space-separated) and the `scp` array some issuers use instead. */

@@ -8,6 +8,8 @@ export interface Principal {
   /** The token's `sub`, for JWTs. */
   readonly subject?: string;
   readonly scopes: ReadonlySet<string>;
+  /** Tenants it may act for on routes with a `tenant` (`"*"`: any); absent: none. */
+  readonly tenants?: ReadonlySet<string> | "*";
 }
 
 /** The `Junction-Principal` header value: `apikey:<name>` or `jwt:<name>:<sub>`. */

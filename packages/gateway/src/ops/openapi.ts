@@ -103,7 +103,14 @@ function operation(route: GatewayRouteConfig, config: GatewayConfig): Record<str
     responses.default = problem("The service's own error code (`Nats-Service-Error-Code`)");
   if (auth !== "none") {
     responses["401"] = problem("Missing or invalid credentials");
-    responses["403"] = problem("Credentials not accepted by this route, or a missing scope");
+    responses["403"] = problem(
+      route.tenant === undefined
+        ? "Credentials not accepted by this route, or a missing scope"
+        : `Credentials not accepted by this route, a missing scope, or a ${route.tenant} they may not act for`,
+    );
+  }
+  if (kind === "request" && route.durable === true) {
+    responses["422"] = problem("The Idempotency-Key was already used for a different request");
   }
 
   return {

@@ -19,7 +19,7 @@ export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
   return admitted(rt, ctx, publish);
 
   async function publish(req: FastifyRequest, reply: FastifyReply) {
-    const principal = rt.auth === undefined ? undefined : await rt.auth(req.headers);
+    const principal = rt.auth === undefined ? undefined : await rt.auth(req);
     const out = prepare(rt, ctx, req, principal);
     if (!durable) {
       const identity = withTraceContext(req.headers, () =>

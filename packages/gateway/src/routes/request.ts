@@ -34,7 +34,7 @@ export function requestHandler(rt: RouteRuntime, ctx: GatewayContext) {
     refuseIfDraining(rt, ctx);
     ctx.state.busy++;
     try {
-      const principal = rt.auth === undefined ? undefined : await rt.auth(req.headers);
+      const principal = rt.auth === undefined ? undefined : await rt.auth(req);
       const out = prepare(rt, ctx, req, principal);
       acquireBoth(rt.limiter, ctx.requests);
       inFlight.inc();

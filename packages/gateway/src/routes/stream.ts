@@ -24,7 +24,7 @@ export function streamHandler(rt: RouteRuntime, ctx: GatewayContext) {
   return admitted(rt, ctx, stream);
 
   async function stream(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const principal = rt.auth === undefined ? undefined : await rt.auth(req.headers);
+    const principal = rt.auth === undefined ? undefined : await rt.auth(req);
     const out = prepare(rt, ctx, req, principal);
     acquireBoth(rt.limiter, ctx.streams);
     inFlight.inc();

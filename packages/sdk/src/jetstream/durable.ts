@@ -113,22 +113,6 @@ export async function durableRequest<R>(
   // outcome is then watched below) or, after the duplicate window, one the worker answers from the
   // store. That saves a round trip on every new command, the common case.
   const expected = ctx.replies.expect(subject, timeoutMs);
-  const out = prepareOutgoing(ctx, data, {
-    id: `dr:${key}`,
-    idempotencyKey: options.idempotencyKey,
-    kind: "command",
-    headers: { ...options.headers, [ReplyToHeader]: expected.inbox },
-    ...(options.causedBy === undefined ? {} : { causedBy: options.causedBy }),
-    ...(options.codec === undefined ? {} : { codec: options.codec }),
-  });
-  const fingerprint = requestFingerprint(out.payload);
-  const unwrap = (answer: Answer<R>): R => {
-    if (answer.fingerprint !== undefined && answer.fingerprint !== fingerprint) {
-      throw new IdempotencyKeyReusedError(subject, options.idempotencyKey);
-    }
-    if (answer.outcome.ok) return answer.outcome.value;
-    throw answer.outcome.error;
-  };
   const stored = (record: OutcomeRecord): Answer<R> => ({
     outcome: toOutcome<R>(record, codec),
     fingerprint: record.fingerprint,
@@ -143,6 +127,23 @@ export async function durableRequest<R>(
   reply.catch(() => {}); // observed by the race below; never an unhandled rejection
   let watcher: { stop(): void } | undefined;
   try {
+    const out = prepareOutgoing(ctx, data, {
+      id: `dr:${key}`,
+      idempotencyKey: options.idempotencyKey,
+      kind: "command",
+      headers: { ...options.headers, [ReplyToHeader]: expected.inbox },
+      ...(options.causedBy === undefined ? {} : { causedBy: options.causedBy }),
+      ...(options.codec === undefined ? {} : { codec: options.codec }),
+    });
+    // The outcome answers this request only if it was made for the same payload.
+    const fingerprint = requestFingerprint(out.payload);
+    const unwrap = (answer: Answer<R>): R => {
+      if (answer.fingerprint !== undefined && answer.fingerprint !== fingerprint) {
+        throw new IdempotencyKeyReusedError(subject, options.idempotencyKey);
+      }
+      if (answer.outcome.ok) return answer.outcome.value;
+      throw answer.outcome.error;
+    };
     const ack = await publishPrepared(subject, out, Math.min(timeoutMs, 5000)).catch((err: unknown) => {
       // No PubAck: the command may be stored anyway. Same answer as any timeout: retry with the key.
       if (err instanceof RequestTimeoutError) {
