@@ -5,6 +5,7 @@ import {
   createKvMirrors,
   createSender,
   createStatusReader,
+  createUnroutedWatch,
   KvMirrorError,
   type LoadedConfig,
   startOpsServer,
@@ -38,6 +39,8 @@ export async function startBridge(
   const inbound = createAwsInbound(loaded, { ...deps, sqs: deps.aws.sqs, registry });
   // JetStream KV ⇄ DynamoDB, one mirror per `kv:` entry.
   const mirrors = createKvMirrors(loaded.config.kv, { ...deps, dynamodb: deps.aws.dynamodb, registry });
+  // Stream messages no route takes: counted and warned about, never silently left behind.
+  const unrouted = createUnroutedWatch(loaded, { ...deps, registry });
   const registries = [registry];
   const status = createStatusReader(loaded.config, {
     ...deps,
@@ -57,8 +60,9 @@ export async function startBridge(
     await bridge.start();
     inbound.start();
     await mirrors.start();
+    await unrouted.start();
   } catch (err) {
-    await Promise.allSettled([inbound.stop(), bridge.stop()]);
+    await Promise.allSettled([unrouted.stop(), inbound.stop(), bridge.stop()]);
     await ops.close();
     status.close();
     // A mirror that cannot start says why in one line (missing table, no stream …).
@@ -69,6 +73,7 @@ export async function startBridge(
     opsUrl: ops.url,
     showInStatus: (more) => registries.push(more),
     stop: async () => {
+      await unrouted.stop();
       await mirrors.stop();
       await inbound.stop();
       await bridge.stop();
