@@ -6,12 +6,14 @@ import { registerProvision } from "./commands/provision.ts";
 import { registerPub } from "./commands/pub.ts";
 import { registerReq } from "./commands/req.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerStatus } from "./commands/status.ts";
 import { registerSub } from "./commands/sub.ts";
 import { registerTrace } from "./commands/trace.ts";
 import { registerTranslate } from "./commands/translate.ts";
 import { registerUp } from "./commands/up.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { CliExit, ExitCode } from "./exit-codes.ts";
+import { setLogLevel } from "./logger.ts";
 import { quietAwsNodeNotice } from "./warnings.ts";
 
 quietAwsNodeNotice();
@@ -19,10 +21,19 @@ quietAwsNodeNotice();
 const program = new Command("junction")
   .description("Route NATS subjects to AWS, to HTTP and back.")
   .version("0.1.0")
+  .option(
+    "--log-level <level>",
+    "fatal, error, warn, info, debug, trace or silent (default: JUNCTION_LOG_LEVEL, else info; warn for up)",
+  )
+  .hook("preAction", (command) => {
+    const { logLevel } = command.opts<{ logLevel?: string }>();
+    if (logLevel !== undefined) setLogLevel(logLevel);
+  })
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 registerUp(program);
 registerDown(program);
+registerStatus(program);
 registerRun(program);
 registerValidate(program);
 registerTranslate(program);
