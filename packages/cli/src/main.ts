@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerBench } from "./commands/bench.ts";
 import { registerDlq } from "./commands/dlq.ts";
+import { registerPermissions } from "./commands/permissions.ts";
 import { registerProvision } from "./commands/provision.ts";
 import { registerPub } from "./commands/pub.ts";
 import { registerReq } from "./commands/req.ts";
@@ -25,6 +26,7 @@ registerRun(program);
 registerValidate(program);
 registerTranslate(program);
 registerProvision(program);
+registerPermissions(program);
 registerDlq(program);
 registerBench(program);
 registerPub(program);
