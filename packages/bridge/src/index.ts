@@ -33,6 +33,7 @@ export {
   type StatusReader,
 } from "./ops/status.ts";
 export { createUnroutedWatch, type UnroutedWatch } from "./ops/unrouted.ts";
+export * from "./permissions/index.ts";
 export * from "./provision/index.ts";
 export type { CompiledRoute, CompiledRoutes } from "./routes/compile.ts";
 export { createMessageScope, ROUTE_BUILTINS, type RouteMessage } from "./routes/message.ts";

@@ -37,3 +37,4 @@ export { PRINCIPAL_HEADER } from "./http/headers.ts";
 export { PROBLEM_BASE, PROBLEM_CONTENT_TYPE } from "./http/problem.ts";
 export type { GatewayLogger } from "./logger.ts";
 export { openApiDocument } from "./ops/openapi.ts";
+export { gatewayPermissions } from "./permissions.ts";

@@ -9,6 +9,7 @@ export * from "./identity/index.ts";
 export * from "./jetstream/index.ts";
 export * from "./kv/index.ts";
 export * from "./partitions/index.ts";
+export * from "./permissions/index.ts";
 export * from "./replay/index.ts";
 export * from "./resilience/index.ts";
 export * from "./saga/index.ts";

@@ -52,7 +52,7 @@ export function checkInbound(config: JunctionConfig, report: ReportProblem): voi
 }
 
 /** The subjects a subject template can give, as a pattern: a token with an expression is `*`. */
-function templatePattern(source: string): CompiledPattern | undefined {
+export function templatePattern(source: string): CompiledPattern | undefined {
   try {
     const marked = parseTemplate(source)
       .map((p) => (p.kind === "text" ? p.text : "\u0000"))

@@ -1,0 +1,1 @@
+export { bridgePermissions } from "./bridge-permissions.ts";
