@@ -50,6 +50,9 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
+/** The status counted for a request whose caller hung up (nginx's "client closed request"). */
+const CALLER_GONE = 499;
+
 /** The HTTP → NATS gateway for a `gateway:` config (docs/gateway.md). */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const maxPayload = deps.client.nc.info?.max_payload;
@@ -76,8 +79,18 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   let stopping: Promise<void> | undefined;
 
   const sendProblem = (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
-    const problem = problemOf(err, settings);
     const identity = identityOf(req);
+    if (req.raw.socket.destroyed) {
+      // The caller hung up (mid-body, say): an everyday event, not a failure of the gateway. The answer
+      // goes nowhere; 499 is nginx's "client closed request".
+      const code = (err as { code?: unknown } | undefined)?.code;
+      logger.info(
+        { route: req.routeOptions.url, correlationId: identity.correlationId, code },
+        "gateway: the caller hung up",
+      );
+      return reply.code(CALLER_GONE).send();
+    }
+    const problem = problemOf(err, settings);
     if (problem.unexpected)
       logger.error(
         { err, route: req.routeOptions.url, correlationId: identity.correlationId },

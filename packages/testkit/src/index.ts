@@ -22,6 +22,7 @@ export {
 } from "./dynamodb-local.ts";
 export { TestkitDisposedError, TestkitTimeoutError } from "./errors.ts";
 export { freePorts } from "./free-ports.ts";
+export { DEFAULT_FUZZ_SEED, fuzzParameters } from "./fuzz.ts";
 export { type JunctionProcess, spawnJunction } from "./junction-process.ts";
 export { getMonitoring, type Jsz, type Routez } from "./monitoring.ts";
 export { startTestNats, type TestNats, type TestNatsOptions } from "./nats.ts";

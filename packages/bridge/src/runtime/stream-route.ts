@@ -188,7 +188,11 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
         failures = 0;
       } catch (err) {
         if (stopped) break;
-        log.warn({ err }, "fetch failed; recreating the consumer");
+        // Expected now and then (missed heartbeats, a reconnect) and recovered from: a line, no stack.
+        log.warn(
+          { reason: err instanceof Error ? err.message : String(err) },
+          "fetch failed; recreating the consumer",
+        );
         consumer = undefined;
         await sleep(Math.min(5000, 100 * 2 ** failures++), halt.signal);
         await ensureRouteConsumer(jsm, deps).catch((e: unknown) =>
