@@ -2,17 +2,10 @@
 // and its AWS endpoint gone for 10 s. A real nats-server, the real local edge endpoint, and nothing lost.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { JunctionClient } from "@junction/sdk";
 import { type TcpProxy, waitFor } from "@junction/testkit";
-import { metric, type RunStack, startRunStack } from "./testdata/run-stack.ts";
+import { drainQueue, metric, partitionsDone, type RunStack, startRunStack } from "./testdata/run-stack.ts";
 
 describe("junction run under failure", { timeout: 240_000 }, () => {
   let stack: RunStack;
@@ -48,29 +41,7 @@ routes:
     return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
   };
 
-  /** Every message in the queue, received and deleted by 4 pollers until 3 s pass with nothing new. */
-  async function drain(url: string): Promise<Message[]> {
-    const all: Message[] = [];
-    let last = Date.now();
-    const poller = async () => {
-      while (Date.now() - last < 3000) {
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-        );
-        if (Messages.length === 0) continue;
-        last = Date.now();
-        all.push(...Messages);
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: url,
-            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-          }),
-        );
-      }
-    };
-    await Promise.all([poller(), poller(), poller(), poller()]);
-    return all;
-  }
+  const drain = (url: string) => drainQueue(sqs, url);
 
   it("killed with SIGKILL mid-run and restarted: all 20,000 messages delivered, none twice into the FIFO queue", async (t) => {
     const total = 20_000;
@@ -95,18 +66,11 @@ routes:
     assert.ok(atKill < total, `killed too late to matter (${atKill} already delivered)`);
 
     const second = await startRun();
-    const jsm = await js.manager();
-    await waitFor(
-      "the consumer to finish",
-      async () => {
-        const info = await jsm.consumers.info("CHAOS", "chaos");
-        return (
-          (info.num_pending === 0 && info.num_ack_pending === 0) ||
-          `${info.num_pending}+${info.num_ack_pending}`
-        );
-      },
-      { timeoutMs: 120_000, intervalMs: 200 },
-    );
+    // The FIFO route is ordered: partitions, taken over from the killed process after its lease.
+    await waitFor("the partitions to finish", () => partitionsDone(client, "CHAOS", "chaos"), {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+    });
     const got = await drain(url);
     const seen = new Map<number, number>();
     for (const m of got) {

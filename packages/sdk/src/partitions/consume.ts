@@ -135,7 +135,16 @@ export async function consumePartition(o: ConsumePartitionOptions): Promise<bool
           max_messages: Math.min(free, o.fetchBatch),
           expires: FETCH_EXPIRES_MS,
         });
-        for await (const m of iter) dispatch(m);
+        // A pull normally ends by itself within its expiry; one that does not (its connection is gone)
+        // is cut off after a grace period, so a stop cannot hang on it.
+        const cutOff = () => setTimeout(() => iter.stop(), FETCH_EXPIRES_MS + 2000).unref();
+        if (o.signal.aborted) cutOff();
+        else o.signal.addEventListener("abort", cutOff, { once: true });
+        try {
+          for await (const m of iter) dispatch(m);
+        } finally {
+          o.signal.removeEventListener("abort", cutOff);
+        }
         failures = 0;
       } catch (err) {
         if (o.signal.aborted) break;

@@ -5,7 +5,7 @@ import type { Codec } from "../codecs/index.ts";
 import { jsonCodec } from "../codecs/index.ts";
 import { ensureConsumer } from "../jetstream/streams.ts";
 import { KvConflictError } from "../kv/errors.ts";
-import { type KvBucket, openKv } from "../kv/kv.ts";
+import { type KvBucket, type KvEntry, type KvWatcher, openKv } from "../kv/kv.ts";
 import type { StopReason } from "./consume.ts";
 import { PartitionCountMismatchError, PartitionOptionsError } from "./errors.ts";
 import { assignPartitions } from "./hash.ts";
@@ -85,6 +85,8 @@ interface Task {
   revision?: number;
 }
 
+/** Tries to open the group's bucket before giving up (about 50 s with the 10 s timeout). */
+const OPEN_ATTEMPTS = 4;
 /** Poll interval while a takeover waits for the previous owner's messages to settle. */
 const SETTLE_POLL_MS = 200;
 /** After the ack wait, the server's redelivery timer needs a moment to queue the expired messages. */
@@ -128,11 +130,7 @@ export async function startPartitionGroup(
   if (!/^[-\w]+$/.test(me)) throw new PartitionOptionsError(`member id "${me}" must match [-A-Za-z0-9_]+`);
   const emit = (event: PartitionGroupEvent) => options.onEvent?.(event);
   const jsm = await deps.jsm();
-  const kv: KvBucket<GroupRecord> = await openKv<GroupRecord>(ctx, options.bucket ?? "JUNCTION_GROUPS", {
-    codec: jsonCodec() as Codec<GroupRecord>,
-    history: 1,
-    ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
-  });
+  const kv = await openGroupBucket(ctx, options);
   await checkPartitionCount(kv, group, partitions);
   const consumerOf = (p: number) => `${group}-p${p}`;
   const memberKey = (id: string) => `${group}.member.${id}`;
@@ -147,34 +145,63 @@ export async function startPartitionGroup(
   let stopping = false;
   let echoed: (() => void) | undefined;
 
-  const watcher = await kv.watch({ key: `${group}.>` });
-  const watching = (async () => {
-    for await (const e of watcher) {
-      const now = performance.now();
-      const [kind, id = ""] = e.key.slice(group.length + 1).split(".");
-      if (kind === "member") {
-        if (e.operation !== "PUT") seen.delete(id);
-        else {
-          seen.set(id, { at: now, revision: e.revision });
-          if (id === me) {
-            echoAt = now;
-            echoed?.();
-          }
+  const apply = (e: KvEntry<GroupRecord>) => {
+    const now = performance.now();
+    const [kind, id = ""] = e.key.slice(group.length + 1).split(".");
+    if (kind === "member") {
+      if (e.operation !== "PUT") seen.delete(id);
+      else {
+        seen.set(id, { at: now, revision: e.revision });
+        if (id === me) {
+          echoAt = now;
+          echoed?.();
         }
-      } else if (kind === "owner") {
-        const p = Number(id);
-        if (e.operation === "PUT" && "owner" in e.value) {
-          claims.set(p, { owner: e.value.owner, released: e.value.released === true, revision: e.revision });
-          // Someone took over our claim (we were judged dead): stop at once, without releasing.
-          const task = tasks.get(p);
-          if (e.value.owner !== me && task?.revision !== undefined && e.revision > task.revision) {
-            task.abort.abort("stolen");
-          }
-        } else claims.delete(p);
       }
-      schedule();
+    } else if (kind === "owner") {
+      const p = Number(id);
+      if (e.operation === "PUT" && "owner" in e.value) {
+        claims.set(p, { owner: e.value.owner, released: e.value.released === true, revision: e.revision });
+        // Someone took over our claim (we were judged dead): stop at once, without releasing.
+        const task = tasks.get(p);
+        if (e.value.owner !== me && task?.revision !== undefined && e.revision > task.revision) {
+          task.abort.abort("stolen");
+        }
+      } else claims.delete(p);
     }
-  })().catch((err: unknown) => emit({ type: "error", error: err }));
+    schedule();
+  };
+  // The watch is this member's view of the group. It is started again when it ends, or when our own
+  // heartbeats are stored but do not come back through it (a watch stuck after a node failure).
+  let watcher: KvWatcher<GroupRecord> | undefined;
+  let watching: Promise<void> = Promise.resolve();
+  let rewatching = false;
+  const watch = async () => {
+    watcher?.stop();
+    await watching;
+    claims.clear(); // the new watch replays every claim; one deleted meanwhile must not linger
+    const w = await kv.watch({ key: `${group}.>` });
+    watcher = w;
+    watching = (async () => {
+      for await (const e of w) apply(e);
+    })().catch((err: unknown) => emit({ type: "error", error: err }));
+    void watching.then(() => {
+      if (!stopping && watcher === w) void rewatch();
+    });
+  };
+  const rewatch = async () => {
+    if (rewatching || stopping) return;
+    rewatching = true;
+    try {
+      await sleep(200);
+      if (!stopping) await watch();
+    } catch (err) {
+      emit({ type: "error", error: err });
+    } finally {
+      rewatching = false;
+    }
+  };
+  await watch();
+  let storedAt = Number.NEGATIVE_INFINITY;
 
   const alive = (id: string, now: number) =>
     id === me ? !fenced : now - (seen.get(id)?.at ?? Number.NEGATIVE_INFINITY) < leaseMs;
@@ -182,6 +209,7 @@ export async function startPartitionGroup(
   const heartbeat = async () => {
     try {
       await kv.put(memberKey(me), { at: Date.now() });
+      storedAt = performance.now();
     } catch (err) {
       emit({ type: "error", error: err });
     }
@@ -262,7 +290,10 @@ export async function startPartitionGroup(
   const tick = () => {
     if (stopping) return;
     const now = performance.now();
-    if (now - echoAt >= fenceMs) return fence("lease");
+    if (now - echoAt >= fenceMs) {
+      if (now - echoAt >= leaseMs && now - storedAt < fenceMs) void rewatch();
+      return fence("lease");
+    }
     fenced = false;
     const live = [...seen.keys()].filter((id) => alive(id, now));
     const wanted = assignPartitions(live.includes(me) ? live : [...live, me], partitions);
@@ -333,7 +364,7 @@ export async function startPartitionGroup(
         for (const task of tasks.values()) task.abort.abort("stopping");
         await Promise.all([...tasks.values()].map((t) => t.done));
         await kv.delete(memberKey(me)).catch(() => {});
-        watcher.stop();
+        watcher?.stop();
         await watching;
         ctx.running.delete(result);
       })();
@@ -347,6 +378,26 @@ export async function startPartitionGroup(
 /** `<host>-<pid>-<random>`, in the characters KV keys and consumer names allow. */
 export function defaultMemberId(): string {
   return `${hostname().replace(/[^-\w]/g, "_")}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Opens (creating) the bucket; retried, since a replicated bucket created by several members at once can take a while. */
+async function openGroupBucket(
+  ctx: ClientContext,
+  options: PartitionGroupOptions,
+): Promise<KvBucket<GroupRecord>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openKv<GroupRecord>(ctx, options.bucket ?? "JUNCTION_GROUPS", {
+        codec: jsonCodec() as Codec<GroupRecord>,
+        history: 1,
+        timeoutMs: 10_000,
+        ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+      });
+    } catch (err) {
+      if (attempt >= OPEN_ATTEMPTS) throw err;
+      await sleep(500 * attempt);
+    }
+  }
 }
 
 /** The first member records the partition count; later ones must agree. */
