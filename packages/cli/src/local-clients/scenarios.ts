@@ -303,7 +303,9 @@ export const scenarios: readonly Scenario[] = [
         await client.call("lambda", "Invoke", { FunctionName: "scenario-slow", Payload: "{}" }),
       );
       assert.equal(late.FunctionError, "Unhandled");
-      assert.match(JSON.parse(late.Payload).errorMessage, /Task timed out after 1\.00 seconds/);
+      const timeout = JSON.parse(late.Payload);
+      assert.equal(timeout.errorType, "Sandbox.Timedout");
+      assert.match(timeout.errorMessage, /^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/);
 
       failed(await client.call("lambda", "Invoke", { FunctionName: "scenario-missing", Payload: "{}" }), [
         "ResourceNotFoundException",
