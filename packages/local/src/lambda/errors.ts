@@ -15,10 +15,18 @@ export class LocalLambdaConfigError extends JunctionError {
 export class LambdaServiceError extends JunctionError {
   readonly status: number;
   readonly awsType: string;
+  /** Members AWS adds to this error's body (`Reason` and `Type` of a throttle). */
+  readonly fields: Readonly<Record<string, string>>;
 
-  constructor(status: number, awsType: string, message: string) {
+  constructor(
+    status: number,
+    awsType: string,
+    message: string,
+    fields: Readonly<Record<string, string>> = {},
+  ) {
     super("ERR_LOCAL_LAMBDA_REQUEST", message);
     this.status = status;
     this.awsType = awsType;
+    this.fields = fields;
   }
 }

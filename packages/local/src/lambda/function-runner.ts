@@ -4,7 +4,7 @@ import type { ResolvedFunction } from "./config.ts";
 import { LambdaServiceError } from "./errors.ts";
 import { InvocationLog } from "./logs.ts";
 import type { WorkerData } from "./protocol.ts";
-import { exitError, timeoutMessage } from "./shapes.ts";
+import { exitError, timeoutError, timeoutLogLine } from "./shapes.ts";
 import { INIT_TIMEOUT_MS, type SlotOutcome, WorkerSlot } from "./worker-slot.ts";
 
 /** Reported as `context.memoryLimitInMB` and in REPORT lines; not enforced. */
@@ -164,10 +164,9 @@ function finish(
       return { ok: false, body: JSON.stringify(error), log };
     }
     case "timeout": {
-      const errorMessage = timeoutMessage(job.requestId, timeoutMs);
       log.end(durationMs, undefined, initMs);
-      log.append(`${errorMessage}\n`);
-      return { ok: false, body: JSON.stringify({ errorMessage }), log };
+      log.append(`${timeoutLogLine(job.requestId, timeoutMs)}\n`);
+      return { ok: false, body: JSON.stringify(timeoutError(job.requestId, timeoutMs)), log };
     }
   }
 }

@@ -12,6 +12,9 @@ const PREFIX = "/2015-03-31/functions";
 
 export interface LambdaApi {
   invoke(functionName: string, payload: Uint8Array, options: InvokeOptions): Promise<InvokeResult>;
+  /** Reserved concurrency of a function (undefined: none reserved); setting undefined removes it. */
+  reservedConcurrency(functionName: string): number | undefined;
+  setReservedConcurrency(functionName: string, reserved: number | undefined): void;
   readonly functions: ReadonlyMap<string, ResolvedFunction>;
   readonly createdAt: Date;
 }
@@ -26,15 +29,30 @@ export async function handleLambdaHttp(req: AwsRequest, res: ServerResponse, api
     await route(req, res, api);
   } catch (err) {
     if (err instanceof LambdaServiceError) {
-      sendAwsError(res, err.status, err.awsType, err.message, JSON_TYPE);
+      res.setHeader("x-amzn-ErrorType", err.awsType);
+      sendJson(res, err.status, { __type: err.awsType, message: err.message, ...err.fields }, JSON_TYPE);
     } else {
       sendAwsError(res, 500, "ServiceException", err instanceof Error ? err.message : String(err), JSON_TYPE);
     }
   }
 }
 
+/** Put/DeleteFunctionConcurrency are `/2017-10-31/…`, GetFunctionConcurrency `/2019-09-30/…`. */
+const CONCURRENCY = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency$/;
+/** AWS keeps 100 of an account's 1,000 concurrent executions unreserved. */
+const MAX_RESERVED = 900;
+
 async function route(req: AwsRequest, res: ServerResponse, api: LambdaApi): Promise<void> {
   const url = new URL(req.url, "http://local");
+  const concurrency = CONCURRENCY.exec(url.pathname);
+  if (concurrency !== null)
+    return functionConcurrency(
+      req,
+      res,
+      api,
+      concurrency[1] as string,
+      decodeURIComponent(concurrency[2] as string),
+    );
   const rest = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : undefined;
   // Split before decoding: an ARN arrives with its colons percent-encoded, never with a slash.
   const parts = (rest ?? "")
@@ -71,7 +89,7 @@ async function route(req: AwsRequest, res: ServerResponse, api: LambdaApi): Prom
   throw new LambdaServiceError(
     404,
     "UnknownOperationException",
-    `The local Lambda serves Invoke, GetFunction, GetFunctionConfiguration and ListFunctions, not ${req.method} ${url.pathname}`,
+    `The local Lambda serves Invoke, GetFunction, GetFunctionConfiguration, ListFunctions and Put/Get/DeleteFunctionConcurrency, not ${req.method} ${url.pathname}`,
   );
 }
 
@@ -101,6 +119,56 @@ async function invoke(
   if (result.logResult !== undefined) headers["X-Amz-Log-Result"] = result.logResult;
   res.writeHead(result.statusCode, headers);
   res.end(result.statusCode === 200 ? result.payload : undefined);
+}
+
+function functionConcurrency(
+  req: AwsRequest,
+  res: ServerResponse,
+  api: LambdaApi,
+  version: string,
+  name: string,
+): void {
+  const operation = `${req.method} ${version}`;
+  if (operation === "GET 2019-09-30") {
+    const reserved = api.reservedConcurrency(name);
+    sendJson(res, 200, reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved }, JSON_TYPE);
+    return;
+  }
+  if (operation === "DELETE 2017-10-31") {
+    api.setReservedConcurrency(name, undefined);
+    res.writeHead(204, { "x-amzn-RequestId": crypto.randomUUID() });
+    res.end();
+    return;
+  }
+  if (operation === "PUT 2017-10-31") {
+    let reserved: unknown;
+    try {
+      reserved = (JSON.parse(req.body.toString("utf8")) as { ReservedConcurrentExecutions?: unknown })
+        .ReservedConcurrentExecutions;
+    } catch {
+      // reported below
+    }
+    if (typeof reserved !== "number" || !Number.isInteger(reserved) || reserved < 0)
+      throw new LambdaServiceError(
+        400,
+        "InvalidParameterValueException",
+        "ReservedConcurrentExecutions must be an integer of 0 or more.",
+      );
+    if (reserved > MAX_RESERVED)
+      throw new LambdaServiceError(
+        400,
+        "InvalidParameterValueException",
+        `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].`,
+      );
+    api.setReservedConcurrency(name, reserved);
+    sendJson(res, 200, { ReservedConcurrentExecutions: reserved }, JSON_TYPE);
+    return;
+  }
+  throw new LambdaServiceError(
+    404,
+    "UnknownOperationException",
+    `The local Lambda does not serve ${req.method} ${req.url}`,
+  );
 }
 
 /** All functions in one page unless `MaxItems` asks for fewer; `Marker` is the next index. */

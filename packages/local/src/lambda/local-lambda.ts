@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type ResolvedFunction, resolveFunctions } from "./config.ts";
 import { LambdaServiceError } from "./errors.ts";
-import { FunctionRunner, type Job } from "./function-runner.ts";
+import { type Completion, FunctionRunner, type Job } from "./function-runner.ts";
 import { handleLambdaHttp } from "./http.ts";
 import { resolveFunctionRef } from "./names.ts";
 import type {
@@ -34,6 +34,48 @@ export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
     runners.set(fn.name, new FunctionRunner(fn, onLog, options.maxQueued ?? 1000));
   }
   const createdAt = new Date();
+  const reserved = new Map<string, number>();
+  /** Invocations of each function queued or running (the local stand-in for concurrent executions). */
+  const inFlight = new Map<string, number>();
+  /** Event invocations accepted while the function's reserved concurrency is 0; run when it is raised. */
+  const held = new Map<string, Job[]>();
+
+  const run = (name: string, job: Job): Promise<Completion> => {
+    const done = (runners.get(name) as FunctionRunner).run(job);
+    inFlight.set(name, (inFlight.get(name) ?? 0) + 1);
+    const settled = () => inFlight.set(name, (inFlight.get(name) ?? 1) - 1);
+    done.then(settled, settled);
+    return done;
+  };
+
+  /**
+   * Queued behind the function's other invocations; a failed attempt (error, crash or timeout) is
+   * queued again, up to 3 attempts in all. AWS waits a minute, then two, between attempts: locally
+   * they follow at once. What the function returns is dropped, as AWS drops it (its log still reaches
+   * `onLog`). While the function's reserved concurrency is 0 the event waits, as AWS keeps throttled
+   * events, and runs once it is raised.
+   */
+  const runEvent = (name: string, job: Job, attempt = 1): void => {
+    if (reserved.get(name) === 0) {
+      held.set(name, [...(held.get(name) ?? []), job]);
+      return;
+    }
+    // The first attempt throws (429, closed) to the caller; later ones are dropped if they can't queue.
+    run(name, job).then(
+      (completion) => {
+        if (completion.ok || attempt >= EVENT_ATTEMPTS) return;
+        try {
+          runEvent(name, job, attempt + 1);
+        } catch {
+          // Closed or full: the event is dropped, as AWS drops events it cannot deliver.
+        }
+      },
+      () => {},
+    );
+  };
+
+  const functionNamed = (functionName: string): string =>
+    resolveFunctionRef(functionName, undefined, (name) => runners.has(name)).name;
 
   const invoke = async (functionName: string, payload: Uint8Array, opts: InvokeOptions = {}) => {
     const type = opts.type ?? "RequestResponse";
@@ -46,7 +88,6 @@ export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
       );
     }
     const ref = resolveFunctionRef(functionName, opts.qualifier, (name) => runners.has(name));
-    const runner = runners.get(ref.name) as FunctionRunner;
     checkSize(payload.byteLength, type);
     const event = parsePayload(payload);
     const clientContext =
@@ -63,10 +104,16 @@ export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
       ...(type === "RequestResponse" && clientContext !== undefined ? { clientContext } : {}),
     };
     if (type === "Event") {
-      runEvent(runner, job);
+      runEvent(ref.name, job);
       return { statusCode: 202, requestId, payload: new Uint8Array() } satisfies InvokeResult;
     }
-    const completion = await runner.run(job);
+    const limit = reserved.get(ref.name);
+    if (limit !== undefined && (inFlight.get(ref.name) ?? 0) >= limit)
+      throw new LambdaServiceError(429, "TooManyRequestsException", "Rate Exceeded.", {
+        Reason: "ReservedFunctionConcurrentInvocationLimitExceeded",
+        Type: "User",
+      });
+    const completion = await run(ref.name, job);
     let { ok, body } = completion;
     if (Buffer.byteLength(body) > RESPONSE_LIMIT) {
       ok = false;
@@ -91,6 +138,16 @@ export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
     handle: (req, res) =>
       handleLambdaHttp(req, res, {
         invoke,
+        reservedConcurrency: (name) => reserved.get(functionNamed(name)),
+        setReservedConcurrency: (functionName, limit) => {
+          const name = functionNamed(functionName);
+          if (limit === undefined) reserved.delete(name);
+          else reserved.set(name, limit);
+          if (limit === 0) return;
+          const waiting = held.get(name) ?? [];
+          held.delete(name);
+          for (const job of waiting) runEvent(name, job);
+        },
         functions: functions as ReadonlyMap<string, ResolvedFunction>,
         createdAt,
       }),
@@ -99,27 +156,6 @@ export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
     },
   };
   return lambda;
-}
-
-/**
- * Queued behind the function's other invocations; a failed attempt (error, crash or timeout) is queued
- * again, up to 3 attempts in all. AWS waits a minute, then two, between attempts: locally they follow
- * at once. What the function returns is dropped, as AWS drops it (its log still reaches `onLog`).
- */
-function runEvent(runner: FunctionRunner, job: Job, attempt = 1): void {
-  // The first attempt throws (429, closed) to the caller; later ones are dropped if they can't queue.
-  const done = runner.run(job);
-  done.then(
-    (completion) => {
-      if (completion.ok || attempt >= EVENT_ATTEMPTS) return;
-      try {
-        runEvent(runner, job, attempt + 1);
-      } catch {
-        // Closed or full: the event is dropped, as AWS drops events it cannot deliver.
-      }
-    },
-    () => {},
-  );
 }
 
 function checkSize(bytes: number, type: InvocationType): void {

@@ -32,9 +32,21 @@ export function exitError(requestId: string, exitCode: number): ErrorPayload {
   return { errorType: "Runtime.ExitError", errorMessage: `RequestId: ${requestId} Error: ${reason}` };
 }
 
-/** AWS's timeout body: only `errorMessage`, `<ISO date> <request id> Task timed out after N.NN seconds`. */
-export function timeoutMessage(requestId: string, timeoutMs: number, at = new Date()): string {
-  return `${at.toISOString()} ${requestId} Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`;
+/** The line AWS ends a timed-out invocation's log with: `<ISO date> <request id> Task timed out after N.NN seconds`. */
+export function timeoutLogLine(requestId: string, timeoutMs: number, at = new Date()): string {
+  return `${at.toISOString()} ${requestId} ${timedOut(timeoutMs)}`;
+}
+
+/** Invoke's body for a timeout, as AWS's runtimes have answered since late 2023 (`Sandbox.Timedout`). */
+export function timeoutError(requestId: string, timeoutMs: number): ErrorPayload {
+  return {
+    errorType: "Sandbox.Timedout",
+    errorMessage: `RequestId: ${requestId} Error: ${timedOut(timeoutMs)}`,
+  };
+}
+
+function timedOut(timeoutMs: number): string {
+  return `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`;
 }
 
 function isErrorLike(value: unknown): value is Error {
