@@ -305,7 +305,10 @@ export const scenarios: readonly Scenario[] = [
       assert.equal(late.FunctionError, "Unhandled");
       const timeout = JSON.parse(late.Payload);
       assert.equal(timeout.errorType, "Sandbox.Timedout");
-      assert.match(timeout.errorMessage, /^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/);
+      assert.match(
+        timeout.errorMessage,
+        /^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/,
+      );
 
       failed(await client.call("lambda", "Invoke", { FunctionName: "scenario-missing", Payload: "{}" }), [
         "ResourceNotFoundException",
