@@ -17,3 +17,9 @@ fi
 if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/nats-io/nats.go ]; then
   apt_install golang-go golang-github-nats-io-go-nats-dev
 fi
+
+# Debian's AWS CLI and boto3 speak SQS's query protocol: the local edge endpoint's client scenarios run
+# them next to the AWS SDK for JavaScript (packages/cli/src/local-clients).
+if [ ! -x /usr/bin/aws ] || ! /usr/bin/python3 -c 'import boto3' 2>/dev/null; then
+  apt_install awscli python3-boto3
+fi
