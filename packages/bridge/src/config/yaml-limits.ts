@@ -9,6 +9,8 @@ export const CONFIG_LIMITS = {
   depth: 64,
   /** Values (keys, scalars, maps, lists) once every alias is expanded. */
   values: 1_000_000,
+  /** Anchors and aliases (`&name`, `*name`): yaml resolves aliases in time quadratic in their number. */
+  aliases: 10_000,
 } as const;
 
 /** The problem for a config text above the size limit, or undefined. */
@@ -23,8 +25,8 @@ export type ReportAt = (path: readonly PathSegment[], message: string, node: Nod
 
 /**
  * Checks what would make turning the document into a value unsafe, before it is done: aliases that
- * resolve to no anchor or to a node that contains them (a cycle), nesting deeper than the limit, and
- * aliases that expand the config past the value limit ("billion laughs"). After this, the value is a
+ * resolve to no anchor or to a node that contains them (a cycle), too many of them, nesting deeper
+ * than the limit, and aliases that expand the config past the value limit ("billion laughs"). After this, the value is a
  * finite tree of bounded depth, so every later step may walk it recursively. Returns false on a problem.
  *
  * Aliases are resolved here, once, in document order (the last anchor of that name before the alias,
@@ -42,8 +44,18 @@ export function checkDocument(doc: Document, report: ReportAt): boolean {
 function resolveAliases(root: Node, targets: Map<Alias, Node>, report: ReportAt): boolean {
   const anchors = new Map<string, Node>();
   let ok = true;
+  let marks = 0; // anchors and aliases
   const visit = (node: Node, path: Trail | undefined, depth: number): void => {
     if (!ok) return;
+    if ((node.anchor !== undefined || isAlias(node)) && ++marks > CONFIG_LIMITS.aliases) {
+      report(
+        segments(path),
+        `more than ${CONFIG_LIMITS.aliases.toLocaleString("en-US")} anchors and aliases`,
+        node,
+      );
+      ok = false;
+      return;
+    }
     if (node.anchor !== undefined) anchors.set(node.anchor, node);
     if (isAlias(node)) {
       const target = anchors.get(node.source);
