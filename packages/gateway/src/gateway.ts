@@ -238,9 +238,15 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   };
 
   const watchConnection = async () => {
+    // Expected events, a line each: the client reconnects by itself, and readiness says meanwhile.
     for await (const s of deps.client.status()) {
-      if (s.type === "disconnect") connected = false;
-      else if (s.type === "reconnect") connected = true;
+      if (s.type === "disconnect") {
+        connected = false;
+        logger.warn({ server: s.server }, "gateway: NATS disconnected; not ready until it reconnects");
+      } else if (s.type === "reconnect") {
+        connected = true;
+        logger.info({ server: s.server }, "gateway: NATS reconnected");
+      }
     }
   };
 

@@ -62,4 +62,23 @@ describe("gateway logs", () => {
       [],
     );
   });
+
+  it("logs a NATS disconnect as a warn line and the reconnect as an info line, without an error", async () => {
+    const before = lines.length;
+    await h.nats.restart();
+    await until(
+      "the reconnect logged",
+      () => lines.some((l) => l.msg === "gateway: NATS reconnected"),
+      20_000,
+    );
+    const events = lines.slice(before).filter((l) => l.msg !== "http");
+    assert.deepEqual(
+      events.map((l) => [l.level, l.msg]),
+      [
+        ["warn", "gateway: NATS disconnected; not ready until it reconnects"],
+        ["info", "gateway: NATS reconnected"],
+      ],
+    );
+    for (const line of events) assert.equal(typeof line.obj.server, "string");
+  });
 });

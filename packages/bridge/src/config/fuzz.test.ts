@@ -69,7 +69,8 @@ type Mutation =
       readonly col: number;
       readonly text: string;
     }
-  | { readonly op: "indent"; readonly line: number; readonly shift: number };
+  | { readonly op: "indent"; readonly line: number; readonly shift: number }
+  | { readonly op: "alias"; readonly line: number; readonly other: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constantFrom("delete", "duplicate", "truncate"), line: fc.nat() }),
@@ -87,6 +88,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     text: fc.string({ unit: "binary", maxLength: 20 }),
   }),
   fc.record({ op: fc.constant("indent"), line: fc.nat(), shift: fc.integer({ min: -4, max: 4 }) }),
+  // An anchor on one line's value and an alias on another's: before it, after it, inside it.
+  fc.record({ op: fc.constant("alias"), line: fc.nat(), other: fc.nat() }),
 );
 
 function mutate(lines: string[], m: Mutation): void {
@@ -121,6 +124,12 @@ function mutate(lines: string[], m: Mutation): void {
     case "append":
       lines[i] = line + m.text;
       break;
+    case "alias": {
+      const j = lines.length === 0 ? 0 : m.other % lines.length;
+      lines[i] = line.replace(/:(\s|$)/, ": &a$1");
+      lines[j] = (lines[j] ?? "").replace(/:\s.*$/, ": *a");
+      break;
+    }
     case "indent":
       lines[i] = m.shift > 0 ? " ".repeat(m.shift) + line : line.slice(-m.shift);
       break;

@@ -48,9 +48,9 @@ export function renderConfigReference(): string {
     "`# yaml-language-server: $schema=../packages/bridge/schema/junction.schema.json`.",
     "",
     `Limits: a config file is at most ${CONFIG_LIMITS.bytes / 1024 / 1024} MiB, nests maps and lists at most ${CONFIG_LIMITS.depth} levels`,
-    `deep, and its YAML aliases (\`*name\`) must follow their anchor (\`&name\`), may not sit inside the value`,
-    `they name, and may expand it to at most ${CONFIG_LIMITS.values.toLocaleString("en-US")} values. Above a limit, \`junction validate\` says which`,
-    "and exits 2.",
+    `deep, and has at most ${CONFIG_LIMITS.aliases.toLocaleString("en-US")} YAML anchors (\`&name\`) and aliases (\`*name\`). An alias must follow its anchor,`,
+    `may not sit inside the value it names, and aliases may expand the config to at most ${CONFIG_LIMITS.values.toLocaleString("en-US")} values. Above a limit,`,
+    "`junction validate` says which and exits 2.",
     "",
   ];
   const sections: { title: string; schema: JsonSchema; prefix: string }[] = [];

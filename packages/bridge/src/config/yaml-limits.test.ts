@@ -41,6 +41,14 @@ describe("config limits: aliases, depth, size", () => {
     ]);
   });
 
+  it("reports more anchors and aliases than the limit", () => {
+    const limit = CONFIG_LIMITS.aliases;
+    const aliases = `a: &a 1\nb: [${Array(limit).fill("*a").join(", ")}]\n`;
+    assert.deepEqual(problems(aliases), [`b[${limit - 1}]: more than 10,000 anchors and aliases (line 2)`]);
+    const anchors = `b: [${Array.from({ length: limit + 1 }, (_, i) => `&a${i} 1`).join(", ")}]\n`;
+    assert.deepEqual(problems(anchors), [`b[${limit}]: more than 10,000 anchors and aliases (line 1)`]);
+  });
+
   it("accepts ordinary aliases, however often one is used", () => {
     const routes = Array.from({ length: 150 }, (_, i) =>
       route(`r${i}`, i === 0 ? "&to [{ type: sqs, queue: q }]" : "*to"),

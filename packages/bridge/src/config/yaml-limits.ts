@@ -9,6 +9,8 @@ export const CONFIG_LIMITS = {
   depth: 64,
   /** Values (keys, scalars, maps, lists) once every alias is expanded. */
   values: 1_000_000,
+  /** Anchors and aliases (`&name`, `*name`): yaml resolves aliases in time quadratic in their number. */
+  aliases: 10_000,
 } as const;
 
 /** The problem for a config text above the size limit, or undefined. */
@@ -23,8 +25,8 @@ export type ReportAt = (path: readonly PathSegment[], message: string, node: Nod
 
 /**
  * Checks what would make turning the document into a value unsafe, before it is done: aliases that
- * resolve to no anchor or to a node that contains them (a cycle), nesting deeper than the limit, and
- * aliases that expand the config past the value limit ("billion laughs"). After this, the value is a
+ * resolve to no anchor or to a node that contains them (a cycle), too many of them, nesting deeper
+ * than the limit, and aliases that expand the config past the value limit ("billion laughs"). After this, the value is a
  * finite tree of bounded depth, so every later step may walk it recursively. Returns false on a problem.
  *
  * Aliases are resolved here, once, in document order (the last anchor of that name before the alias,
@@ -42,26 +44,36 @@ export function checkDocument(doc: Document, report: ReportAt): boolean {
 function resolveAliases(root: Node, targets: Map<Alias, Node>, report: ReportAt): boolean {
   const anchors = new Map<string, Node>();
   let ok = true;
-  const visit = (node: Node, path: PathSegment[], depth: number): void => {
+  let marks = 0; // anchors and aliases
+  const visit = (node: Node, path: Trail | undefined, depth: number): void => {
     if (!ok) return;
+    if ((node.anchor !== undefined || isAlias(node)) && ++marks > CONFIG_LIMITS.aliases) {
+      report(
+        segments(path),
+        `more than ${CONFIG_LIMITS.aliases.toLocaleString("en-US")} anchors and aliases`,
+        node,
+      );
+      ok = false;
+      return;
+    }
     if (node.anchor !== undefined) anchors.set(node.anchor, node);
     if (isAlias(node)) {
       const target = anchors.get(node.source);
       if (target === undefined) {
-        report(path, `alias *${node.source} has no anchor &${node.source} before it`, node);
+        report(segments(path), `alias *${node.source} has no anchor &${node.source} before it`, node);
         ok = false;
       } else targets.set(node, target);
       return;
     }
     if (!isCollection(node)) return;
     if (depth >= CONFIG_LIMITS.depth) {
-      report(path, `nested more than ${CONFIG_LIMITS.depth} levels deep`, node);
+      report(segments(path), `nested more than ${CONFIG_LIMITS.depth} levels deep`, node);
       ok = false;
       return;
     }
-    for (const [child, segment] of children(node)) visit(child, [...path, segment], depth + 1);
+    forEachChild(node, (child, at) => visit(child, { up: path, at }, depth + 1));
   };
-  visit(root, [], 0);
+  visit(root, undefined, 0);
   return ok;
 }
 
@@ -74,13 +86,13 @@ function measure(root: Node, targets: ReadonlyMap<Alias, Node>, report: ReportAt
   const sizes = new Map<Node, Size>();
   const open = new Set<Node>();
   let failed = false;
-  const fail = (path: readonly PathSegment[], message: string, node: Node): Size => {
-    report(path, message, node);
+  const fail = (path: Trail | undefined, message: string, node: Node): Size => {
+    report(segments(path), message, node);
     failed = true;
     return LEAF;
   };
   // `via`: the alias being expanded, if any; problems inside its value are reported on its line.
-  const size = (node: Node, path: PathSegment[], depth: number, via?: Alias): Size => {
+  const size = (node: Node, path: Trail | undefined, depth: number, via?: Alias): Size => {
     if (failed) return LEAF;
     if (isAlias(node)) {
       const target = targets.get(node) as Node;
@@ -107,34 +119,52 @@ function measure(root: Node, targets: ReadonlyMap<Alias, Node>, report: ReportAt
     open.add(node);
     let values = 1;
     let deepest = 0;
-    for (const [child, segment] of children(node)) {
-      const s = size(child, [...path, segment], depth + 1, via);
+    forEachChild(node, (child, at) => {
+      const s = size(child, { up: path, at }, depth + 1, via);
       values += s.values;
       deepest = Math.max(deepest, s.height);
-    }
+    });
     open.delete(node);
     const result = { values, height: deepest + 1 };
     sizes.set(node, result);
     return result;
   };
-  const total = size(root, [], 0);
+  const total = size(root, undefined, 0);
   if (!failed && total.values > maxValues) {
-    fail([], `aliases expand the config to more than ${maxValues.toLocaleString("en-US")} values`, root);
+    fail(
+      undefined,
+      `aliases expand the config to more than ${maxValues.toLocaleString("en-US")} values`,
+      root,
+    );
   }
   return !failed;
 }
 
-/** A collection's keys and values with their path segment (a map's key, or a list's index). */
-function* children(node: Node): Generator<[Node, PathSegment]> {
+/** Calls `f` with a collection's keys and values and where they are (a map's key, or a list's index). */
+function forEachChild(node: Node, f: (child: Node, at: PathSegment) => void): void {
   if (!isCollection(node)) return;
-  for (const [i, item] of node.items.entries()) {
+  const { items } = node;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
     if (isPair(item)) {
       const key = item.key as Node | null;
-      const segment = isScalar(key) ? String(key.value) : i;
-      if (key !== null) yield [key, segment];
-      if (item.value !== null) yield [item.value as Node, segment];
-    } else yield [item as Node, i];
+      const at = isScalar(key) ? String(key.value) : i;
+      if (key !== null) f(key, at);
+      if (item.value !== null) f(item.value as Node, at);
+    } else f(item as Node, i);
   }
+}
+
+/** The way down to a node, built as the walk descends and spelt out only for a problem. */
+interface Trail {
+  readonly up: Trail | undefined;
+  readonly at: PathSegment;
+}
+
+function segments(trail: Trail | undefined): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (let t = trail; t !== undefined; t = t.up) out.push(t.at);
+  return out.reverse();
 }
 
 interface Size {
