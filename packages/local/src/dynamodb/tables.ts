@@ -1,7 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { type AwsRequest, type LocalService, sendAwsError } from "../aws/index.ts";
+import { type AwsRequest, AwsRequestError, type LocalService, sendAwsError } from "../aws/index.ts";
 import type { DynamoDbEmulator, DynamoDbExchange } from "../edge/emulators.ts";
-import { DynamoDbRequestError } from "./errors.ts";
 import { type Item, type KeySchema, type Stream, StreamStore } from "./stream-store.ts";
 
 const JSON_TYPE = "application/x-amz-json-1.0";
@@ -103,7 +102,7 @@ export function createLocalDynamoDb(
       // Checked before anything changes, so a refused update changes nothing.
       if (spec.StreamEnabled === true) StreamStore.checkViewType(spec.StreamViewType);
       if ((spec.StreamEnabled === true) === (streams.enabledFor(table) !== undefined))
-        throw new DynamoDbRequestError(
+        throw new AwsRequestError(
           "ValidationException",
           spec.StreamEnabled === true
             ? `Table already has an enabled stream: ${table}`
@@ -189,7 +188,7 @@ export function createLocalDynamoDb(
       try {
         await operation(req, input, res);
       } catch (err) {
-        if (err instanceof DynamoDbRequestError)
+        if (err instanceof AwsRequestError)
           return sendAwsError(res, err.status, err.type, err.message, JSON_TYPE);
         throw err;
       }
