@@ -6,6 +6,27 @@ import { type Item, type KeySchema, type Stream, StreamStore } from "./stream-st
 const JSON_TYPE = "application/x-amz-json-1.0";
 type Input = Record<string, unknown>;
 
+/** The operations dynalite serves (its `validOperations`); others are refused naming the operation. */
+const SERVED = new Set([
+  "BatchGetItem",
+  "BatchWriteItem",
+  "CreateTable",
+  "DeleteItem",
+  "DeleteTable",
+  "DescribeTable",
+  "DescribeTimeToLive",
+  "GetItem",
+  "ListTables",
+  "PutItem",
+  "Query",
+  "Scan",
+  "TagResource",
+  "UntagResource",
+  "ListTagsOfResource",
+  "UpdateItem",
+  "UpdateTable",
+]);
+
 /**
  * The DynamoDB API at the edge: dynalite answers, and the edge adds what it lacks, DynamoDB Streams.
  * `StreamSpecification` on CreateTable / UpdateTable makes a stream (shown by DescribeTable as
@@ -177,7 +198,16 @@ export function createLocalDynamoDb(
   return {
     async handle(req: AwsRequest, res: ServerResponse) {
       const target = String(req.headers["x-amz-target"] ?? "");
-      const operation = operations[target.slice(target.indexOf(".") + 1)];
+      const name = target.slice(target.indexOf(".") + 1);
+      if (!SERVED.has(name))
+        return sendAwsError(
+          res,
+          400,
+          "UnknownOperationException",
+          `the local DynamoDB (dynalite) does not serve ${name} (no transactions, PartiQL, TTL updates, backups or global tables)`,
+          JSON_TYPE,
+        );
+      const operation = operations[name];
       if (operation === undefined) return emulator.handle(req, res);
       let input: Input;
       try {
