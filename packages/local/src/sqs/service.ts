@@ -93,8 +93,9 @@ export function createLocalSqs(
     const url = String(input.QueueUrl);
     const key = dedupKey(await fifoSettings(url), input);
     if (key === undefined) return emulator.call("SendMessage", input);
-    const first = dedup.find(url, key);
-    if (first !== undefined) return { status: 200, body: duplicateAnswer(await first, input) };
+    // A first send still under way that then fails sent nothing: this one is sent instead.
+    const first = await dedup.find(url, key)?.catch(() => undefined);
+    if (first !== undefined) return { status: 200, body: duplicateAnswer(first, input) };
     const answer = emulator.call("SendMessage", input);
     dedup.remember(url, key, answer.then(firstSendOf));
     return answer;
