@@ -1,4 +1,5 @@
 export { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "./aws/index.ts";
+export { type BareEmulators, startBareEmulators } from "./edge/emulators.ts";
 export {
   type CompiledEventPattern,
   compileEventPattern,

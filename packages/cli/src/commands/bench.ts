@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { benchBridge } from "../bench/bridge.ts";
 import { runGatewayBench } from "../bench/gateway.ts";
 import { benchInbound } from "../bench/inbound.ts";
+import { runLocal } from "../bench/local.ts";
 import { runPaymentsBench } from "../bench/payments.ts";
 import type { PipelineBenchOptions, PipelineResult } from "../bench/pipeline.ts";
 import { type BenchSection, writeReport } from "../bench/report.ts";
@@ -24,6 +25,7 @@ type Runner = (out: Out, opts: BenchOptions) => Promise<Record<string, unknown>[
 const BENCHES: Record<string, Runner> = {
   bridge: runBridge,
   inbound: runInbound,
+  local: runLocal,
   gateway: runGatewayBench,
   payments: runPaymentsBench,
   routes: runRoutes,

@@ -287,6 +287,105 @@ export const scenarios: readonly Scenario[] = [
     },
   },
   {
+    name: "EventBridge: an archive keeps a bus's events and a replay sends them again",
+    async run(context) {
+      const { client, prefix } = context;
+      const { QueueUrl } = ok(await client.call("sqs", "CreateQueue", { QueueName: `${prefix}-replayed` }));
+      const EventBusName = `${prefix}-archived-bus`;
+      const { EventBusArn } = ok(await client.call("events", "CreateEventBus", { Name: EventBusName }));
+      const archive = ok(
+        await client.call("events", "CreateArchive", {
+          ArchiveName: `${prefix}-archive`,
+          EventSourceArn: EventBusArn,
+        }),
+      );
+      const start = Math.floor(Date.now() / 1000) - 60;
+      ok(
+        await client.call("events", "PutEvents", {
+          Entries: [
+            { EventBusName, Source: "shop", DetailType: "order placed", Detail: '{"id":"before-the-rule"}' },
+          ],
+        }),
+      );
+      // The rule comes after the event: only the replay can bring it to the queue.
+      ok(
+        await client.call("events", "PutRule", {
+          Name: "all-orders",
+          EventBusName,
+          EventPattern: JSON.stringify({ source: ["shop"] }),
+        }),
+      );
+      ok(
+        await client.call("events", "PutTargets", {
+          Rule: "all-orders",
+          EventBusName,
+          Targets: [{ Id: "queue", Arn: await queueArn(context, QueueUrl) }],
+        }),
+      );
+      const replay = ok(
+        await client.call("events", "StartReplay", {
+          ReplayName: `${prefix}-replay`,
+          EventSourceArn: archive.ArchiveArn,
+          EventStartTime: start,
+          EventEndTime: start + 3600,
+          Destination: { Arn: EventBusArn },
+        }),
+      );
+      assert.equal(replay.State, "STARTING");
+      const [message] = await drain(context, QueueUrl, 1, 5);
+      const event = JSON.parse(message?.Body ?? "{}");
+      assert.deepEqual(event.detail, { id: "before-the-rule" });
+      assert.equal(event["replay-name"], `${prefix}-replay`);
+      const described = ok(await client.call("events", "DescribeReplay", { ReplayName: `${prefix}-replay` }));
+      assert.equal(described.State, "COMPLETED");
+    },
+  },
+  {
+    name: "EventBridge: an event its target cannot take goes to the target's dead-letter queue",
+    async run(context) {
+      const { client, prefix } = context;
+      const dlq = ok(await client.call("sqs", "CreateQueue", { QueueName: `${prefix}-events-dlq` })).QueueUrl;
+      const EventBusName = `${prefix}-dlq-bus`;
+      ok(await client.call("events", "CreateEventBus", { Name: EventBusName }));
+      ok(
+        await client.call("events", "PutRule", {
+          Name: "r",
+          EventBusName,
+          EventPattern: '{"source":["shop"]}',
+        }),
+      );
+      ok(
+        await client.call("events", "PutTargets", {
+          Rule: "r",
+          EventBusName,
+          Targets: [
+            {
+              Id: "gone",
+              Arn: `arn:aws:sqs:us-east-1:000000000000:${prefix}-no-such-queue`,
+              DeadLetterConfig: { Arn: await queueArn(context, dlq) },
+              RetryPolicy: { MaximumRetryAttempts: 2 },
+            },
+          ],
+        }),
+      );
+      ok(
+        await client.call("events", "PutEvents", {
+          Entries: [{ EventBusName, Source: "shop", DetailType: "order placed", Detail: '{"id":"lost"}' }],
+        }),
+      );
+      const [dead] = await drain(context, dlq, 1, 5);
+      assert.deepEqual(JSON.parse(dead?.Body ?? "{}").detail, { id: "lost" });
+      const attributes = dead?.MessageAttributes ?? {};
+      assert.equal(attributes.ERROR_CODE?.StringValue, "NO_RESOURCE");
+      assert.match(attributes.ERROR_MESSAGE?.StringValue ?? "", /QueueDoesNotExist/);
+      assert.equal(
+        attributes.TARGET_ARN?.StringValue,
+        `arn:aws:sqs:us-east-1:000000000000:${prefix}-no-such-queue`,
+      );
+      assert.match(attributes.RULE_ARN?.StringValue ?? "", new RegExp(`:rule/${EventBusName}/r$`));
+    },
+  },
+  {
     name: "Lambda: a function's error and a timeout come back as AWS reports them",
     async run({ client }) {
       const error = ok(

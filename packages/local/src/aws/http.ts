@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { JunctionError } from "@junction/sdk";
 
 /** A request the edge endpoint hands to one local service, body already read. */
 export interface AwsRequest {
@@ -78,4 +79,15 @@ export function sendQueryError(res: ServerResponse, status: number, code: string
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"'\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** An AWS error the edge answers itself: AWS's error type (`__type`), its message and HTTP status. */
+export class AwsRequestError extends JunctionError {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super("ERR_LOCAL_AWS_REQUEST", message);
+  }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import { arn } from "../aws/index.ts";
-import { DynamoDbRequestError } from "./errors.ts";
+import { AwsRequestError, arn } from "../aws/index.ts";
 
 export type StreamViewType = "KEYS_ONLY" | "NEW_IMAGE" | "OLD_IMAGE" | "NEW_AND_OLD_IMAGES";
 export type Item = Record<string, unknown>;
@@ -42,15 +41,10 @@ export interface Stream {
 }
 
 /** The settings a table's stream is kept by across restarts (records are in memory only). */
-export interface SavedStream {
-  readonly arn: string;
-  readonly label: string;
-  readonly table: string;
-  readonly viewType: StreamViewType;
-  readonly keySchema: KeySchema;
-  readonly createdAt: number;
-  readonly enabled: boolean;
-}
+export type SavedStream = Pick<
+  Stream,
+  "arn" | "label" | "table" | "viewType" | "keySchema" | "createdAt" | "enabled"
+>;
 
 const RETENTION_MS = 24 * 3600_000;
 const VIEW_TYPES = new Set<string>(["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"]);
@@ -74,7 +68,7 @@ export class StreamStore {
 
   static checkViewType(viewType: unknown): StreamViewType {
     if (typeof viewType !== "string" || !VIEW_TYPES.has(viewType))
-      throw new DynamoDbRequestError(
+      throw new AwsRequestError(
         "ValidationException",
         `1 validation error detected: Value '${String(viewType)}' at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must satisfy enum value set: [NEW_IMAGE, KEYS_ONLY, OLD_IMAGE, NEW_AND_OLD_IMAGES]`,
       );
@@ -120,7 +114,7 @@ export class StreamStore {
   get(streamArn: unknown): Stream {
     const stream = typeof streamArn === "string" ? this.#byArn.get(streamArn) : undefined;
     if (stream === undefined)
-      throw new DynamoDbRequestError(
+      throw new AwsRequestError(
         "ResourceNotFoundException",
         `Requested resource not found: Stream: ${String(streamArn)} not found`,
       );

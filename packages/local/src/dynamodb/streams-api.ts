@@ -1,6 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { type AwsRequest, type LocalService, sendAwsError, sendJson } from "../aws/index.ts";
-import { DynamoDbRequestError } from "./errors.ts";
+import { type AwsRequest, AwsRequestError, type LocalService, sendAwsError, sendJson } from "../aws/index.ts";
 import { type Stream, type StreamStore, sequenceText } from "./stream-store.ts";
 
 const JSON_TYPE = "application/x-amz-json-1.0";
@@ -53,7 +52,7 @@ export function createLocalDynamoDbStreams(store: StreamStore, now: () => number
       shardOf(stream, input.ShardId);
       const sequence = () => {
         if (typeof input.SequenceNumber !== "string" || !/^\d{1,40}$/.test(input.SequenceNumber))
-          throw new DynamoDbRequestError(
+          throw new AwsRequestError(
             "ValidationException",
             "SequenceNumber is required for this ShardIteratorType",
           );
@@ -74,7 +73,7 @@ export function createLocalDynamoDbStreams(store: StreamStore, now: () => number
           after = sequence();
           break;
         default:
-          throw new DynamoDbRequestError(
+          throw new AwsRequestError(
             "ValidationException",
             `1 validation error detected: Value '${String(input.ShardIteratorType)}' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]`,
           );
@@ -84,14 +83,14 @@ export function createLocalDynamoDbStreams(store: StreamStore, now: () => number
     GetRecords: (input) => {
       const iterator = decode(input.ShardIterator);
       if (now() - iterator.t > ITERATOR_TTL_MS)
-        throw new DynamoDbRequestError(
+        throw new AwsRequestError(
           "ExpiredIteratorException",
           "Iterator expired. The iterator was created more than 15 minutes ago.",
         );
       const stream = store.get(iterator.s);
       const limit = typeof input.Limit === "number" ? input.Limit : MAX_RECORDS;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RECORDS)
-        throw new DynamoDbRequestError(
+        throw new AwsRequestError(
           "ValidationException",
           `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${MAX_RECORDS}`,
         );
@@ -126,7 +125,7 @@ export function createLocalDynamoDbStreams(store: StreamStore, now: () => number
         const input = req.body.length === 0 ? {} : (JSON.parse(req.body.toString("utf8")) as Input);
         sendJson(res, 200, run(input), JSON_TYPE);
       } catch (err) {
-        if (err instanceof DynamoDbRequestError)
+        if (err instanceof AwsRequestError)
           return sendAwsError(res, err.status, err.type, err.message, JSON_TYPE);
         if (err instanceof SyntaxError)
           return sendAwsError(
@@ -144,7 +143,7 @@ export function createLocalDynamoDbStreams(store: StreamStore, now: () => number
 
 function shardOf(stream: Stream, shardId: unknown): void {
   if (shardId !== stream.shardId)
-    throw new DynamoDbRequestError(
+    throw new AwsRequestError(
       "ResourceNotFoundException",
       `Requested resource not found: Shard does not exist: ${String(shardId)}`,
     );
@@ -174,5 +173,5 @@ function decode(text: unknown): Iterator {
   } catch {
     // reported below
   }
-  throw new DynamoDbRequestError("ValidationException", "Invalid ShardIterator");
+  throw new AwsRequestError("ValidationException", "Invalid ShardIterator");
 }

@@ -10,6 +10,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   PutItemCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
   UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
@@ -201,6 +202,18 @@ describe("local DynamoDB Streams", () => {
         }),
       ),
       (err: Error) => err.name === "ValidationException" && /already has an enabled stream/.test(err.message),
+    );
+  });
+
+  it("names the DynamoDB operations dynalite does not serve", async () => {
+    await assert.rejects(
+      ddb.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [{ Put: { TableName: "orders", Item: { pk: { S: "t" } } } }],
+        }),
+      ),
+      (err: Error) =>
+        err.name === "UnknownOperationException" && /does not serve TransactWriteItems/.test(err.message),
     );
   });
 

@@ -1,11 +1,31 @@
 import type { ServerResponse } from "node:http";
-import { type AwsRequest, type LocalService, sendAwsError } from "../aws/index.ts";
+import { type AwsRequest, AwsRequestError, type LocalService, sendAwsError } from "../aws/index.ts";
 import type { DynamoDbEmulator, DynamoDbExchange } from "../edge/emulators.ts";
-import { DynamoDbRequestError } from "./errors.ts";
 import { type Item, type KeySchema, type Stream, StreamStore } from "./stream-store.ts";
 
 const JSON_TYPE = "application/x-amz-json-1.0";
 type Input = Record<string, unknown>;
+
+/** The operations dynalite serves (its `validOperations`); others are refused naming the operation. */
+const SERVED = new Set([
+  "BatchGetItem",
+  "BatchWriteItem",
+  "CreateTable",
+  "DeleteItem",
+  "DeleteTable",
+  "DescribeTable",
+  "DescribeTimeToLive",
+  "GetItem",
+  "ListTables",
+  "PutItem",
+  "Query",
+  "Scan",
+  "TagResource",
+  "UntagResource",
+  "ListTagsOfResource",
+  "UpdateItem",
+  "UpdateTable",
+]);
 
 /**
  * The DynamoDB API at the edge: dynalite answers, and the edge adds what it lacks, DynamoDB Streams.
@@ -103,7 +123,7 @@ export function createLocalDynamoDb(
       // Checked before anything changes, so a refused update changes nothing.
       if (spec.StreamEnabled === true) StreamStore.checkViewType(spec.StreamViewType);
       if ((spec.StreamEnabled === true) === (streams.enabledFor(table) !== undefined))
-        throw new DynamoDbRequestError(
+        throw new AwsRequestError(
           "ValidationException",
           spec.StreamEnabled === true
             ? `Table already has an enabled stream: ${table}`
@@ -178,7 +198,16 @@ export function createLocalDynamoDb(
   return {
     async handle(req: AwsRequest, res: ServerResponse) {
       const target = String(req.headers["x-amz-target"] ?? "");
-      const operation = operations[target.slice(target.indexOf(".") + 1)];
+      const name = target.slice(target.indexOf(".") + 1);
+      if (!SERVED.has(name))
+        return sendAwsError(
+          res,
+          400,
+          "UnknownOperationException",
+          `the local DynamoDB (dynalite) does not serve ${name} (no transactions, PartiQL, TTL updates, backups or global tables)`,
+          JSON_TYPE,
+        );
+      const operation = operations[name];
       if (operation === undefined) return emulator.handle(req, res);
       let input: Input;
       try {
@@ -189,7 +218,7 @@ export function createLocalDynamoDb(
       try {
         await operation(req, input, res);
       } catch (err) {
-        if (err instanceof DynamoDbRequestError)
+        if (err instanceof AwsRequestError)
           return sendAwsError(res, err.status, err.type, err.message, JSON_TYPE);
         throw err;
       }

@@ -116,3 +116,27 @@ class CapturedResponse {
     });
   }
 }
+
+/** The emulators the edge serves, each listening alone on 127.0.0.1 (what the edge is measured against). */
+export interface BareEmulators {
+  readonly sqsUrl: string;
+  readonly dynamodbUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startBareEmulators(): Promise<BareEmulators> {
+  const sqs = buildApp({ logger: false });
+  const sqsUrl = await sqs.listen({ host: "127.0.0.1", port: 0 });
+  const dynamodb: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => dynamodb.listen(0, "127.0.0.1", resolve));
+  return {
+    sqsUrl,
+    dynamodbUrl: `http://127.0.0.1:${(dynamodb.address() as { port: number }).port}`,
+    close: async () => {
+      await Promise.allSettled([
+        sqs.close(),
+        new Promise<void>((resolve) => dynamodb.close(() => resolve())),
+      ]);
+    },
+  };
+}

@@ -8,13 +8,15 @@ import {
   page,
 } from "./constraints.ts";
 import { busNotFound, EventBridgeApiError, validationError } from "./errors.ts";
-import type { Bus } from "./model.ts";
+import type { Archive, Bus, Replay } from "./model.ts";
 
 /** Everything one local EventBridge holds. */
 export interface State {
   readonly place: Place;
   readonly now: () => Date;
   readonly buses: Map<string, Bus>;
+  readonly archives: Map<string, Archive>;
+  readonly replays: Map<string, Replay>;
 }
 
 export function newState(place: Place, now: () => Date): State {
@@ -25,7 +27,7 @@ export function newState(place: Place, now: () => Date): State {
     created: now(),
     rules: new Map(),
   });
-  return { place, now, buses };
+  return { place, now, buses, archives: new Map(), replays: new Map() };
 }
 
 /** The bus an `EventBusName` (name or ARN, absent = default) names; ResourceNotFound when there is none. */

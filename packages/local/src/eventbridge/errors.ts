@@ -36,3 +36,20 @@ export function ruleNotFound(rule: string, bus: string): EventBridgeApiError {
 export function serializationError(message: string): EventBridgeApiError {
   return new EventBridgeApiError("SerializationException", message);
 }
+
+/**
+ * A target refused or could not take an event. `errorCode` is what AWS puts in a dead-letter message's
+ * ERROR_CODE attribute (`NO_RESOURCE`, `THROTTLING`, `INVALID_PARAMETER` …); only a retryable failure is
+ * tried again under the target's retry policy ("Event retry policy and using dead-letter queues":
+ * a target that does not exist or refuses permission goes to the DLQ at once).
+ */
+export class TargetDeliveryError extends JunctionError {
+  readonly errorCode: string;
+  readonly retryable: boolean;
+
+  constructor(errorCode: string, message: string, retryable: boolean, options?: { cause?: unknown }) {
+    super("ERR_EVENTBRIDGE_DELIVERY", message, options);
+    this.errorCode = errorCode;
+    this.retryable = retryable;
+  }
+}

@@ -1,4 +1,5 @@
-export { EventBridgeApiError } from "./errors.ts";
+export type { DeliveryDeps } from "./delivery.ts";
+export { EventBridgeApiError, TargetDeliveryError } from "./errors.ts";
 export type { PutEventsResult, PutEventsResultEntry } from "./events.ts";
 export type { DeliveryFailure, EventEnvelope } from "./model.ts";
 export {

@@ -14,6 +14,8 @@ export interface EventEnvelope {
   readonly region: string;
   readonly resources: readonly string[];
   readonly detail: JsonObject;
+  /** Set on events a replay sends again (StartReplay); such events are not archived again. */
+  readonly "replay-name"?: string;
 }
 
 export interface StoredTarget {
@@ -24,6 +26,10 @@ export interface StoredTarget {
   readonly kind: TargetKind;
   readonly input: TargetInput;
   readonly messageGroupId?: string;
+  /** RetryPolicy: further attempts after the first, and how old an event may get (AWS: 185, 24 h). */
+  readonly retry: { readonly maxAttempts: number; readonly maxAgeMs: number };
+  /** DeadLetterConfig: the SQS queue that takes events the target never got. */
+  readonly deadLetterArn?: string;
 }
 
 export type RuleState = "ENABLED" | "DISABLED" | "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS";
@@ -61,4 +67,36 @@ export interface DeliveryFailure {
   readonly targetId?: string;
   readonly targetArn?: string;
   readonly reason: string;
+}
+
+/** An archive of a bus's events (CreateArchive), kept in memory. */
+export interface Archive {
+  readonly name: string;
+  readonly arn: string;
+  readonly busName: string;
+  readonly busArn: string;
+  description?: string;
+  eventPattern?: string;
+  pattern?: CompiledEventPattern;
+  /** 0 = forever, as AWS means it. */
+  retentionDays: number;
+  readonly created: Date;
+  readonly events: { readonly at: Date; readonly envelope: EventEnvelope; readonly bytes: number }[];
+}
+
+export type ReplayState = "STARTING" | "RUNNING" | "CANCELLING" | "COMPLETED" | "CANCELLED" | "FAILED";
+
+export interface Replay {
+  readonly name: string;
+  readonly arn: string;
+  readonly description?: string;
+  readonly archiveArn: string;
+  readonly destination: { readonly Arn: string; readonly FilterArns?: readonly string[] };
+  readonly from: Date;
+  readonly to: Date;
+  state: ReplayState;
+  stateReason?: string;
+  readonly started: Date;
+  ended?: Date;
+  lastReplayed?: Date;
 }

@@ -23,7 +23,7 @@ async function post(h: Harness, target: string | undefined, body: string, method
 test("AWS JSON 1.1 errors for unknown operations and undecodable bodies", async () => {
   const h = await startHarness();
   try {
-    const unknown = await post(h, "AWSEvents.CreateArchive", "{}");
+    const unknown = await post(h, "AWSEvents.CreateApiDestination", "{}");
     assert.equal(unknown.status, 400);
     assert.equal(unknown.type, "application/x-amz-json-1.1");
     assert.equal(unknown.body.__type, "UnknownOperationException");

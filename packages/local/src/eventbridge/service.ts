@@ -8,6 +8,17 @@ import {
   sendAwsError,
   sendJson,
 } from "../aws/index.ts";
+import {
+  cancelReplay,
+  createArchive,
+  deleteArchive,
+  describeArchive,
+  describeReplay,
+  listArchives,
+  listReplays,
+  startReplay,
+  updateArchive,
+} from "./archives.ts";
 import { eventTime, type Place } from "./arns.ts";
 import {
   createEventBus,
@@ -79,6 +90,14 @@ const OPERATIONS: ReadonlyMap<string, Operation> = new Map(
     RemoveTargets: removeTargets,
     ListTargetsByRule: listTargetsByRule,
     TestEventPattern: (_state: State, input: JsonObject) => testEventPattern(input),
+    CreateArchive: createArchive,
+    DescribeArchive: describeArchive,
+    ListArchives: listArchives,
+    UpdateArchive: updateArchive,
+    DeleteArchive: deleteArchive,
+    DescribeReplay: describeReplay,
+    ListReplays: listReplays,
+    CancelReplay: cancelReplay,
   } satisfies Record<string, Operation>),
 );
 
@@ -118,7 +137,10 @@ export function createLocalEventBridge(deps: LocalEventBridgeDeps): LocalEventBr
     const target = headerText(req.headers["x-amz-target"]) ?? "";
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "";
     const run = OPERATIONS.get(operation);
-    if (req.method !== "POST" || (run === undefined && operation !== "PutEvents"))
+    if (
+      req.method !== "POST" ||
+      (run === undefined && operation !== "PutEvents" && operation !== "StartReplay")
+    )
       return {
         status: 400,
         error: "UnknownOperationException",
@@ -127,6 +149,10 @@ export function createLocalEventBridge(deps: LocalEventBridgeDeps): LocalEventBr
     try {
       const input = decode(req.body);
       if (run !== undefined) return { body: run(state, input) };
+      if (operation === "StartReplay") {
+        const { body, replay, events } = startReplay(state, input);
+        return { body, after: () => dispatcher.replay(replay, events) };
+      }
       const { result, accepted, at } = accept(input);
       // Delivery starts once the answer is on its way, as on AWS.
       return { body: result, after: () => dispatcher.dispatch(accepted, at) };

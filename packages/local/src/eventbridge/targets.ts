@@ -27,8 +27,8 @@ function checkId(c: Constraints, id: string | undefined, at: string): void {
 
 /**
  * Adds or replaces targets. Everything is checked before anything changes, so a rejected request
- * leaves the rule as it was. Delivery settings the local EventBridge does not act on (RoleArn,
- * RetryPolicy, DeadLetterConfig) are kept and listed back.
+ * leaves the rule as it was. RetryPolicy and DeadLetterConfig are acted on; RoleArn is kept and
+ * listed back.
  */
 export function putTargets(state: State, input: JsonObject): JsonObject {
   const list = optArray(input, "Targets");
@@ -77,6 +77,7 @@ function compileTarget(state: State, spec: JsonObject, at: string): StoredTarget
     throw validationError(
       `Target ${id}: the local EventBridge forwards the whole event to another event bus; Input, InputPath and InputTransformer are not supported for event bus targets.`,
     );
+  const deadLetterArn = deadLetterOf(state, spec, id);
   return {
     id,
     arn,
@@ -84,7 +85,35 @@ function compileTarget(state: State, spec: JsonObject, at: string): StoredTarget
     kind,
     input,
     ...(messageGroupId === undefined ? {} : { messageGroupId }),
+    retry: retryPolicyOf(spec, at),
+    ...(deadLetterArn === undefined ? {} : { deadLetterArn }),
   };
+}
+
+/** RetryPolicy, within AWS's bounds: 0–185 attempts, 60–86,400 seconds (defaults the maximums). */
+function retryPolicyOf(spec: JsonObject, at: string): StoredTarget["retry"] {
+  const policy = optObject(spec, "RetryPolicy") ?? {};
+  const number = (name: string, fallback: number) => {
+    const value = policy[name] ?? fallback;
+    if (typeof value !== "number" || !Number.isInteger(value))
+      throw serializationError(`RetryPolicy.${name} must be an integer`);
+    return value;
+  };
+  const attempts = number("MaximumRetryAttempts", 185);
+  const age = number("MaximumEventAgeInSeconds", 86_400);
+  const c = new Constraints();
+  c.number(attempts, `${at}.retryPolicy.maximumRetryAttempts`, 0, 185);
+  c.number(age, `${at}.retryPolicy.maximumEventAgeInSeconds`, 60, 86_400);
+  c.check();
+  return { maxAttempts: attempts, maxAgeMs: age * 1000 };
+}
+
+function deadLetterOf(state: State, spec: JsonObject, id: string): string | undefined {
+  const config = optObject(spec, "DeadLetterConfig");
+  const arn = config === undefined ? undefined : optString(config, "Arn");
+  if (arn !== undefined && targetKind(state.place, arn)?.kind !== "sqs")
+    throw validationError(`Target ${id}: the dead-letter queue ${arn} is not an SQS queue ARN.`);
+  return arn;
 }
 
 /** Removes targets by id; ids the rule does not have are ignored. */

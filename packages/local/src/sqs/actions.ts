@@ -1,31 +1,4 @@
-/** The SQS API's actions (2012-11-05), so a request can be recognised as SQS by its action alone. */
-export const SQS_ACTIONS: ReadonlySet<string> = new Set([
-  "AddPermission",
-  "CancelMessageMoveTask",
-  "ChangeMessageVisibility",
-  "ChangeMessageVisibilityBatch",
-  "CreateQueue",
-  "DeleteMessage",
-  "DeleteMessageBatch",
-  "DeleteQueue",
-  "GetQueueAttributes",
-  "GetQueueUrl",
-  "ListDeadLetterSourceQueues",
-  "ListMessageMoveTasks",
-  "ListQueueTags",
-  "ListQueues",
-  "PurgeQueue",
-  "ReceiveMessage",
-  "RemovePermission",
-  "SendMessage",
-  "SendMessageBatch",
-  "SetQueueAttributes",
-  "StartMessageMoveTask",
-  "TagQueue",
-  "UntagQueue",
-]);
-
-/** The ones the local SQS (fauxqs behind the edge) serves; the rest get `UnsupportedOperation`. */
+/** The SQS actions the local SQS (fauxqs behind the edge) serves. */
 export const SERVED_SQS_ACTIONS: ReadonlySet<string> = new Set([
   "ChangeMessageVisibility",
   "ChangeMessageVisibilityBatch",
@@ -44,4 +17,18 @@ export const SERVED_SQS_ACTIONS: ReadonlySet<string> = new Set([
   "SetQueueAttributes",
   "TagQueue",
   "UntagQueue",
+]);
+
+/**
+ * Every action of the SQS API (2012-11-05), so a request can be recognised as SQS by its action alone;
+ * the ones not served get `UnsupportedOperation`.
+ */
+export const SQS_ACTIONS: ReadonlySet<string> = new Set([
+  ...SERVED_SQS_ACTIONS,
+  "AddPermission",
+  "CancelMessageMoveTask",
+  "ListDeadLetterSourceQueues",
+  "ListMessageMoveTasks",
+  "RemovePermission",
+  "StartMessageMoveTask",
 ]);

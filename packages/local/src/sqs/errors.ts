@@ -20,15 +20,3 @@ const QUERY_CODES: Readonly<Record<string, string>> = {
 export function queryCodeOf(jsonCode: string): string {
   return QUERY_CODES[jsonCode] ?? jsonCode;
 }
-
-/** An SQS error the edge answers itself. */
-export class SqsRequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = "SqsRequestError";
-  }
-}

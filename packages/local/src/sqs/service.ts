@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import type { AwsRequest, LocalService } from "../aws/index.ts";
+import { type AwsRequest, AwsRequestError, type LocalService } from "../aws/index.ts";
 import { SERVED_SQS_ACTIONS, SQS_ACTIONS } from "./actions.ts";
-import { queryCodeOf, SqsRequestError } from "./errors.ts";
+import { queryCodeOf } from "./errors.ts";
 import { DedupWindow, type FirstSend } from "./fifo-dedup.ts";
 import { type MessageAttributeValue, md5OfAttributes, md5OfBody } from "./md5.ts";
 import { parseQueryRequest } from "./query-input.ts";
@@ -93,8 +93,9 @@ export function createLocalSqs(
     const url = String(input.QueueUrl);
     const key = dedupKey(await fifoSettings(url), input);
     if (key === undefined) return emulator.call("SendMessage", input);
-    const first = dedup.find(url, key);
-    if (first !== undefined) return { status: 200, body: duplicateAnswer(await first, input) };
+    // A first send still under way that then fails sent nothing: this one is sent instead.
+    const first = await dedup.find(url, key)?.catch(() => undefined);
+    if (first !== undefined) return { status: 200, body: duplicateAnswer(first, input) };
     const answer = emulator.call("SendMessage", input);
     dedup.remember(url, key, answer.then(firstSendOf));
     return answer;
@@ -158,7 +159,7 @@ export function createLocalSqs(
 
   const call = async (action: string, input: Input, host: string): Promise<SqsAnswer> => {
     if (!SERVED_SQS_ACTIONS.has(action))
-      throw new SqsRequestError(
+      throw new AwsRequestError(
         SQS_ACTIONS.has(action) ? "UnsupportedOperation" : "InvalidAction",
         SQS_ACTIONS.has(action) ? `the local SQS does not serve ${action}` : `SQS has no action ${action}`,
       );
@@ -166,7 +167,7 @@ export function createLocalSqs(
     if (typeof input.QueueUrl === "string") {
       const name = queueName(input.QueueUrl);
       if (name === undefined)
-        throw new SqsRequestError(
+        throw new AwsRequestError(
           "InvalidAddress",
           `The address ${input.QueueUrl} is not valid for this endpoint.`,
         );
@@ -201,7 +202,7 @@ export function createLocalSqs(
         } else {
           const parsed = parseQueryRequest(queryParameters(req));
           if (parsed.action === undefined)
-            throw new SqsRequestError("MissingAction", "The request must contain the parameter Action.");
+            throw new AwsRequestError("MissingAction", "The request must contain the parameter Action.");
           action = parsed.action;
           input = parsed.input;
           // Older clients post to the queue URL itself instead of naming it.
@@ -213,8 +214,8 @@ export function createLocalSqs(
         const code = String(body.__type ?? "InternalError").replace(/^.*#/, "");
         return replyError(res, json, status, code, String(body.message ?? ""), requestId);
       } catch (err) {
-        if (err instanceof SqsRequestError)
-          return replyError(res, json, err.status, err.code, err.message, requestId);
+        if (err instanceof AwsRequestError)
+          return replyError(res, json, err.status, err.type, err.message, requestId);
         if (err instanceof SyntaxError)
           return replyError(
             res,

@@ -12,6 +12,7 @@ import { startEdge } from "../edge/server.ts";
 import { createLocalEventBridge } from "../eventbridge/index.ts";
 import { createLocalLambda, type LocalFunction } from "../lambda/index.ts";
 import { createLocalSqs } from "../sqs/index.ts";
+import { eventTargets } from "./event-targets.ts";
 
 export interface LocalAwsOptions {
   /** Edge endpoint port on 127.0.0.1; 0 = random. */
@@ -49,27 +50,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   });
   const dynamodbstreams = createLocalDynamoDbStreams(streams);
   const lambda = createLocalLambda({ functions: options.functions, baseDir: options.baseDir });
-  const eventbridge = createLocalEventBridge({
-    // Straight to the local SQS, as a JSON-protocol client of the edge would send it.
-    deliverToSqs: async (queueArn, body, { messageGroupId }) => {
-      const name = queueArn.split(":").pop() as string;
-      const { status, body: answer } = await sqs.call(
-        "SendMessage",
-        {
-          QueueUrl: `/000000000000/${name}`,
-          MessageBody: body,
-          // Like EventBridge, no dedup id: a FIFO target queue must use content-based deduplication.
-          ...(messageGroupId === undefined ? {} : { MessageGroupId: messageGroupId }),
-        },
-        "127.0.0.1",
-      );
-      if (status !== 200)
-        throw new Error(`SQS SendMessage to ${name}: ${String(answer.__type)}: ${String(answer.message)}`);
-    },
-    invokeLambda: async (functionArn, payload) => {
-      await lambda.invoke(functionArn, new TextEncoder().encode(payload), { type: "Event" });
-    },
-  });
+  const eventbridge = createLocalEventBridge(eventTargets({ sqs, lambda }));
   const close = async () => {
     await Promise.allSettled([
       eventbridge.close(),

@@ -5,7 +5,7 @@ import { foldCase, isObject } from "./values.ts";
 import { matchWildcard, parseWildcard } from "./wildcard.ts";
 
 // `anything-but` matches any value present at the field except the listed ones: strings, numbers,
-// or (as an object) a prefix, suffix, equals-ignore-case or wildcard. A value of another type is never
+// or (as an object) prefixes, suffixes, equals-ignore-case or wildcards, each one or a list. A value of another type is never
 // one of the excluded ones, so it matches (the rule is "anything except what's provided"). A missing
 // field has no value to compare and does not match: the event must contain every field named in the
 // pattern (AWS "Amazon EventBridge event patterns", Create event patterns).
@@ -60,12 +60,14 @@ function compileNested(spec: Record<string, unknown>, path: PatternPath): ValueT
   switch (op) {
     case "prefix":
     case "suffix": {
-      // The AWS content-filtering page notes anything-but takes a single prefix, not a list.
-      if (typeof value !== "string") throw invalid("prefix/suffix match pattern must be a string", at);
-      if (value === "") throw invalid("Null prefix/suffix not allowed", at);
+      // One string or a list of them (aws/event-ruler README, "Anything-but prefix list").
+      const list = strings(value, at, "prefix/suffix match pattern must be a string");
+      const empty = list.indexOf("");
+      if (empty >= 0)
+        throw invalid("Null prefix/suffix not allowed", Array.isArray(value) ? [...at, empty] : at);
       return op === "prefix"
-        ? (v) => typeof v !== "string" || !v.startsWith(value)
-        : (v) => typeof v !== "string" || !v.endsWith(value);
+        ? (v) => typeof v !== "string" || !list.some((p) => v.startsWith(p))
+        : (v) => typeof v !== "string" || !list.some((s) => v.endsWith(s));
     }
     case "equals-ignore-case": {
       const list = strings(

@@ -59,7 +59,47 @@ export function compileEventPattern(pattern: string | object): CompiledEventPatt
   }
   if (!isObject(parsed)) throw invalid("Filter is not an object", []);
   const root = compileObject(parsed, []);
-  return { matches: (event) => matchObject(root, event) };
+  return { matches: (event) => matchObject(root, joinDottedKeys(event)) };
+}
+
+/**
+ * The event with every field name that contains dots read as nested fields (`{"a.b": 1}` as
+ * `{"a": {"b": 1}}`), as event-ruler reads events (aws/event-ruler README, "Caveat: Compiled rules and
+ * JSON keys with dots"). A value that lands where another already is joins it in a list, which
+ * matches if either does. Returns the event itself when no name has a dot.
+ */
+function joinDottedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(joinDottedKeys);
+    return items.every((item, i) => item === value[i]) ? value : items;
+  }
+  if (!isObject(value)) return value;
+  let changed = false;
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(value)) {
+    const child = joinDottedKeys(raw);
+    if (child !== raw || key.includes(".")) changed = true;
+    const path = key.split(".");
+    let target = out;
+    for (const name of path.slice(0, -1)) {
+      const existing = target[name];
+      if (!isObject(existing)) target[name] = existing === undefined ? {} : [existing, {}];
+      const next = target[name];
+      target = (isObject(next) ? next : (next as unknown[])[1]) as Record<string, unknown>;
+    }
+    const last = path[path.length - 1] as string;
+    target[last] = Object.hasOwn(target, last) ? merge(target[last], child) : child;
+  }
+  return changed ? out : value;
+}
+
+function merge(a: unknown, b: unknown): unknown {
+  if (isObject(a) && isObject(b)) {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) out[k] = Object.hasOwn(out, k) ? merge(out[k], v) : v;
+    return out;
+  }
+  return [a, b];
 }
 
 function compileObject(object: Record<string, unknown>, path: PatternPath): ObjectNode {
@@ -72,15 +112,27 @@ function compileObject(object: Record<string, unknown>, path: PatternPath): Obje
     const at = [...path, key];
     if (key === OR && isOrPrimitive(value, at)) {
       ors.push(value.map((item, i) => compileObject(item, [...at, i])));
-    } else if (Array.isArray(value)) {
-      fields.push({ key, node: compileLeaf(value, at) });
-    } else if (isObject(value)) {
-      fields.push({ key, node: compileObject(value, at) });
+    } else if (key !== OR && key.includes(".")) {
+      // event-ruler joins field names with dots, so `"a.b": […]` is `"a": { "b": […] }`.
+      const [head, ...rest] = key.split(".") as [string, ...string[]];
+      fields.push(
+        compileField(
+          head,
+          rest.reduceRight((inner, name) => ({ [name]: inner }), value),
+          at,
+        ),
+      );
     } else {
-      throw invalid(`"${key}" must be an object or an array`, at);
+      fields.push(compileField(key, value, at));
     }
   }
   return { kind: "object", fields, ors };
+}
+
+function compileField(key: string, value: unknown, at: PatternPath): PatternField {
+  if (Array.isArray(value)) return { key, node: compileLeaf(value, at) };
+  if (isObject(value)) return { key, node: compileObject(value, at) };
+  throw invalid(`"${key}" must be an object or an array`, at);
 }
 
 /**

@@ -47,6 +47,20 @@ const rule: fc.Arbitrary<Json> = fc.oneof(
       )
       .map((v) => ({ "anything-but": v })),
   },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom("prefix", "suffix"),
+        fc.array(
+          text.filter((s) => s !== ""),
+          { minLength: 1, maxLength: 3 },
+        ),
+      )
+      .map(
+        ([op, list]): Json => ({ "anything-but": { [op]: list.length === 1 ? (list[0] as string) : list } }),
+      ),
+  },
   { weight: 2, arbitrary: numericRule.map((spec) => ({ numeric: spec })) },
   { weight: 3, arbitrary: fc.boolean().map((b) => ({ exists: b })) },
 );

@@ -1,6 +1,7 @@
 // `wildcard` values: `*` matches any run of characters (including none); `\*` is a literal asterisk
 // and `\\` a literal backslash. Per the aws/event-ruler README ("Wildcard matching"), two consecutive
-// `*` and a backslash escaping anything else are invalid.
+// `*` and a backslash escaping anything else are invalid, and so is a pattern too complex to match
+// fast ("Matching with a Machine").
 
 /** The literal text between the unescaped `*`s: n wildcards give n + 1 segments. */
 export type WildcardPattern = readonly string[];
@@ -27,8 +28,18 @@ export function parseWildcard(text: string): WildcardPattern | string {
     }
   }
   segments.push(current);
+  if (wildcardComplexity(segments) > MAX_COMPLEXITY) return TOO_COMPLEX;
   return segments;
 }
+
+/**
+ * AWS refuses wildcard patterns that are too complex but does not publish its limit. Measured with
+ * `wildcardComplexity`, patterns AWS accepts reach 8 (one wildcard followed by `dir/` five times) and
+ * `*:*:*:*:*:event-bus/*`, which it refuses, is 13; the limit sits between them.
+ */
+const MAX_COMPLEXITY = 10;
+const TOO_COMPLEX =
+  "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character";
 
 /** Greedy left-to-right search; exact for patterns whose only metacharacter is `*`. */
 export function matchWildcard(pattern: WildcardPattern, value: string): boolean {
@@ -46,4 +57,48 @@ export function matchWildcard(pattern: WildcardPattern, value: string): boolean 
     from = at + segment.length;
   }
   return true;
+}
+
+/**
+ * How many ways a worst-case value can be partway through the pattern at once: the most states its
+ * matching automaton can be in together (event-ruler's MachineComplexityEvaluator measures the same
+ * for a rule's wildcard patterns). Repeated characters after wildcards (`*:*:*:`) raise it.
+ */
+export function wildcardComplexity(pattern: WildcardPattern): number {
+  // Tokens: the literal characters, with `undefined` for each `*`.
+  const tokens: (string | undefined)[] = [];
+  pattern.forEach((segment, i) => {
+    if (i > 0) tokens.push(undefined);
+    tokens.push(...segment);
+  });
+  const close = (states: Iterable<number>): number[] => {
+    const out = new Set<number>();
+    for (let s of states) {
+      out.add(s);
+      while (s < tokens.length && tokens[s] === undefined) out.add(++s);
+    }
+    return [...out].sort((a, b) => a - b);
+  };
+  const alphabet = [...new Set(tokens.filter((t): t is string => t !== undefined)), "\u0000"];
+  const seen = new Set<string>();
+  let queue = [close([0])];
+  let most = 0;
+  // Patterns are short; the cap only bounds a pathological one (which is far over any limit anyway).
+  while (queue.length > 0 && seen.size < 10_000) {
+    const next: number[][] = [];
+    for (const states of queue) {
+      const key = states.join(",");
+      if (seen.has(key)) continue;
+      seen.add(key);
+      most = Math.max(most, states.length);
+      for (const ch of alphabet) {
+        const moved = states.flatMap((s) =>
+          tokens[s] === undefined && s < tokens.length ? [s] : tokens[s] === ch ? [s + 1] : [],
+        );
+        if (moved.length > 0) next.push(close(moved));
+      }
+    }
+    queue = next;
+  }
+  return most;
 }

@@ -12,6 +12,7 @@ export interface SqsCall {
   readonly queueArn: string;
   readonly body: string;
   readonly messageGroupId?: string;
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 export interface LambdaCall {
@@ -26,9 +27,19 @@ export interface Harness {
   readonly bridge: LocalEventBridge;
   readonly sqs: SqsCall[];
   readonly lambda: LambdaCall[];
-  /** Deliveries to these ARNs are recorded, then fail. */
-  readonly failing: Set<string>;
+  /** Deliveries to these ARNs are recorded, then fail with what the function makes. */
+  readonly failing: Failing;
   close(): Promise<void>;
+}
+
+/** ARNs whose deliveries fail: `add(arn)` with a plain error, `set(arn, make)` with one of a test's own. */
+export class Failing extends Map<string, () => Error> {
+  add(arn: string): this {
+    return this.set(
+      arn,
+      () => new Error(`${arn.includes(":sqs:") ? "queue" : "function"} ${arn} is unavailable`),
+    );
+  }
 }
 
 export const QUEUE = "arn:aws:sqs:us-east-1:000000000000:orders";
@@ -36,20 +47,27 @@ export const FIFO_QUEUE = "arn:aws:sqs:us-east-1:000000000000:work.fifo";
 export const FUNCTION = "arn:aws:lambda:us-east-1:000000000000:function:on-order";
 
 export async function startHarness(
-  options: Pick<LocalEventBridgeDeps, "now" | "newId" | "maxEntryBytes"> = {},
+  options: Pick<LocalEventBridgeDeps, "now" | "newId" | "maxEntryBytes" | "retryDelayMs"> = {},
 ): Promise<Harness> {
   const sqs: SqsCall[] = [];
   const lambda: LambdaCall[] = [];
-  const failing = new Set<string>();
+  const failing = new Failing();
   const bridge = createLocalEventBridge({
     ...options,
-    async deliverToSqs(queueArn, body, { messageGroupId }) {
-      sqs.push({ queueArn, body, ...(messageGroupId === undefined ? {} : { messageGroupId }) });
-      if (failing.has(queueArn)) throw new Error(`queue ${queueArn} is unavailable`);
+    async deliverToSqs(queueArn, body, { messageGroupId, attributes }) {
+      sqs.push({
+        queueArn,
+        body,
+        ...(messageGroupId === undefined ? {} : { messageGroupId }),
+        ...(attributes === undefined ? {} : { attributes }),
+      });
+      const failure = failing.get(queueArn);
+      if (failure !== undefined) throw failure();
     },
     async invokeLambda(functionArn, payload) {
       lambda.push({ functionArn, payload });
-      if (failing.has(functionArn)) throw new Error(`function ${functionArn} is unavailable`);
+      const failure = failing.get(functionArn);
+      if (failure !== undefined) throw failure();
     },
   });
   const server = createServer((req, res) => {

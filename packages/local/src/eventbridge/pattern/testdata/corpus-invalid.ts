@@ -185,10 +185,16 @@ export const invalidCases: readonly InvalidCase[] = [
     source: C,
   },
   {
-    name: "anything-but prefix list",
-    pattern: { s: [{ "anything-but": { prefix: ["a", "b"] } }] },
+    name: "anything-but prefix list with a number",
+    pattern: { s: [{ "anything-but": { prefix: ["a", 123] } }] },
     reason: "prefix/suffix match pattern must be a string",
-    source: `${FILTERING_PAGE} Anything-but matching (note: only a single prefix, not a list)`,
+    source: `${RULER} Anything-but prefix list (strings)`,
+  },
+  {
+    name: "anything-but suffix list with an empty suffix",
+    pattern: { s: [{ "anything-but": { suffix: [".txt", ""] } }] },
+    reason: "Null prefix/suffix not allowed",
+    source: `${RULER} Anything-but suffix list (strings)`,
   },
   {
     name: "anything-but empty prefix",
@@ -213,6 +219,18 @@ export const invalidCases: readonly InvalidCase[] = [
     pattern: { s: [{ wildcard: "a**b" }] },
     reason: "Consecutive wildcard characters at pos 2",
     source: `${RULER} Wildcard matching (consecutive wildcard characters are not allowed)`,
+  },
+  {
+    name: "wildcard too complex",
+    pattern: { EventBusArn: [{ wildcard: "*:*:*:*:*:event-bus/*" }] },
+    reason: "Rule is too complex - try using fewer wildcard characters",
+    source: `${RULER} Matching with a Machine (limit machine complexity: repeating character sequences after wildcards); ${OPERATORS_PAGE} Wildcard matching`,
+  },
+  {
+    name: "anything-but wildcard too complex",
+    pattern: { s: [{ "anything-but": { wildcard: ["*.png", "*a*a*a*a*a*a*"] } }] },
+    reason: "Rule is too complex",
+    source: `${RULER} Matching with a Machine (ANYTHING_BUT_WILDCARD patterns count too)`,
   },
   {
     name: "wildcard bad escape",

@@ -1,6 +1,7 @@
 // A deliberately naive event-pattern matcher, written only to cross-check the real one in the
 // differential test. It walks the raw pattern JSON on every call (no compilation, no validation) and
-// covers exact values, prefix, suffix, equals-ignore-case, anything-but lists, numeric, exists, $or.
+// covers exact values, prefix, suffix, equals-ignore-case, anything-but lists and prefix/suffix lists,
+// numeric, exists, $or.
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -39,6 +40,13 @@ function valueMatches(rule: Json, v: string | number | boolean | null): boolean 
   if (op === "suffix") return typeof v === "string" && v.endsWith(String(arg));
   if (op === "equals-ignore-case")
     return typeof v === "string" && v.toLowerCase() === String(arg).toLowerCase();
+  if (op === "anything-but" && isMap(arg)) {
+    // { prefix | suffix: one string or a list }: anything that is not a string starting (ending) so.
+    const [affix, given] = Object.entries(arg)[0] ?? ["", []];
+    const list = (Array.isArray(given) ? given : [given]).map(String);
+    if (typeof v !== "string") return true;
+    return !list.some((a) => (affix === "prefix" ? v.startsWith(a) : v.endsWith(a)));
+  }
   if (op === "anything-but") {
     const list = Array.isArray(arg) ? arg : [arg];
     if (typeof v === "number" && !inRange(v)) return true;
