@@ -19,6 +19,8 @@ export function registerRun(program: Command): void {
       const loaded = await loadConfigOrExit(opts.config);
       const logger = createLogger("junction");
       const client = await connectOrExit(configTarget(loaded, "junction run"), { reconnect: true });
+      // Armed before anything starts: a SIGTERM during start-up drains once started, instead of killing.
+      const stopSignal = waitForStopSignal();
       const aws = createAwsClients(awsEndpoint(loaded.config, readStackEndpoints().aws));
       const bridge = await startBridge(loaded, { client, aws, logger });
       logger.info({ ops: bridge.opsUrl, routes: loaded.config.routes.length }, "bridge running");
@@ -30,7 +32,7 @@ export function registerRun(program: Command): void {
         throw err;
       });
       if (gateway !== undefined) logger.info({ url: gateway.url }, "gateway running");
-      const signal = await waitForStopSignal();
+      const signal = await stopSignal;
       logger.info({ signal }, "draining");
       // The gateway first: it finishes its HTTP requests while NATS is still there for them.
       await gateway?.stop();
