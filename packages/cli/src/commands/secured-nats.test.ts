@@ -2,7 +2,7 @@
 // config's `nats:` section (and from URLs): token, user/password, NKey, creds, TLS and mutual TLS.
 // Real servers, the CLI as a process. No secret may appear in anything the commands print.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -159,6 +159,19 @@ routes:
     await run.waitForOutput(/bridge running/, 120_000);
     assert.equal(await run.kill("SIGTERM"), 0, run.output());
     outputs.push(run.output());
+  });
+
+  it("up against the external server connects with credentials in the URL and prints and writes none", async (t) => {
+    const url = secured.config.servers.replace("://", "://t0ken-right-5ecret@");
+    const config = configFile("up", { servers: url }, 'streams:\n  - { name: UP, subjects: ["up.>"] }\n');
+    const up = spawnJunction(["up", "-c", config], { cwd: dir, env });
+    t.after(() => up.kill());
+    await up.waitForOutput(/Ctrl-C to stop/, 120_000);
+    const endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
+    assert.equal(endpoints.nats, secured.config.servers);
+    assert.match(up.output(), /connecting to NATS at nats:\/\/\*\*\*@127\.0\.0\.1:\d+/);
+    assert.equal(await up.kill("SIGTERM"), 0, up.output());
+    outputs.push(up.output());
   });
 
   it("every command says in one sentence that the server refused the credentials, naming the field", async () => {
