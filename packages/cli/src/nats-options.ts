@@ -5,6 +5,7 @@ import {
   ConnectOptionsError,
   NatsAuthError,
   NatsConnectError,
+  permissionDenied,
   redactServer,
   splitServerCredentials,
 } from "@junction/sdk";
@@ -102,4 +103,19 @@ export function natsFailure(err: unknown, target: NatsTarget): CliExit | undefin
   }
   if (err instanceof NatsConnectError) return new CliExit(ExitCode.Failure, err.message, { cause: err });
   return undefined;
+}
+
+/**
+ * A publish or subscription the server refused to this user, as one sentence saying what to grant:
+ * the user's permissions lack what this config needs. Undefined for any other failure.
+ */
+export function permissionFailure(err: unknown): CliExit | undefined {
+  const denied = permissionDenied(err);
+  if (denied === undefined) return undefined;
+  const verb = denied.operation === "publish" ? "publish to" : "subscribe to";
+  return new CliExit(
+    ExitCode.Failure,
+    `permissions violation: the server does not let this NATS user ${verb} ${denied.subject}; \`junction permissions -c FILE\` prints what the config needs`,
+    { cause: err },
+  );
 }

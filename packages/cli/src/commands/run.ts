@@ -22,7 +22,12 @@ export function registerRun(program: Command): void {
       // Armed before anything starts: a SIGTERM during start-up drains once started, instead of killing.
       const stopSignal = waitForStopSignal();
       const aws = createAwsClients(awsEndpoint(loaded.config, readStackEndpoints().aws));
-      const bridge = await startBridge(loaded, { client, aws, logger });
+      const bridge = await startBridge(loaded, { client, aws, logger }).catch(async (err: unknown) => {
+        // Nothing may keep the process alive after a refused start (startBridge stopped its own parts).
+        aws.destroy();
+        await client.drain();
+        throw err;
+      });
       logger.info({ ops: bridge.opsUrl, routes: loaded.config.routes.length }, "bridge running");
       const gateway = await startGateway(loaded, { client, logger }).catch(async (err: unknown) => {
         // Nothing may keep the process alive after a refused start.
