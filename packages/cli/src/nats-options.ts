@@ -37,7 +37,7 @@ export function natsTarget(
   if (nats === undefined || nats.servers === "local") return { options: base, origin: servers.origin };
   const path = (file: string) =>
     resolve(loaded?.file === undefined ? process.cwd() : dirname(resolve(loaded.file)), file);
-  const urlCredentials = splitServerCredentials(servers.urls).credentials !== undefined;
+  const urlCredentials = hasUrlCredentials(servers.urls);
   const tls = nats.tls;
   const options: ConnectOptions = {
     ...base,
@@ -62,6 +62,14 @@ export function natsTarget(
         }),
   };
   return { options, origin: servers.origin };
+}
+
+function hasUrlCredentials(urls: readonly string[]): boolean {
+  try {
+    return splitServerCredentials(urls).credentials !== undefined;
+  } catch {
+    return true; // URLs with different credentials: connecting reports it, naming the servers
+  }
 }
 
 /** Servers fit to print: passwords and tokens in URLs become `***`. */

@@ -27,6 +27,9 @@ export function registerUp(program: Command): void {
     .option("--persist", `keep DynamoDB data in ${STACK_DIR}/ (JetStream data is always kept there)`)
     .action(async (opts: UpOptions) => {
       const started = performance.now();
+      // Armed before anything starts, as in `run`: a SIGTERM that arrives as the stack becomes ready
+      // must stop it in order, not kill the process with the stack half running.
+      const stopSignal = waitForStopSignal();
       const loaded = await loadConfigOrExit(opts.config);
       const out = process.stdout;
       let stack: Awaited<ReturnType<typeof startStack>>;
@@ -61,7 +64,7 @@ export function registerUp(program: Command): void {
         `  export AWS_ENDPOINT_URL=${stack.endpoints.aws ?? "(real AWS)"} NATS_URL=${stack.endpoints.nats}\n`,
       );
       out.write("Ctrl-C to stop.\n");
-      await waitForStopSignal();
+      await stopSignal;
       out.write("stopping… (Ctrl-C again to stop at once)\n");
       process.once("SIGINT", () => process.exit(130));
       const deadline = setTimeout(() => {
