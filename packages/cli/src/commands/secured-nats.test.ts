@@ -163,7 +163,11 @@ routes:
 
   it("up against the external server connects with credentials in the URL and prints and writes none", async (t) => {
     const url = secured.config.servers.replace("://", "://t0ken-right-5ecret@");
-    const config = configFile("up", { servers: url }, 'streams:\n  - { name: UP, subjects: ["up.>"] }\n');
+    const config = configFile(
+      "up",
+      { servers: url },
+      'ops: { listen: "127.0.0.1:0" }\nstreams:\n  - { name: UP, subjects: ["up.>"] }\n',
+    );
     const up = spawnJunction(["up", "-c", config], { cwd: dir, env });
     t.after(() => up.kill());
     await up.waitForOutput(/Ctrl-C to stop/, 120_000);
