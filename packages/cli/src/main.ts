@@ -15,6 +15,7 @@ import { registerUp } from "./commands/up.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { CliExit, ExitCode } from "./exit-codes.ts";
 import { setLogLevel } from "./logger.ts";
+import { permissionFailure } from "./nats-options.ts";
 import { quietAwsNodeNotice } from "./warnings.ts";
 
 quietAwsNodeNotice();
@@ -53,7 +54,9 @@ try {
   process.exitCode = exitCodeOf(err);
 }
 
-function exitCodeOf(err: unknown): number {
+function exitCodeOf(thrown: unknown): number {
+  // Whatever a command was doing, a refused publish or subscription is one sentence, not a stack trace.
+  const err = permissionFailure(thrown) ?? thrown;
   if (err instanceof CliExit) {
     process.stderr.write(`junction: ${err.message}\n`);
     return err.exitCode;

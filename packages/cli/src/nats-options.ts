@@ -5,6 +5,7 @@ import {
   ConnectOptionsError,
   NatsAuthError,
   NatsConnectError,
+  permissionDenied,
   redactServer,
   splitServerCredentials,
 } from "@junction/sdk";
@@ -36,7 +37,7 @@ export function natsTarget(
   if (nats === undefined || nats.servers === "local") return { options: base, origin: servers.origin };
   const path = (file: string) =>
     resolve(loaded?.file === undefined ? process.cwd() : dirname(resolve(loaded.file)), file);
-  const urlCredentials = splitServerCredentials(servers.urls).credentials !== undefined;
+  const urlCredentials = hasUrlCredentials(servers.urls);
   const tls = nats.tls;
   const options: ConnectOptions = {
     ...base,
@@ -61,6 +62,14 @@ export function natsTarget(
         }),
   };
   return { options, origin: servers.origin };
+}
+
+function hasUrlCredentials(urls: readonly string[]): boolean {
+  try {
+    return splitServerCredentials(urls).credentials !== undefined;
+  } catch {
+    return true; // URLs with different credentials: connecting reports it, naming the servers
+  }
 }
 
 /** Servers fit to print: passwords and tokens in URLs become `***`. */
@@ -102,4 +111,19 @@ export function natsFailure(err: unknown, target: NatsTarget): CliExit | undefin
   }
   if (err instanceof NatsConnectError) return new CliExit(ExitCode.Failure, err.message, { cause: err });
   return undefined;
+}
+
+/**
+ * A publish or subscription the server refused to this user, as one sentence saying what to grant:
+ * the user's permissions lack what this config needs. Undefined for any other failure.
+ */
+export function permissionFailure(err: unknown): CliExit | undefined {
+  const denied = permissionDenied(err);
+  if (denied === undefined) return undefined;
+  const verb = denied.operation === "publish" ? "publish to" : "subscribe to";
+  return new CliExit(
+    ExitCode.Failure,
+    `permissions violation: the server does not let this NATS user ${verb} ${denied.subject}; \`junction permissions -c FILE\` prints what the config needs`,
+    { cause: err },
+  );
 }

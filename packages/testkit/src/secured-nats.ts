@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ConnectOptions } from "@junction/sdk";
 import { encodeAccount, encodeOperator, encodeUser, fmtCreds } from "@nats-io/jwt";
 import { createAccount, createOperator, createUser } from "@nats-io/nkeys";
 import { startTestNats, type TestNats } from "./nats.ts";
@@ -29,6 +30,9 @@ export interface SecuredNats extends AsyncDisposable {
   readonly config: NatsSection;
   /** Credentials it refuses: a wrong secret, an unknown key, a client certificate missing. */
   readonly wrongConfig: NatsSection;
+  /** The SDK's options for `config` and `wrongConfig`: one quick attempt, no reconnecting. */
+  readonly clientOptions: ConnectOptions;
+  readonly wrongClientOptions: ConnectOptions;
   /** Every secret value in play (tokens, passwords, seeds, JWTs, private keys), to search output for. */
   readonly secrets: readonly string[];
   /** Stops the server and deletes its files and the credential files. */
@@ -60,6 +64,8 @@ export async function startSecuredNats(mode: NatsAuthMode): Promise<SecuredNats>
       nats,
       config: { servers, ...setup.right },
       wrongConfig: { servers, ...setup.wrong },
+      clientOptions: clientOptionsOf({ servers, ...setup.right }),
+      wrongClientOptions: clientOptionsOf({ servers, ...setup.wrong }),
       secrets: setup.secrets,
       dispose,
       [Symbol.asyncDispose]: dispose,
@@ -68,6 +74,27 @@ export async function startSecuredNats(mode: NatsAuthMode): Promise<SecuredNats>
     await removeDir(dir);
     throw err;
   }
+}
+
+/** The config's field names in the SDK's spelling (a test's own mapping, so the CLI's is tested against it). */
+function clientOptionsOf(section: NatsSection): ConnectOptions {
+  const { servers, token, user, pass, nkeySeed, creds, tls } = section;
+  const tlsFiles = {
+    ...(tls?.ca === undefined ? {} : { caFile: tls.ca }),
+    ...(tls?.cert === undefined ? {} : { certFile: tls.cert }),
+    ...(tls?.key === undefined ? {} : { keyFile: tls.key }),
+  };
+  return {
+    servers,
+    ...(token === undefined ? {} : { token }),
+    ...(user === undefined ? {} : { user }),
+    ...(pass === undefined ? {} : { pass }),
+    ...(nkeySeed === undefined ? {} : { nkeySeedFile: nkeySeed }),
+    ...(creds === undefined ? {} : { credsFile: creds }),
+    ...(tls === undefined ? {} : { tls: tlsFiles }),
+    timeoutMs: 5000,
+    reconnect: { maxAttempts: 0 },
+  };
 }
 
 interface Setup {

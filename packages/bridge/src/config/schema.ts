@@ -24,18 +24,39 @@ export const NatsSchema = z
     servers: z
       .union([z.literal("local"), z.string().min(1), z.array(z.string().min(1)).min(1)])
       .default("local")
-      .describe("`local` (the embedded nats-server of `junction up`), a URL, or a list of URLs."),
+      .describe(
+        "`local` (the embedded nats-server of `junction up`, no credentials), a URL, or a list of URLs; `nats://token@host` or `nats://user:pass@host` carry credentials.",
+      ),
     name: z.string().optional().describe("Connection name shown in the server's monitoring."),
-    token: z.string().min(1).optional().describe("Token authentication."),
+    token: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Token authentication; write `${NATS_TOKEN}` to keep it out of the file."),
     user: z.string().min(1).optional().describe("User for user/password authentication."),
-    pass: z.string().min(1).optional().describe("Password for user/password authentication."),
-    nkeySeed: z.string().min(1).optional().describe("Path of an NKey seed file."),
-    creds: z.string().min(1).optional().describe("Path of a `.creds` file (JWT + NKey)."),
+    pass: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Password for user/password authentication (`${NATS_PASSWORD}`)."),
+    nkeySeed: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Path of an NKey seed file (relative to the config file)."),
+    creds: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Path of a `.creds` file (JWT + NKey seed; relative to the config file)."),
     tls: z
       .strictObject({
-        ca: z.string().optional().describe("CA certificate file."),
-        cert: z.string().optional().describe("Client certificate file."),
-        key: z.string().optional().describe("Client key file."),
+        ca: z
+          .string()
+          .optional()
+          .describe("CA certificate file the server's certificate is checked against."),
+        cert: z.string().optional().describe("Client certificate file, for mutual TLS (with `key`)."),
+        key: z.string().optional().describe("Client private key file, for mutual TLS (with `cert`)."),
         handshakeFirst: z
           .boolean()
           .optional()
@@ -43,7 +64,9 @@ export const NatsSchema = z
       })
       .optional(),
   })
-  .describe("How to reach NATS.");
+  .describe(
+    "How to reach NATS: one kind of credentials at most (token, user/pass, nkeySeed, creds or in the URLs), and TLS. Every command and process uses them.",
+  );
 
 export const AwsSchema = z
   .strictObject({

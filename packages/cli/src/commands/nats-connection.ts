@@ -24,7 +24,7 @@ export function withServerOption(command: Command): Command {
     )
     .option(
       "-c, --config <file>",
-      `config whose nats.servers is used (default: ./${DEFAULT_CONFIG} if present)`,
+      `config whose nats: section (servers, credentials, TLS) is used (default: ./${DEFAULT_CONFIG} if present)`,
     );
 }
 

@@ -38,6 +38,7 @@ describe("junction run under the permissions junction permissions printed", { ti
   const credentials = { accessKeyId: "test", secretAccessKey: "test" };
   let sqs: SQSClient;
   let dynamodb: DynamoDBClient;
+  let body: (servers: string, user: string, pass: string) => string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "junction-permissions-"));
@@ -53,7 +54,7 @@ describe("junction run under the permissions junction permissions printed", { ti
     });
     sqs = new SQSClient({ endpoint: aws.url, region: "us-east-1", credentials });
     dynamodb = new DynamoDBClient({ endpoint: aws.url, region: "us-east-1", credentials });
-    const body = (
+    body = (
       servers: string,
       user: string,
       pass: string,
@@ -198,6 +199,21 @@ gateway:
     });
     assert.equal(res.status, 200, await res.clone().text());
     assert.deepEqual(await res.json(), { echo: { hi: 2 } });
+  });
+
+  it("a user without those permissions gets one sentence naming the refused subject, and run exits", async (t) => {
+    const bare = await startTestNats({
+      extraConfig: `authorization { users: [ { user: junction, password: "${PASSWORD}", permissions: {
+        publish: { allow: ["$JS.API.INFO"] }, subscribe: { allow: ["_INBOX.>"] } } } ] }`,
+    });
+    t.after(() => bare.dispose());
+    writeFileSync(join(dir, "bare.yaml"), body(bare.url, "junction", PASSWORD));
+    const refused = await runJunction(["run", "-c", "bare.yaml"], { cwd: dir, env });
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+    assert.match(
+      refused.stderr.trim(),
+      /^junction: permissions violation: the server does not let this NATS user publish to \$JS\.API\.[A-Z.]+JUNCTION_DLQ; `junction permissions -c FILE` prints what the config needs$/,
+    );
   });
 
   it("logged no permission violation and no secret", () => {

@@ -23,8 +23,15 @@ export function registerRun(program: Command): void {
       await assertListenersFree(listenersOf(loaded.config, { embedded: false }));
       const logger = createLogger("junction");
       const client = await connectOrExit(configTarget(loaded, "junction run"), { reconnect: true });
+      // Armed before anything starts: a SIGTERM during start-up drains once started, instead of killing.
+      const stopSignal = waitForStopSignal();
       const aws = createAwsClients(awsEndpoint(loaded.config, readStackEndpoints().aws));
-      const bridge = await startBridge(loaded, { client, aws, logger });
+      const bridge = await startBridge(loaded, { client, aws, logger }).catch(async (err: unknown) => {
+        // Nothing may keep the process alive after a refused start (startBridge stopped its own parts).
+        aws.destroy();
+        await client.drain();
+        throw err;
+      });
       logger.info({ ops: bridge.opsUrl, routes: loaded.config.routes.length }, "bridge running");
       const gateway = await startGateway(loaded, { client, logger }).catch(async (err: unknown) => {
         // Nothing may keep the process alive after a refused start.
@@ -37,7 +44,7 @@ export function registerRun(program: Command): void {
         bridge.showInStatus(gateway.registry);
         logger.info({ url: gateway.url }, "gateway running");
       }
-      const signal = await waitForStopSignal();
+      const signal = await stopSignal;
       logger.info({ signal }, "draining");
       // The gateway first: it finishes its HTTP requests while NATS is still there for them.
       await gateway?.stop();

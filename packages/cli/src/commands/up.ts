@@ -45,6 +45,9 @@ export function registerUp(program: Command): void {
     .option("--ops-port <port>", "port of the ops endpoint (ops.listen; 0 = random)", parsePort)
     .action(async (opts: UpOptions) => {
       const started = performance.now();
+      // Armed before anything starts, as in `run`: a SIGTERM that arrives as the stack becomes ready
+      // must stop it in order, not kill the process with the stack half running.
+      const stopSignal = waitForStopSignal();
       const loaded = applyPortFlags(await loadConfigOrExit(opts.config), opts);
       const listeners = listenersOf(loaded.config, { embedded: true });
       const persist = opts.persist === true;
@@ -79,7 +82,7 @@ export function registerUp(program: Command): void {
         `  export AWS_ENDPOINT_URL=${stack.endpoints.aws ?? "(real AWS)"} NATS_URL=${stack.endpoints.nats}\n`,
       );
       out.write("Ctrl-C (or `junction down`) to stop.\n");
-      const reason = await waitForStopSignal();
+      const reason = await stopSignal;
       out.write(`stopping (${reason})… (Ctrl-C again to stop at once)\n`);
       process.once("SIGINT", () => process.exit(130));
       const deadline = setTimeout(() => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { NATS_AUTH_MODES, type NatsSection, startSecuredNats, startTestNats } from "@junction/testkit";
+import { NATS_AUTH_MODES, startSecuredNats, startTestNats } from "@junction/testkit";
 import { connect } from "../client/index.ts";
 import { ConnectOptionsError, NatsAuthError, NatsConnectError } from "./errors.ts";
 import { type ConnectOptions, natsOptions } from "./options.ts";
@@ -11,30 +11,6 @@ import { redactServer, splitServerCredentials } from "./server-url.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "junction-connect-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The SDK's options for a junction.yaml `nats:` section (the CLI's mapping, kept minimal here). */
-function optionsOf(section: NatsSection): ConnectOptions {
-  const { servers, token, user, pass, nkeySeed, creds, tls } = section;
-  return {
-    servers,
-    ...(token === undefined ? {} : { token }),
-    ...(user === undefined ? {} : { user }),
-    ...(pass === undefined ? {} : { pass }),
-    ...(nkeySeed === undefined ? {} : { nkeySeedFile: nkeySeed }),
-    ...(creds === undefined ? {} : { credsFile: creds }),
-    ...(tls === undefined
-      ? {}
-      : {
-          tls: {
-            ...(tls.ca === undefined ? {} : { caFile: tls.ca }),
-            ...(tls.cert === undefined ? {} : { certFile: tls.cert }),
-            ...(tls.key === undefined ? {} : { keyFile: tls.key }),
-          },
-        }),
-    timeoutMs: 5000,
-    reconnect: { maxAttempts: 0 },
-  };
-}
 
 /** Connects, proves the connection works with a round trip, drains. */
 async function roundTrip(options: Parameters<typeof connect>[0]): Promise<void> {
@@ -53,8 +29,8 @@ describe("connect", () => {
     it(`${mode}: the right credentials get in, the wrong ones get one clear error`, async (t) => {
       const secured = await startSecuredNats(mode);
       t.after(() => secured.dispose());
-      await roundTrip(optionsOf(secured.config));
-      const refused = await connect(optionsOf(secured.wrongConfig)).then(
+      await roundTrip(secured.clientOptions);
+      const refused = await connect(secured.wrongClientOptions).then(
         () => assert.fail("the wrong credentials were accepted"),
         (err: unknown) => err as Error,
       );

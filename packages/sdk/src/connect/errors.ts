@@ -55,3 +55,17 @@ export function connectFailure(err: unknown, servers: readonly string[], source:
   const reason = err instanceof Error ? err.message || err.name : String(err);
   return new NatsConnectError(servers, reason, { cause: err });
 }
+
+/**
+ * The server's refusal of one publish or subscription to this user, found anywhere in an error's
+ * cause chain (a JetStream call fails with it as its cause): what was refused, never a credential.
+ */
+export function permissionDenied(
+  err: unknown,
+): { readonly operation: "publish" | "subscription"; readonly subject: string } | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    if (e instanceof natsErrors.PermissionViolationError)
+      return { operation: e.operation, subject: e.subject };
+  }
+  return undefined;
+}

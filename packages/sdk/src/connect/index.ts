@@ -3,6 +3,7 @@ export {
   type CredentialSource,
   NatsAuthError,
   NatsConnectError,
+  permissionDenied,
 } from "./errors.ts";
 export { type ConnectOptions, natsOptions } from "./options.ts";
 export { redactServer, splitServerCredentials, type UrlCredentials } from "./server-url.ts";
