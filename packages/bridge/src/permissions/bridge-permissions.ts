@@ -31,7 +31,12 @@ export function bridgePermissions(loaded: LoadedConfig): NatsPermissions {
   ];
   for (const route of routes.routes) {
     if (route.stream !== undefined) {
-      sets.push(streamPermissions(route.stream), durableConsumerPermissions(route.stream, route.name));
+      sets.push(
+        streamPermissions(route.stream),
+        durableConsumerPermissions(route.stream, route.name),
+        // The unrouted watch (ops/unrouted.ts): an ordered consumer on every stream a route reads.
+        orderedConsumerPermissions(route.stream),
+      );
     } else {
       sets.push({
         publish: [],
