@@ -45,6 +45,9 @@ export interface Poller {
   stop(): Promise<void>;
 }
 
+/** Batches whose delete may still be in flight while their receiver receives again. */
+const SETTLING_PER_RECEIVER = 4;
+
 /** Outcome of one message of a batch. */
 type Settled = "delete" | { readonly retry: string };
 
@@ -159,8 +162,14 @@ export function startPoller(options: PollerOptions, deps: PollerDeps): Poller {
     }
   };
 
+  /**
+   * A batch published into JetStream is safe: its delete (or hand-back) goes on while the receiver
+   * asks for the next batch, at most `SETTLING_PER_RECEIVER` of them at once. A delete that never
+   * happens only means SQS hands the message out again, and JetStream's dedup drops the copy.
+   */
   const receiver = async () => {
     let failures = 0;
+    const settling = new Set<Promise<void>>();
     while (!stopped) {
       let messages: Message[];
       try {
@@ -190,14 +199,25 @@ export function startPoller(options: PollerOptions, deps: PollerDeps): Poller {
         () => void changeVisibility(messages, () => options.visibilitySeconds),
         (options.visibilitySeconds * 1000) / 2,
       );
+      let outcomes: Map<Message, Settled>;
       try {
-        await settle(await handleBatch(messages));
+        // Publishing finishes before the next receive: JetStream's order per FIFO group, bounded memory.
+        outcomes = await handleBatch(messages);
       } catch (err) {
-        log.error({ err }, "batch failed; its messages come back after the visibility timeout");
-      } finally {
         clearInterval(extend);
+        log.error({ err }, "batch failed; its messages come back after the visibility timeout");
+        continue;
       }
+      const settled: Promise<void> = settle(outcomes)
+        .catch((err: unknown) => log.warn({ err }, "delete failed; SQS hands the batch out again"))
+        .finally(() => {
+          clearInterval(extend);
+          settling.delete(settled);
+        });
+      settling.add(settled);
+      if (settling.size >= SETTLING_PER_RECEIVER) await Promise.race(settling);
     }
+    await Promise.all(settling);
   };
 
   const running = Array.from({ length: options.pollers }, receiver);
