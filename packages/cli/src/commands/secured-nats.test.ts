@@ -170,7 +170,7 @@ routes:
     );
     const up = spawnJunction(["up", "-c", config], { cwd: dir, env });
     t.after(() => up.kill());
-    await up.waitForOutput(/Ctrl-C to stop/, 120_000);
+    await up.waitForOutput(/Ctrl-C .*to stop/, 120_000);
     const endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
     assert.equal(endpoints.nats, secured.config.servers);
     assert.match(up.output(), /connecting to NATS at nats:\/\/\*\*\*@127\.0\.0\.1:\d+/);
