@@ -339,8 +339,10 @@ export async function startPartitionGroup(
   }, beatMs);
   schedule();
 
-  const statusWatch = (async () => {
+  // Disconnected: stop serving at once (our acks may not arrive); reconnected: the next echo resumes.
+  void (async () => {
     for await (const s of ctx.nc.status()) {
+      if (stopping) break;
       if (s.type === "disconnect") {
         echoAt = Number.NEGATIVE_INFINITY;
         emit({ type: "disconnected", server: String(s.server ?? "") });
@@ -351,7 +353,6 @@ export async function startPartitionGroup(
       }
     }
   })().catch(() => {});
-  void statusWatch;
 
   let stopped: Promise<void> | undefined;
   const result: PartitionGroup = {
