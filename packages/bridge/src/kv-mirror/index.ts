@@ -23,5 +23,5 @@ export {
   type KvMirrorStats,
   type KvMirrorTiming,
 } from "./mirror.ts";
-export { createKvMirrors, type KvMirrors } from "./mirrors.ts";
+export { createKvMirrors, type KvMirrors, type MirrorElection } from "./mirrors.ts";
 export { type Decision, decide, type KvLatest } from "./stream-apply.ts";

@@ -19,6 +19,8 @@ export interface KvMirrorMetrics {
   readonly checkpoint: Gauge<Labels>;
   /** `direction: both`: stream records by outcome (applied, echo, unchanged, conflict, ignored). */
   readonly streamRecords: Counter<Labels | "result">;
+  /** 1 while this process is the mirror's elected writer, 0 once it let go (label `member`: who). */
+  readonly owned: Gauge<Labels | "member">;
 }
 
 /** The mirror's metrics on `registry`; reuses those already registered, so mirrors share a registry. */
@@ -31,6 +33,16 @@ export function createKvMirrorMetrics(registry: Registry = new Registry()): KvMi
   const gauge = (name: string, help: string) =>
     get(name, () => new Gauge<Labels>({ name, help, labelNames: ["bucket", "table"], registers }));
   return {
+    owned: get(
+      "junction_kv_mirror_owned",
+      () =>
+        new Gauge<Labels | "member">({
+          name: "junction_kv_mirror_owned",
+          help: "1 while this process is the mirror's elected writer",
+          labelNames: ["bucket", "table", "member"],
+          registers,
+        }),
+    ),
     writes: counter("junction_kv_mirror_writes_total", "DynamoDB writes made by the KV mirror", [
       "bucket",
       "table",

@@ -247,6 +247,9 @@ describe("bridge runtime (real NATS, scripted senders)", { timeout: 60_000 }, ()
   });
 
   it("stop() drains: nothing held, and undelivered messages stay in the stream", async () => {
+    // The only process of the ordered route's group serves all of its partitions.
+    const ordered = bridge.stats().routes.find((r) => r.route === "ordered");
+    assert.deepEqual(ordered?.partitions, [0, 1, 2, 3, 4, 5, 6, 7]);
     await bridge.stop();
     assert.equal(bridge.ready(), false);
     assert.ok(bridge.stats().routes.every((r) => r.inflight === 0));

@@ -48,6 +48,8 @@ export interface RouteStats {
   readonly kind: "stream" | "core";
   readonly inflight: number;
   readonly paused: boolean;
+  /** Ordered stream routes: the partitions this process serves now (see docs/scaling.md). */
+  readonly partitions?: readonly number[];
 }
 
 export interface BridgeStats {
@@ -215,6 +217,7 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
         kind: "paused" in r ? "stream" : "core",
         inflight: r.inflight(),
         paused: "paused" in r ? r.paused() : false,
+        ...("owned" in r && r.owned !== undefined ? { partitions: r.owned() } : {}),
       })),
     }),
     metrics,

@@ -68,10 +68,9 @@ export async function attemptOne(
       rt.metrics.echoes.inc(labels);
       return { kind: "done" };
     }
-    // MappingError, TemplateError or anything else thrown while mapping: the message itself is wrong.
-    const code = err instanceof JunctionError ? err.code : "ERR_MAPPING";
-    rt.metrics.failed.inc({ ...labels, code });
-    return { kind: "dead", code, message: (err as Error).message ?? String(err) };
+    const dead = mappingFailure(err);
+    rt.metrics.failed.inc({ ...labels, code: dead.code });
+    return dead;
   }
   const outcome = await channel.deliver(request);
   if (outcome.ok) {
@@ -100,3 +99,24 @@ export async function attemptOne(
 }
 
 type CompiledRouteTarget = CompiledRoute["targets"][number];
+
+/** MappingError, TemplateError or anything else thrown while mapping: the message itself is wrong. */
+function mappingFailure(err: unknown): Extract<TargetResult, { kind: "dead" }> {
+  const code = err instanceof JunctionError ? err.code : "ERR_MAPPING";
+  return { kind: "dead", code, message: (err as Error).message ?? String(err) };
+}
+
+/** Why target `i` can never take the message, when mapping alone says so (nothing is sent). */
+export function mappingError(
+  rt: Pick<RouteTargets, "route">,
+  i: number,
+  message: RouteMessage,
+  scope: TemplateScope,
+): Extract<TargetResult, { kind: "dead" }> | undefined {
+  try {
+    rt.route.targets[i]?.map(scope, message);
+    return undefined;
+  } catch (err) {
+    return err instanceof EchoSkippedError ? undefined : mappingFailure(err);
+  }
+}

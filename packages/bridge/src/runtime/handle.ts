@@ -1,6 +1,6 @@
 import type { RouteMessage } from "../routes/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
-import { attemptTargets, type RouteTargets, type TargetResult } from "./deliver.ts";
+import { attemptTargets, mappingError, type RouteTargets, type TargetResult } from "./deliver.ts";
 import type { DeliveredMemory } from "./delivered.ts";
 import type { DeadLetterInput } from "./dlq/format.ts";
 import type { Logger } from "./logger.ts";
@@ -62,11 +62,13 @@ export async function handleMessage(
       message: `not finished after ${held.deliveryCount - 1} deliveries (the bridge stopped or crashed while delivering it)`,
     };
     for (let i = 0; i < rt.route.targets.length; i++) {
-      if (
-        !done.has(i) &&
-        (await deadLetter(deps, held, message, i, unfinished, held.deliveryCount, "exhausted"))
-      )
-        done.add(i);
+      if (done.has(i)) continue;
+      // An unmappable message whose dead-letter writes kept failing (the DLQ was unreachable) gets
+      // its real reason, not "unfinished".
+      const rejected = mappingError(rt, i, message, scope);
+      const [reason, why] =
+        rejected === undefined ? [unfinished, "exhausted" as const] : [rejected, "rejected" as const];
+      if (await deadLetter(deps, held, message, i, reason, held.deliveryCount, why)) done.add(i);
     }
     if (done.size === rt.route.targets.length) return held.ack();
     return giveBack(deps, held, done, retryDelay(policy.backoffMs, held.deliveryCount, deps.random));

@@ -119,6 +119,7 @@ export async function startPartitionedRoute(
     route: route.name,
     inflight: () => held,
     paused,
+    owned: () => group.owned(),
     stop: () => group.stop(),
   };
 }

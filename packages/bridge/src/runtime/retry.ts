@@ -13,16 +13,5 @@ export function retryDelay(
   return Math.round(base / 2 + random() * (base / 2));
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts (it never rejects). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
+/** Resolves after `ms`, or at once when `signal` aborts (it never rejects): the SDK's, shared. */
+export { sleep } from "@junction/sdk";

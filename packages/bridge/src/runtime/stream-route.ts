@@ -21,6 +21,8 @@ export interface RouteConsumer {
   readonly route: string;
   inflight(): number;
   paused(): boolean;
+  /** Partitions served by this process (routes with an ordering key only). */
+  owned?(): readonly number[];
   /** Stops fetching; resolves once every held message is settled (acked or handed back). */
   stop(): Promise<void>;
 }

@@ -13,12 +13,16 @@ import { createBridge } from "./bridge.ts";
 import { type DeadLetter, DLQ_STREAM, readDeadLetter } from "./dlq/format.ts";
 
 const loaded = loadConfig(
-  `streams: [{ name: CR, subjects: ["cr.>"], storage: memory }]
+  `streams: [{ name: CR, subjects: ["cr.>", "um.>"], storage: memory }]
 routes:
   - name: crashy
     from: { subject: "cr.{id}", stream: CR }
     retry: { maxDeliver: 2, backoffMs: [10] }
     to: [{ type: sqs, queue: q }]
+  - name: unmappable
+    from: { subject: "um.{id}", stream: CR }
+    retry: { maxDeliver: 2, backoffMs: [10] }
+    to: [{ type: sqs, queue: q, body: "{$json.name}" }]
 `,
   { env: {} },
 );
@@ -35,19 +39,23 @@ describe("messages the bridge never finished", { timeout: 30_000 }, () => {
     await nats?.dispose();
   });
 
-  it("are dead-lettered with ERR_MAX_DELIVERIES once their deliveries exceed the limit", async () => {
-    await client.jetstream().ensureStream({ name: "CR", subjects: ["cr.>"], storage: "memory" });
-    await client.jetstream().publish("cr.1", { n: 1 });
-    // Stand in for earlier bridge processes that took the message and died: five deliveries, no outcome.
+  /** Stands in for earlier bridge processes that took the message and died: five deliveries, no outcome. */
+  const deliveredFiveTimes = async (subject: string, data: unknown, route: string) => {
+    await client.jetstream().ensureStream({ name: "CR", subjects: ["cr.>", "um.>"], storage: "memory" });
+    await client.jetstream().publish(subject, data);
     const jsm = await jetstreamManager(client.nc);
     await jsm.consumers.add("CR", {
-      durable_name: "crashy",
+      durable_name: route,
       ack_policy: AckPolicy.Explicit,
-      filter_subject: "cr.*",
+      filter_subject: `${subject.split(".")[0]}.*`,
     });
-    const consumer = await jetstream(client.nc).consumers.get("CR", "crashy");
+    const consumer = await jetstream(client.nc).consumers.get("CR", route);
     for (let i = 0; i < 5; i++) (await consumer.next({ expires: 2000 }))?.nak(0);
+    return jsm;
+  };
 
+  /** Runs a bridge until the route's dead letter is there; returns it and what was sent meanwhile. */
+  const deadLetterOf = async (route: string) => {
     const sent: TargetRequest[] = [];
     const bridge = createBridge(loaded, {
       client,
@@ -64,27 +72,44 @@ describe("messages the bridge never finished", { timeout: 30_000 }, () => {
     });
     await bridge.start();
     try {
+      const jsm = await jetstreamManager(client.nc);
       let letter: DeadLetter | undefined;
       await waitFor("the dead letter", async () => {
         const stored = await jsm.streams
-          .getMessage(DLQ_STREAM, { last_by_subj: "junction.dlq.crashy" })
+          .getMessage(DLQ_STREAM, { last_by_subj: `junction.dlq.${route}` })
           .catch(() => null);
         if (stored) letter = readDeadLetter({ data: stored.data, headers: stored.header });
         return letter ? true : `no dead letter yet; ${sent.length} sent`;
       });
       if (letter === undefined) assert.fail("no dead letter");
-      assert.equal(letter.error.code, "ERR_MAX_DELIVERIES");
-      assert.equal(letter.reason, "exhausted");
-      assert.equal(letter.attempts, 6);
-      assert.equal(sent.length, 0, "it is not delivered again after the limit");
-      const info = await jsm.consumers.info("CR", "crashy");
-      assert.equal(info.config.max_deliver, -1, "the server never drops a message by itself");
       await waitFor("the ack", async () => {
-        const pending = (await jsm.consumers.info("CR", "crashy")).num_ack_pending;
+        const pending = (await jsm.consumers.info("CR", route)).num_ack_pending;
         return pending === 0 ? true : `${pending} unacknowledged`;
       });
+      return { letter, sent };
     } finally {
       await bridge.stop();
     }
+  };
+
+  it("are dead-lettered with ERR_MAX_DELIVERIES once their deliveries exceed the limit", async () => {
+    const jsm = await deliveredFiveTimes("cr.1", { n: 1 }, "crashy");
+    const { letter, sent } = await deadLetterOf("crashy");
+    assert.equal(letter.error.code, "ERR_MAX_DELIVERIES");
+    assert.equal(letter.reason, "exhausted");
+    assert.equal(letter.attempts, 6);
+    assert.equal(sent.length, 0, "it is not delivered again after the limit");
+    const info = await jsm.consumers.info("CR", "crashy");
+    assert.equal(info.config.max_deliver, -1, "the server never drops a message by itself");
+  });
+
+  it("keep their real reason when it is known: an unmappable one is dead-lettered as rejected", async () => {
+    // As when its earlier dead-letter writes failed (the DLQ was unreachable) and it came back.
+    await deliveredFiveTimes("um.1", new TextEncoder().encode("not json"), "unmappable");
+    const { letter, sent } = await deadLetterOf("unmappable");
+    assert.equal(letter.reason, "rejected");
+    assert.notEqual(letter.error.code, "ERR_MAX_DELIVERIES");
+    assert.match(letter.error.message, /json/i);
+    assert.equal(sent.length, 0);
   });
 });

@@ -20,6 +20,10 @@ export interface WorkerProcess<I = unknown> {
   /** CPU time (user + system, µs) the worker used since `go()`, or since it started without one. */
   report(): Promise<number>;
   stop(): void;
+  /** Its process id. */
+  readonly pid: number;
+  /** SIGKILL, no goodbye (a crash); resolves once it exited. */
+  kill(): Promise<void>;
 }
 
 /** What a worker's setup answers: how to start the measured work, and anything the parent needs. */
@@ -77,9 +81,18 @@ export async function startWorkerProcess<S, I = undefined>(
       if (m.kind !== "report") throw new Error(`${label} worker: ${m.kind === "error" ? m.message : m.kind}`);
       return m.cpuMicros;
     },
+    pid: child.pid ?? -1,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners("exit");
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
     stop: () => {
       child.removeAllListeners("exit");
       // Disconnecting lets it exit by itself (and write a CPU profile); a stuck one is killed.
+      if (!child.connected) return;
       child.disconnect();
       setTimeout(() => child.kill("SIGKILL"), 3000).unref();
     },

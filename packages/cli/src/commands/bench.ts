@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { benchBridge } from "../bench/bridge.ts";
+import { runFleetBench } from "../bench/fleet.ts";
 import { runGatewayBench } from "../bench/gateway.ts";
 import { benchInbound } from "../bench/inbound.ts";
 import { runLocal } from "../bench/local.ts";
@@ -24,6 +25,7 @@ type Runner = (out: Out, opts: BenchOptions) => Promise<Record<string, unknown>[
 
 const BENCHES: Record<string, Runner> = {
   bridge: runBridge,
+  fleet: runFleetBench,
   inbound: runInbound,
   local: runLocal,
   gateway: runGatewayBench,

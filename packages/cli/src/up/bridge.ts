@@ -10,7 +10,7 @@ import {
   type LoadedConfig,
   startOpsServer,
 } from "@junction/bridge";
-import type { JunctionClient } from "@junction/sdk";
+import { defaultMemberId, type JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { CliExit, ExitCode } from "../exit-codes.ts";
@@ -34,11 +34,18 @@ export async function startBridge(
   // The process's own memory, CPU and event-loop lag next to the bridge's metrics: what an operator
   // watches when a target is down and messages pile up.
   collectDefaultMetrics({ register: registry });
-  const bridge = createBridge(loaded, { ...deps, registry, createSender });
+  // One identity per process in every partition group and election it joins (see /metrics).
+  const memberId = defaultMemberId();
+  const bridge = createBridge(loaded, { ...deps, registry, createSender, memberId });
   // AWS → NATS: inbound queues and subscriptions, polled into JetStream.
   const inbound = createAwsInbound(loaded, { ...deps, registry });
-  // JetStream KV ⇄ DynamoDB, one mirror per `kv:` entry.
-  const mirrors = createKvMirrors(loaded.config.kv, { ...deps, dynamodb: deps.aws.dynamodb, registry });
+  // JetStream KV ⇄ DynamoDB, one mirror per `kv:` entry, each on one elected process of the fleet.
+  const { leaseMs, replicas } = loaded.config.fleet;
+  const mirrors = createKvMirrors(
+    loaded.config.kv,
+    { ...deps, dynamodb: deps.aws.dynamodb, registry },
+    { memberId, leaseMs, replicas },
+  );
   // Stream messages no route takes: counted and warned about, never silently left behind.
   const unrouted = createUnroutedWatch(loaded, { ...deps, registry });
   const registries = [registry];

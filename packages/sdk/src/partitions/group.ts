@@ -12,7 +12,11 @@ import { assignPartitions } from "./hash.ts";
 import { sleep } from "./sleep.ts";
 
 export interface PartitionGroupOptions {
-  readonly stream: string;
+  /**
+   * The stream the partitions read. Without one the group is an election: `partitions: 1` and no
+   * consumer, so `serve` runs on one member at a time (work that must run once in a fleet).
+   */
+  readonly stream?: string;
   /** The group's name: `[-\w]+`, the prefix of its consumers (`<group>-p<n>`) and of its KV keys. */
   readonly group: string;
   /** Partition count, the same for every member (checked); keys map to `fnv1a32(key) % partitions`. */
@@ -232,7 +236,7 @@ export async function startPartitionGroup(
   };
 
   // Waits until the partition's previous deliveries are settled, or the ack wait made them redeliverable.
-  const settle = async (p: number, signal: AbortSignal) => {
+  const settle = async (stream: string, p: number, signal: AbortSignal) => {
     const deadline = performance.now() + ackWaitMs + REDELIVERY_MARGIN_MS;
     while (!signal.aborted) {
       const info = await jsm.consumers.info(stream, consumerOf(p)).catch(() => undefined);
@@ -249,19 +253,21 @@ export async function startPartitionGroup(
     let clean = true;
     try {
       const began = performance.now();
-      await ensureConsumer(jsm, {
-        stream,
-        durable: consumerOf(p),
-        ackWaitMs,
-        maxDeliver: -1,
-        filterSubject: options.filterSubject,
-        maxAckPending: options.maxAckPending ?? 256,
-      });
+      if (stream !== undefined) {
+        await ensureConsumer(jsm, {
+          stream,
+          durable: consumerOf(p),
+          ackWaitMs,
+          maxDeliver: -1,
+          filterSubject: options.filterSubject,
+          maxAckPending: options.maxAckPending ?? 256,
+        });
+      }
       const claimed = await claim(p);
       if (claimed === undefined) return;
       revision = claimed.revision;
       task.revision = revision;
-      if (claimed.takeover) await settle(p, signal);
+      if (claimed.takeover && stream !== undefined) await settle(stream, p, signal);
       if (signal.aborted) return;
       emit({
         type: "assigned",
@@ -333,8 +339,10 @@ export async function startPartitionGroup(
   }, beatMs);
   schedule();
 
-  const statusWatch = (async () => {
+  // Disconnected: stop serving at once (our acks may not arrive); reconnected: the next echo resumes.
+  void (async () => {
     for await (const s of ctx.nc.status()) {
+      if (stopping) break;
       if (s.type === "disconnect") {
         echoAt = Number.NEGATIVE_INFINITY;
         emit({ type: "disconnected", server: String(s.server ?? "") });
@@ -345,7 +353,6 @@ export async function startPartitionGroup(
       }
     }
   })().catch(() => {});
-  void statusWatch;
 
   let stopped: Promise<void> | undefined;
   const result: PartitionGroup = {
