@@ -12,8 +12,12 @@ import {
 import { templatePattern } from "../config/check-inbound.ts";
 import type { LoadedConfig } from "../config/load.ts";
 import { CHECKPOINT_BUCKET } from "../kv-mirror/checkpoint.ts";
+import { DEFAULT_PARTITIONS } from "../runtime/bridge.ts";
 import { DELIVERED_BUCKET } from "../runtime/delivered.ts";
 import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "../runtime/dlq/format.ts";
+
+/** The bucket of partition groups and elections (the SDK's default). */
+const GROUPS_BUCKET = "JUNCTION_GROUPS";
 
 /**
  * Everything the bridge of this config does on NATS (`junction run` without the gateway): stream
@@ -29,7 +33,16 @@ export function bridgePermissions(loaded: LoadedConfig): NatsPermissions {
     jetStreamPublishPermissions(`${DLQ_SUBJECT_PREFIX}.>`),
     kvPermissions(DELIVERED_BUCKET, { create: true, write: true }),
   ];
+  // Partitioned consumer groups (ordered routes) and elections (KV mirrors) keep their membership and
+  // ownership in one bucket, watched by every member (docs/scaling.md).
+  const groups = kvPermissions(GROUPS_BUCKET, { create: true, write: true, watch: true });
   for (const route of routes.routes) {
+    if (route.stream !== undefined && route.orderingKey !== undefined) {
+      const partitions = config.routes.find((r) => r.name === route.name)?.partitions ?? DEFAULT_PARTITIONS;
+      sets.push(groups);
+      for (let n = 0; n < partitions; n++)
+        sets.push(durableConsumerPermissions(route.stream, `${route.name}-p${n}`));
+    }
     if (route.stream !== undefined) {
       sets.push(
         streamPermissions(route.stream),
@@ -53,7 +66,7 @@ export function bridgePermissions(loaded: LoadedConfig): NatsPermissions {
     sets.push(jetStreamPublishPermissions(parsePattern(subscription.subject).natsSubject));
   }
   if (config.kv.length > 0) {
-    sets.push(kvPermissions(CHECKPOINT_BUCKET, { create: true, write: true }));
+    sets.push(kvPermissions(CHECKPOINT_BUCKET, { create: true, write: true }), groups);
     for (const kv of config.kv) {
       sets.push(
         kvPermissions(kv.bucket, { write: kv.direction === "both" }),

@@ -68,6 +68,11 @@ routes:
   - name: orders
     from: { subject: "orders.{id}.created", stream: ORDERS }
     to: [{ type: sqs, queue: orders-out }]
+  - name: ordered
+    from: { subject: "orders.{id}.shipped", stream: ORDERS }
+    key: "{id}"
+    partitions: 2
+    to: [{ type: sqs, queue: shipped-out }]
   - name: doomed
     from: { subject: "orders.{id}.doomed", stream: ORDERS }
     retry: { maxDeliver: 1 }
@@ -141,6 +146,24 @@ gateway:
       { timeoutMs: 60_000 },
     );
     assert.deepEqual(JSON.parse(bodies[0] as string), { id: "o1" });
+  });
+
+  it("delivers an ordered route through its partitioned consumer group", async () => {
+    for (const n of [1, 2, 3]) await admin.jetstream().publish("orders.o9.shipped", { n });
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: "shipped-out" }));
+    const bodies: string[] = [];
+    await waitFor(
+      "the ordered messages",
+      async () => {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        );
+        bodies.push(...Messages.map((m) => m.Body ?? ""));
+        return bodies.length >= 3 || `${bodies.length} of 3 in shipped-out`;
+      },
+      { timeoutMs: 60_000 },
+    );
+    assert.deepEqual(bodies.map((b) => (JSON.parse(b) as { n: number }).n).sort(), [1, 2, 3]);
   });
 
   it("dead-letters what cannot be delivered", async () => {
