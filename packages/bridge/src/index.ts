@@ -22,6 +22,16 @@ export { ConfigError, type ConfigProblem, EchoSkippedError, formatProblem, Mappi
 export * from "./inbound/index.ts";
 export * from "./kv-mirror/index.ts";
 export { type OpsServer, type OpsServerOptions, startOpsServer } from "./ops/server.ts";
+export {
+  type BreakerState,
+  createStatusReader,
+  type GatewayStatus,
+  type KvStatus,
+  type QueueStatus,
+  type RouteStatus,
+  type StackStatus,
+  type StatusReader,
+} from "./ops/status.ts";
 export * from "./provision/index.ts";
 export type { CompiledRoute, CompiledRoutes } from "./routes/compile.ts";
 export { createMessageScope, ROUTE_BUILTINS, type RouteMessage } from "./routes/message.ts";

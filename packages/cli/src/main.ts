@@ -6,6 +6,7 @@ import { registerProvision } from "./commands/provision.ts";
 import { registerPub } from "./commands/pub.ts";
 import { registerReq } from "./commands/req.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerStatus } from "./commands/status.ts";
 import { registerSub } from "./commands/sub.ts";
 import { registerTrace } from "./commands/trace.ts";
 import { registerTranslate } from "./commands/translate.ts";
@@ -23,6 +24,7 @@ const program = new Command("junction")
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 registerUp(program);
 registerDown(program);
+registerStatus(program);
 registerRun(program);
 registerValidate(program);
 registerTranslate(program);

@@ -21,4 +21,21 @@ describe("ops server", () => {
     assert.equal((await fetch(`${ops.url}/nope`)).status, 404);
     assert.equal((await fetch(`${ops.url}/metrics`, { method: "POST" })).status, 405);
   });
+
+  it("serves /status as JSON when given, and 404 without it", async (t) => {
+    const registry = new Registry();
+    const withStatus = await startOpsServer({
+      listen: "127.0.0.1:0",
+      registry,
+      ready: () => true,
+      status: async () => ({ routes: [{ name: "orders", deadLetters: 2 }] }),
+    });
+    const without = await startOpsServer({ listen: "127.0.0.1:0", registry, ready: () => true });
+    t.after(() => Promise.all([withStatus.close(), without.close()]));
+    const res = await fetch(`${withStatus.url}/status`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "application/json");
+    assert.deepEqual(await res.json(), { routes: [{ name: "orders", deadLetters: 2 }] });
+    assert.equal((await fetch(`${without.url}/status`)).status, 404);
+  });
 });

@@ -7,6 +7,8 @@ export interface OpsServerOptions {
   readonly registry: Registry;
   /** Ready to take traffic (connected, consumers running); `/readyz` answers 503 otherwise. */
   readonly ready: () => boolean;
+  /** `/status` (JSON), for `junction status`; 404 without it. */
+  readonly status?: () => Promise<unknown>;
 }
 
 export interface OpsServer {
@@ -15,7 +17,7 @@ export interface OpsServer {
 }
 
 /**
- * `/metrics` (Prometheus text), `/healthz` (the process is alive: always 200 while it serves) and
+ * `/metrics` (Prometheus text), `/status` (JSON, when given), `/healthz` (the process is alive: always 200 while it serves) and
  * `/readyz` (200 only when ready, so a load balancer or orchestrator stops sending work while draining).
  */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
@@ -33,13 +35,20 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       );
     } else if (path === "/healthz") {
       res.writeHead(200, { "Content-Type": "text/plain" }).end("ok\n");
+    } else if (path === "/status" && options.status !== undefined) {
+      options.status().then(
+        (body) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(body)),
+        (err: unknown) => res.writeHead(503, { "Content-Type": "text/plain" }).end(`${String(err)}\n`),
+      );
     } else if (path === "/readyz") {
       const ready = options.ready();
       res
         .writeHead(ready ? 200 : 503, { "Content-Type": "text/plain" })
         .end(ready ? "ready\n" : "not ready\n");
     } else {
-      res.writeHead(404, { "Content-Type": "text/plain" }).end("try /metrics, /healthz or /readyz\n");
+      res
+        .writeHead(404, { "Content-Type": "text/plain" })
+        .end("try /metrics, /status, /healthz or /readyz\n");
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -33,7 +33,10 @@ export function registerRun(program: Command): void {
         await client.drain();
         throw err;
       });
-      if (gateway !== undefined) logger.info({ url: gateway.url }, "gateway running");
+      if (gateway !== undefined) {
+        bridge.showInStatus(gateway.registry);
+        logger.info({ url: gateway.url }, "gateway running");
+      }
       const signal = await waitForStopSignal();
       logger.info({ signal }, "draining");
       // The gateway first: it finishes its HTTP requests while NATS is still there for them.

@@ -4,6 +4,7 @@ import {
   createBridge,
   createKvMirrors,
   createSender,
+  createStatusReader,
   KvMirrorError,
   type LoadedConfig,
   startOpsServer,
@@ -15,8 +16,10 @@ import { CliExit, ExitCode } from "../exit-codes.ts";
 import { listenerOf, orPortInUse } from "./ports.ts";
 
 export interface RunningBridge {
-  /** Where /metrics, /healthz and /readyz are served. */
+  /** Where /metrics, /status, /healthz and /readyz are served. */
   readonly opsUrl: string;
+  /** Adds another component's series (the gateway's) to what /status reports. */
+  showInStatus(registry: Registry): void;
   /** Stops fetching, lets in-flight batches finish (bounded), closes the ops endpoint. */
   stop(): Promise<void>;
 }
@@ -35,11 +38,19 @@ export async function startBridge(
   const inbound = createAwsInbound(loaded, { ...deps, registry });
   // JetStream KV ⇄ DynamoDB, one mirror per `kv:` entry.
   const mirrors = createKvMirrors(loaded.config.kv, { ...deps, dynamodb: deps.aws.dynamodb, registry });
+  const registries = [registry];
+  const status = createStatusReader(loaded.config, {
+    ...deps,
+    sqs: deps.aws.sqs,
+    registries: () => registries,
+  });
   const ops = await startOpsServer({
     listen: loaded.config.ops.listen,
     registry,
     ready: () => bridge.ready() && inbound.ready() && mirrors.ready(),
+    status: () => status.read(),
   }).catch((err: unknown) => {
+    status.close();
     throw orPortInUse(err, listenerOf(loaded.config, "ops.listen"));
   });
   try {
@@ -49,17 +60,20 @@ export async function startBridge(
   } catch (err) {
     await Promise.allSettled([inbound.stop(), bridge.stop()]);
     await ops.close();
+    status.close();
     // A mirror that cannot start says why in one line (missing table, no stream …).
     if (err instanceof KvMirrorError) throw new CliExit(ExitCode.Failure, err.message, { cause: err });
     throw err;
   }
   return {
     opsUrl: ops.url,
+    showInStatus: (more) => registries.push(more),
     stop: async () => {
       await mirrors.stop();
       await inbound.stop();
       await bridge.stop();
       await ops.close();
+      status.close();
     },
   };
 }

@@ -10,6 +10,8 @@ import { listenerOf, orPortInUse } from "./ports.ts";
 export interface RunningGateway {
   /** `http://host:port`; /metrics, /healthz, /readyz and /openapi.json are served there too. */
   readonly url: string;
+  /** Its Prometheus series, also read by the bridge's /status. */
+  readonly registry: Registry;
   /** Drains: stops accepting, lets requests and streams in flight finish (bounded), then closes. */
   stop(): Promise<void>;
 }
@@ -36,7 +38,7 @@ export async function startGateway(
   });
   try {
     const url = await gateway.start();
-    return { url, stop: () => gateway.stop() };
+    return { url, registry, stop: () => gateway.stop() };
   } catch (err) {
     if (err instanceof GatewayConfigError) {
       const lines = err.problems.map((p) => `${p.path}: ${p.message}`).join("\n");

@@ -105,6 +105,7 @@ export async function startStack(
       );
     }
     const gateway = await startGateway(loaded, { client, logger: options.logger });
+    if (gateway !== undefined) bridge.showInStatus(gateway.registry);
     // Stopped first (stops run in reverse): HTTP callers get their answers before NATS goes away.
     if (gateway !== undefined) stopping.push(() => gateway.stop());
 

@@ -1,0 +1,108 @@
+// `junction status` against a running bridge whose target is down: the breaker opens, dead letters
+// pile up, and the status says so, read from the ops endpoint.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { StackStatus } from "@junction/bridge";
+import { connect, type JunctionClient } from "@junction/sdk";
+import {
+  freePorts,
+  type JunctionProcess,
+  spawnJunction,
+  startTestNats,
+  type TestNats,
+} from "@junction/testkit";
+
+describe("junction status", { timeout: 180_000 }, () => {
+  let nats: TestNats;
+  let client: JunctionClient;
+  let dir: string;
+  let run: JunctionProcess;
+  let ops: string;
+
+  before(async () => {
+    nats = await startTestNats();
+    client = await connect(nats.url);
+    const jsm = await client.jetstream().manager();
+    await jsm.streams.add({ name: "ORDERS", subjects: ["orders.>"] });
+    dir = mkdtempSync(join(tmpdir(), "junction-status-"));
+    // Nothing listens on the AWS port: every call fails as an outage, which is what opens a breaker.
+    const [opsPort, deadAws] = await freePorts(2);
+    ops = `http://127.0.0.1:${opsPort}`;
+    writeFileSync(
+      join(dir, "junction.yaml"),
+      `nats: { servers: "${nats.url}" }
+aws: { region: us-east-1, endpoint: "http://127.0.0.1:${deadAws}" }
+ops: { listen: "127.0.0.1:${opsPort}" }
+streams:
+  - { name: ORDERS, subjects: ["orders.>"] }
+routes:
+  - name: orders
+    from: { subject: "orders.{id}", stream: ORDERS }
+    retry: { maxDeliver: 2, backoffMs: [100] }
+    batch: { count: 1 }
+    to:
+      - { type: sqs, queue: orders-out }
+`,
+    );
+    run = spawnJunction(["run"], { cwd: dir, env: { AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x" } });
+    await run.waitForOutput(/bridge running/, 60_000);
+  });
+
+  after(async () => {
+    await run?.kill();
+    await client?.drain();
+    await nats?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const status = async (...args: string[]): Promise<{ code: number | string; stdout: string }> => {
+    const child = spawnJunction(["status", "--ops", ops, ...args], { cwd: dir });
+    const code = await child.exited;
+    return { code, stdout: child.output() };
+  };
+
+  it("--json shows the breaker open and the dead letters growing", async () => {
+    const js = client.jetstream();
+    for (let i = 0; i < 20; i++) await js.publish(`orders.${i}`, { i });
+    const seen: StackStatus[] = [];
+    const end = Date.now() + 60_000;
+    for (;;) {
+      const { code, stdout } = await status("--json");
+      assert.equal(code, 0, stdout);
+      const now = JSON.parse(stdout) as StackStatus;
+      seen.push(now);
+      const route = now.routes.find((r) => r.name === "orders");
+      assert.ok(route, stdout);
+      const grew = seen.some((s) => (s.routes[0]?.deadLetters ?? 0) < route.deadLetters);
+      if (route.breakers["sqs#0"] === "open" && route.deadLetters > 0 && grew) {
+        assert.ok(route.failed > 0);
+        assert.ok(route.consumer !== undefined);
+        assert.equal(route.delivered, 0);
+        break;
+      }
+      if (Date.now() > end)
+        assert.fail(`no open breaker with growing dead letters:\n${JSON.stringify(seen)}`);
+      // More messages keep the target failing, and the dead letters growing.
+      for (let i = 0; i < 5; i++) await js.publish(`orders.more${seen.length}-${i}`, { i });
+    }
+  });
+
+  it("prints a table for people", async () => {
+    const { code, stdout } = await status();
+    assert.equal(code, 0, stdout);
+    assert.match(
+      stdout,
+      /^route\s+pending\s+ack pending\s+redelivered\s+delivered\/s\s+failed\/s\s+dead letters\s+breakers$/m,
+    );
+    assert.match(stdout, /^orders\s+\d+\s+\d+\s+\d+\s+0\s+[\d.]+\s+\d+\s+sqs#0 (open|half-open|closed)$/m);
+  });
+
+  it("says so in one sentence when no stack runs here", async () => {
+    const child = spawnJunction(["status"], { cwd: dir });
+    assert.equal(await child.exited, 1);
+    assert.match(child.stderr(), /^junction: no stack is running from this directory/);
+  });
+});
