@@ -6,6 +6,7 @@ import { connect as connectJunction } from "@junction/sdk";
 import { type JsMsg, jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import pino from "pino";
+import { createProcessMetrics } from "../telemetry/registry.ts";
 import { startBridge } from "../up/bridge.ts";
 import { serveWorker } from "./worker-process.ts";
 
@@ -38,12 +39,13 @@ routes:
 `,
     { env: {} },
   );
-  const client = await connectJunction(s.natsUrl);
+  const metrics = createProcessMetrics();
+  const client = await connectJunction({ servers: s.natsUrl, telemetry: metrics.telemetry });
   const aws = createAwsClients({ region: "us-east-1", url: s.awsUrl });
   const logger = pino({ level: "warn" }, pino.destination(2));
   // Started on "go": the route's consumer is created by start(), so nothing is consumed before.
   return () => {
-    void startBridge(loaded, { client, aws, logger }).catch(fail);
+    void startBridge(loaded, { client, aws, logger, registry: metrics.registry }).catch(fail);
   };
 }
 

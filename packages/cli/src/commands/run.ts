@@ -2,6 +2,7 @@ import { awsEndpoint, createAwsClients } from "@junction/bridge";
 import type { Command } from "commander";
 import { createLogger } from "../logger.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";
+import { createProcessMetrics } from "../telemetry/registry.ts";
 import { startBridge } from "../up/bridge.ts";
 import { startGateway } from "../up/gateway.ts";
 import { applyPortFlags, assertListenersFree, listenersOf, parsePort } from "../up/ports.ts";
@@ -22,21 +23,24 @@ export function registerRun(program: Command): void {
       const loaded = applyPortFlags(await loadConfigOrExit(opts.config), opts);
       await assertListenersFree(listenersOf(loaded.config, { embedded: false }));
       const logger = createLogger("junction");
-      const client = await connectOrExit(configTarget(loaded, "junction run"), { reconnect: true });
-      const aws = createAwsClients(awsEndpoint(loaded.config, readStackEndpoints().aws));
-      const bridge = await startBridge(loaded, { client, aws, logger });
-      logger.info({ ops: bridge.opsUrl, routes: loaded.config.routes.length }, "bridge running");
-      const gateway = await startGateway(loaded, { client, logger }).catch(async (err: unknown) => {
-        // Nothing may keep the process alive after a refused start.
-        await bridge.stop();
-        aws.destroy();
-        await client.drain();
-        throw err;
+      const metrics = createProcessMetrics();
+      const client = await connectOrExit(configTarget(loaded, "junction run"), {
+        reconnect: true,
+        telemetry: metrics.telemetry,
       });
-      if (gateway !== undefined) {
-        bridge.showInStatus(gateway.registry);
-        logger.info({ url: gateway.url }, "gateway running");
-      }
+      const aws = createAwsClients(awsEndpoint(loaded.config, readStackEndpoints().aws));
+      const bridge = await startBridge(loaded, { client, aws, logger, registry: metrics.registry });
+      logger.info({ ops: bridge.opsUrl, routes: loaded.config.routes.length }, "bridge running");
+      const gateway = await startGateway(loaded, { client, logger, registry: metrics.registry }).catch(
+        async (err: unknown) => {
+          // Nothing may keep the process alive after a refused start.
+          await bridge.stop();
+          aws.destroy();
+          await client.drain();
+          throw err;
+        },
+      );
+      if (gateway !== undefined) logger.info({ url: gateway.url }, "gateway running");
       const signal = await waitForStopSignal();
       logger.info({ signal }, "draining");
       // The gateway first: it finishes its HTTP requests while NATS is still there for them.

@@ -11,15 +11,13 @@ import {
 } from "@junction/bridge";
 import type { JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
-import { collectDefaultMetrics, Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { listenerOf, orPortInUse } from "./ports.ts";
 
 export interface RunningBridge {
-  /** Where /metrics, /status, /healthz and /readyz are served. */
+  /** Where /metrics (the whole process's registry), /status, /healthz and /readyz are served. */
   readonly opsUrl: string;
-  /** Adds another component's series (the gateway's) to what /status reports. */
-  showInStatus(registry: Registry): void;
   /** Stops fetching, lets in-flight batches finish (bounded), closes the ops endpoint. */
   stop(): Promise<void>;
 }
@@ -27,22 +25,24 @@ export interface RunningBridge {
 /** The bridge for a loaded config, with its operations endpoint. Used by `junction run` and `junction up`. */
 export async function startBridge(
   loaded: LoadedConfig,
-  deps: { readonly client: JunctionClient; readonly aws: AwsClientSet; readonly logger: Logger },
+  deps: {
+    readonly client: JunctionClient;
+    readonly aws: AwsClientSet;
+    readonly logger: Logger;
+    /** The process's one registry (the gateway's series go there too). */
+    readonly registry: Registry;
+  },
 ): Promise<RunningBridge> {
-  const registry = new Registry();
-  // The process's own memory, CPU and event-loop lag next to the bridge's metrics: what an operator
-  // watches when a target is down and messages pile up.
-  collectDefaultMetrics({ register: registry });
+  const { registry } = deps;
   const bridge = createBridge(loaded, { ...deps, registry, createSender });
   // AWS → NATS: inbound queues and subscriptions, polled into JetStream.
   const inbound = createAwsInbound(loaded, { ...deps, registry });
   // JetStream KV ⇄ DynamoDB, one mirror per `kv:` entry.
   const mirrors = createKvMirrors(loaded.config.kv, { ...deps, dynamodb: deps.aws.dynamodb, registry });
-  const registries = [registry];
   const status = createStatusReader(loaded.config, {
     ...deps,
     sqs: deps.aws.sqs,
-    registries: () => registries,
+    registries: () => [registry],
   });
   const ops = await startOpsServer({
     listen: loaded.config.ops.listen,
@@ -67,7 +67,6 @@ export async function startBridge(
   }
   return {
     opsUrl: ops.url,
-    showInStatus: (more) => registries.push(more),
     stop: async () => {
       await mirrors.stop();
       await inbound.stop();
