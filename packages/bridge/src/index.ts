@@ -18,6 +18,7 @@ export {
   type StreamConfig,
   type TargetConfig,
 } from "./config/schema.ts";
+export type { TelemetryConfig } from "./config/telemetry-schema.ts";
 export { ConfigError, type ConfigProblem, EchoSkippedError, formatProblem, MappingError } from "./errors.ts";
 export * from "./inbound/index.ts";
 export * from "./kv-mirror/index.ts";

@@ -6,6 +6,7 @@ import { SqsTargetSchema } from "../targets/sqs/config.ts";
 import { GatewaySchema } from "./gateway-schema.ts";
 import { InboundSchema, SubscriptionSchema } from "./inbound-schema.ts";
 import { OperationSchema } from "./operations-schema.ts";
+import { TelemetrySchema } from "./telemetry-schema.ts";
 
 // One schema is the single source of the config's types, defaults, JSON Schema and reference docs.
 // No transforms, so it stays representable as JSON Schema; meaning is checked in compile.ts.
@@ -195,7 +196,9 @@ export const OpsSchema = z
       .string()
       .regex(/^[^\s:]+:\d{1,5}$/, "use host:port, e.g. 127.0.0.1:9464")
       .default("127.0.0.1:9464")
-      .describe("Where `junction run` / `up` serve /metrics, /status, /healthz and /readyz (port 0 = random)."),
+      .describe(
+        "Where `junction run` / `up` serve /metrics, /status, /healthz and /readyz (port 0 = random).",
+      ),
   })
   .describe("Operations endpoint of the bridge.");
 
@@ -242,6 +245,7 @@ export const ConfigSchema = z
     gateway: GatewaySchema.optional(),
     ops: OpsSchema.default({ listen: "127.0.0.1:9464" }),
     fleet: FleetSchema.default({ replicas: 1, leaseMs: 5000 }),
+    telemetry: TelemetrySchema.optional(),
   })
   .describe("junction.yaml");
 

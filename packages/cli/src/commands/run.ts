@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { createLogger } from "../logger.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";
 import { createProcessMetrics } from "../telemetry/registry.ts";
+import { startTracing } from "../telemetry/tracing.ts";
 import { startBridge } from "../up/bridge.ts";
 import { startGateway } from "../up/gateway.ts";
 import { applyPortFlags, assertListenersFree, listenersOf, parsePort } from "../up/ports.ts";
@@ -23,6 +24,7 @@ export function registerRun(program: Command): void {
       const loaded = applyPortFlags(await loadConfigOrExit(opts.config), opts);
       await assertListenersFree(listenersOf(loaded.config, { embedded: false }));
       const logger = createLogger("junction");
+      const tracing = startTracing(loaded.config.telemetry);
       const metrics = createProcessMetrics();
       const client = await connectOrExit(configTarget(loaded, "junction run"), {
         reconnect: true,
@@ -37,6 +39,7 @@ export function registerRun(program: Command): void {
           await bridge.stop();
           aws.destroy();
           await client.drain();
+          await tracing?.shutdown();
           throw err;
         },
       );
@@ -48,6 +51,7 @@ export function registerRun(program: Command): void {
       await bridge.stop();
       aws.destroy();
       await client.drain();
+      await tracing?.shutdown();
       logger.info({}, "stopped");
     });
 }

@@ -15,6 +15,7 @@ import type { Logger } from "pino";
 import { type NatsTarget, natsFailure, natsTarget, printableServers } from "../nats-options.ts";
 import type { StackEndpoints } from "../stack-endpoints.ts";
 import { createProcessMetrics } from "../telemetry/registry.ts";
+import { startTracing } from "../telemetry/tracing.ts";
 import { startBridge } from "./bridge.ts";
 import { startGateway } from "./gateway.ts";
 import type { StackState } from "./state.ts";
@@ -84,6 +85,8 @@ export async function startStack(
     }
 
     progress.step(`connecting to NATS at ${printableServers(natsUrls)}`);
+    const tracing = startTracing(config.telemetry);
+    if (tracing !== undefined) stopping.push(() => tracing.shutdown());
     const metrics = createProcessMetrics();
     const client: JunctionClient = await connect({
       ...target.options,
