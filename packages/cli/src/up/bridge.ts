@@ -1,7 +1,9 @@
 import {
   type AwsClientSet,
+  type AwsService,
   createAwsInbound,
   createBridge,
+  createConsole,
   createKvMirrors,
   createSender,
   createStatusReader,
@@ -44,11 +46,24 @@ export async function startBridge(
     sqs: deps.aws.sqs,
     registries: () => [registry],
   });
+  const senders = new Map<AwsService, ReturnType<typeof createSender>>();
   const ops = await startOpsServer({
     listen: loaded.config.ops.listen,
     registry,
     ready: () => bridge.ready() && inbound.ready() && mirrors.ready(),
     status: () => status.read(),
+    console: createConsole({
+      loaded,
+      client: deps.client,
+      registry,
+      status: () => status.read(),
+      listen: loaded.config.ops.listen,
+      senderFor: (service) => {
+        const sender = senders.get(service) ?? createSender(service, deps.aws);
+        senders.set(service, sender);
+        return sender;
+      },
+    }),
   }).catch((err: unknown) => {
     status.close();
     throw orPortInUse(err, listenerOf(loaded.config, "ops.listen"));
