@@ -17,7 +17,8 @@ export interface GatewayProblem {
 }
 
 const PARAM = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|::1|\[::1\])$/i;
+/** Hosts only this machine can reach: listeners there need no auth. */
+export const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|::1|\[::1\])$/i;
 // Secrets, hop-by-hop headers and names Junction writes itself never travel from HTTP into NATS.
 const UNFORWARDABLE = new Set([
   "authorization",

@@ -11,6 +11,7 @@ import { createHeaderForwarder } from "./http/headers.ts";
 import { CORRELATION_HEADER, requestIdentity } from "./http/identity.ts";
 import { PROBLEM_CONTENT_TYPE, problemBody, problemOf } from "./http/problem.ts";
 import { useCheckingSchemas } from "./http/schemas.ts";
+import { createHttpTracing } from "./http/trace.ts";
 import { type GatewayLogger, silentLogger } from "./logger.ts";
 import { createGatewayMetrics, createRequestObserver } from "./ops/metrics.ts";
 import { openApiDocument } from "./ops/openapi.ts";
@@ -164,12 +165,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       frameworkErrors: (err, req, reply) => sendProblem(err, req, reply),
     });
     useCheckingSchemas(fastify);
+    const tracing = createHttpTracing();
     const ctx: GatewayContext = {
       client: deps.client,
       settings,
       requests,
       streams,
       metrics,
+      tracing,
       bodies: createBodies(fastify),
       identityOf,
       activeStreams,
@@ -182,6 +185,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     fastify.addHook("onResponse", (req, reply, done) => {
       const route = req.routeOptions.url ?? "unmatched";
       observe(route, req.method, reply.statusCode, reply.elapsedTime / 1000);
+      tracing.end(req, reply.statusCode);
       if (logger.isLevelEnabled?.("info") !== false) {
         logger.info(
           {

@@ -25,6 +25,7 @@ import {
   type SendMessageBatchCommandOutput,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { awsCall } from "./call-span.ts";
 import {
   createJsonCaller,
   DYNAMODB_JSON,
@@ -78,6 +79,19 @@ export interface BatchCallClients {
 }
 
 export function createBatchCalls(mode: BatchCallMode, clients: BatchCallClients): BatchCalls {
+  const calls = untracedBatchCalls(mode, clients);
+  // The sends carry messages, so they join the messages' traces; receives and deletes are polling.
+  return {
+    ...calls,
+    sendMessageBatch: (input, signal) =>
+      awsCall("SQS", "SendMessageBatch", () => calls.sendMessageBatch(input, signal)),
+    putEvents: (input, signal) => awsCall("EventBridge", "PutEvents", () => calls.putEvents(input, signal)),
+    batchWriteItem: (input, signal) =>
+      awsCall("DynamoDB", "BatchWriteItem", () => calls.batchWriteItem(input, signal)),
+  };
+}
+
+function untracedBatchCalls(mode: BatchCallMode, clients: BatchCallClients): BatchCalls {
   if (mode === "sdk") {
     const opts = (signal?: AbortSignal) => (signal === undefined ? {} : { abortSignal: signal });
     return {

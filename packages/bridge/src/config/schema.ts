@@ -6,6 +6,7 @@ import { SqsTargetSchema } from "../targets/sqs/config.ts";
 import { GatewaySchema } from "./gateway-schema.ts";
 import { InboundSchema, SubscriptionSchema } from "./inbound-schema.ts";
 import { OperationSchema } from "./operations-schema.ts";
+import { TelemetrySchema } from "./telemetry-schema.ts";
 
 // One schema is the single source of the config's types, defaults, JSON Schema and reference docs.
 // No transforms, so it stays representable as JSON Schema; meaning is checked in compile.ts.
@@ -267,6 +268,7 @@ export const ConfigSchema = z
     gateway: GatewaySchema.optional(),
     ops: OpsSchema.default({ listen: "127.0.0.1:9464" }),
     fleet: FleetSchema.default({ replicas: 1, leaseMs: 5000 }),
+    telemetry: TelemetrySchema.optional(),
   })
   .describe("junction.yaml");
 

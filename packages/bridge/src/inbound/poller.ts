@@ -3,6 +3,7 @@ import type { JunctionJetStream, MessageIdentity } from "@junction/sdk";
 import type { BatchCalls } from "../aws/batch-calls.ts";
 import type { Logger } from "../runtime/logger.ts";
 import { sleep } from "../runtime/retry.ts";
+import { contextOf, inSpan, SpanKind } from "../tracing/index.ts";
 import type { InboundMetrics } from "./metrics.ts";
 
 /** What one SQS message becomes on NATS. */
@@ -80,7 +81,22 @@ export function startPoller(options: PollerOptions, deps: PollerDeps): Poller {
     }
     const { subject, data, identity, headers } = mapped.publication;
     try {
-      const ack = await js.publish(subject, data, { identity, headers });
+      // The trace the message carried into AWS goes on: the JetStream publish is a child of this span.
+      const ack = await inSpan(
+        `receive ${options.queueName}`,
+        {
+          kind: SpanKind.CONSUMER,
+          parent: contextOf(headers),
+          attributes: {
+            "messaging.system": "aws_sqs",
+            "messaging.operation.type": "receive",
+            "messaging.destination.name": options.queueName,
+            "messaging.message.id": message.MessageId ?? "",
+            "junction.inbound": options.name,
+          },
+        },
+        () => js.publish(subject, data, { identity, headers }),
+      );
       if (ack.duplicate) metrics.duplicates.inc(labels);
       else metrics.published.inc(labels);
       return "delete";

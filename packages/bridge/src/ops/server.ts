@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { Registry } from "prom-client";
+import type { ConsoleHandler } from "./console/index.ts";
 
 export interface OpsServerOptions {
   /** `host:port`; port 0 = random. */
@@ -9,6 +10,8 @@ export interface OpsServerOptions {
   readonly ready: () => boolean;
   /** `/status` (JSON), for `junction status`; 404 without it. */
   readonly status?: () => Promise<unknown>;
+  /** The live console (`/`, `/console/…`), asked first; see ops/console. */
+  readonly console?: ConsoleHandler;
 }
 
 export interface OpsServer {
@@ -24,6 +27,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   const [host = "127.0.0.1", portText = "0"] = splitHostPort(options.listen);
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    if (options.console?.(req, res)) return;
     if (req.method !== "GET") {
       res.writeHead(405, { Allow: "GET" }).end();
       return;

@@ -1,3 +1,4 @@
+import { type Context, context } from "@opentelemetry/api";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome } from "../targets/delivery.ts";
 import type { TargetRequest } from "../targets/types.ts";
 
@@ -21,6 +22,8 @@ export interface Batcher {
 
 interface Entry {
   readonly request: TargetRequest;
+  /** The trace context it was queued in: the batch's calls run in its first entry's. */
+  readonly ctx: Context;
   readonly resolve: (outcome: DeliveryOutcome) => void;
 }
 
@@ -49,7 +52,9 @@ export function createBatcher(options: BatcherOptions, send: FlushBatch): Batche
     queue = [];
     bytes = 0;
     sending++;
-    void send(batch.map((e) => e.request))
+    const first = batch[0] as Entry;
+    void context
+      .with(first.ctx, () => send(batch.map((e) => e.request)))
       .then(
         (outcomes) => {
           batch.forEach((e, i) => {
@@ -76,7 +81,7 @@ export function createBatcher(options: BatcherOptions, send: FlushBatch): Batche
         const size = requestSize(request);
         // A request that would push the batch over its byte budget starts the next batch.
         if (queue.length > 0 && bytes + size > options.bytes) flush();
-        queue.push({ request, resolve });
+        queue.push({ request, resolve, ctx: context.active() });
         bytes += size;
         if (queue.length >= options.count || bytes >= options.bytes || options.lingerMs === 0) flush();
         else timer ??= setTimeout(flush, options.lingerMs);

@@ -3,7 +3,9 @@ import { EchoSkippedError } from "../errors.ts";
 import type { CompiledRoute } from "../routes/compile.ts";
 import type { RouteMessage } from "../routes/message.ts";
 import { DeliveryError, DeliveryErrorCode } from "../targets/delivery.ts";
+import { withTraceContext } from "../targets/trace-context.ts";
 import type { TemplateScope } from "../templates/index.ts";
+import { inSpan, SpanKind } from "../tracing/index.ts";
 import { type TargetChannel, TargetPausedError } from "./channel.ts";
 import type { BridgeMetrics } from "./metrics.ts";
 
@@ -72,7 +74,21 @@ export async function attemptOne(
     rt.metrics.failed.inc({ ...labels, code: dead.code });
     return dead;
   }
-  const outcome = await channel.deliver(request);
+  const sent = request;
+  const outcome = await inSpan(
+    `send ${channel.label}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        "junction.route": rt.route.name,
+        "junction.target": channel.label,
+        "cloud.service": sent.service,
+        "messaging.destination.name": sent.resource,
+      },
+    },
+    (_span, ctx) => channel.deliver(withTraceContext(sent, ctx)),
+    (o) => (o.ok ? undefined : o.error),
+  );
   if (outcome.ok) {
     rt.metrics.delivered.inc(labels);
     return { kind: "done" };

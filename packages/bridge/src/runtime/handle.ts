@@ -1,5 +1,6 @@
 import type { RouteMessage } from "../routes/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
+import { contextOf, inSpan, SpanKind } from "../tracing/index.ts";
 import { attemptTargets, mappingError, type RouteTargets, type TargetResult } from "./deliver.ts";
 import type { DeliveredMemory } from "./delivered.ts";
 import type { DeadLetterInput } from "./dlq/format.ts";
@@ -40,7 +41,35 @@ export interface HandleDeps {
  * - the last allowed delivery failed → the failed targets are dead-lettered, then ack;
  * - the breaker is open (nothing sent) → wait in process, not an attempt.
  */
-export async function handleMessage(
+export function handleMessage(
+  deps: HandleDeps,
+  held: HeldMessage,
+  message: RouteMessage,
+  scope: TemplateScope,
+  ordered: boolean,
+): Promise<void> {
+  // One consume span per delivery, continuing the publisher's trace: the target sends are its children.
+  return inSpan(
+    `process ${deps.rt.route.name}`,
+    {
+      kind: SpanKind.CONSUMER,
+      parent: contextOf(message.headers),
+      attributes: {
+        "messaging.system": "nats",
+        "messaging.operation.type": "process",
+        "messaging.destination.name": message.subject,
+        "messaging.message.id": message.id,
+        "messaging.message.conversation_id": message.correlationId,
+        "junction.route": deps.rt.route.name,
+        ...(held.stream === undefined ? {} : { "messaging.consumer.group.name": deps.rt.route.name }),
+        "junction.delivery_count": held.deliveryCount,
+      },
+    },
+    () => settle(deps, held, message, scope, ordered),
+  );
+}
+
+async function settle(
   deps: HandleDeps,
   held: HeldMessage,
   message: RouteMessage,

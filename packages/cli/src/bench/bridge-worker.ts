@@ -6,6 +6,8 @@ import { connect as connectJunction } from "@junction/sdk";
 import { type JsMsg, jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import pino from "pino";
+import { createProcessMetrics } from "../telemetry/registry.ts";
+import { startTracing } from "../telemetry/tracing.ts";
 import { startBridge } from "../up/bridge.ts";
 import { serveWorker } from "./worker-process.ts";
 
@@ -19,6 +21,8 @@ export interface WorkerSetup {
   readonly subject: string;
   readonly queueName: string;
   readonly queueUrl: string;
+  /** Junction with tracing on (`junction bench tracing`): spans exported to this OTLP/HTTP sink. */
+  readonly telemetry?: { readonly endpoint: string; readonly sampling: number };
 }
 
 /** The naive pipeline's shape, as a careful engineer would write it in an afternoon. */
@@ -26,6 +30,7 @@ const NAIVE_BATCHES_IN_FLIGHT = 16;
 const NAIVE_LINGER_MS = 5;
 
 async function setupJunction(s: WorkerSetup, fail: (err: unknown) => void): Promise<() => void> {
+  startTracing(s.telemetry === undefined ? undefined : { ...s.telemetry, serviceName: "junction-bench" });
   const loaded = loadConfig(
     `nats: { servers: "${s.natsUrl}" }
 aws: { region: us-east-1, endpoint: "${s.awsUrl}" }
@@ -38,12 +43,13 @@ routes:
 `,
     { env: {} },
   );
-  const client = await connectJunction(s.natsUrl);
+  const metrics = createProcessMetrics();
+  const client = await connectJunction({ servers: s.natsUrl, telemetry: metrics.telemetry });
   const aws = createAwsClients({ region: "us-east-1", url: s.awsUrl });
   const logger = pino({ level: "warn" }, pino.destination(2));
   // Started on "go": the route's consumer is created by start(), so nothing is consumed before.
   return () => {
-    void startBridge(loaded, { client, aws, logger }).catch(fail);
+    void startBridge(loaded, { client, aws, logger, registry: metrics.registry }).catch(fail);
   };
 }
 

@@ -9,8 +9,13 @@ const STREAM = "BENCH";
 const SUBJECT = "bench.*";
 const encoder = new TextEncoder();
 
-/** Default 100,000 messages per run. */
-export async function benchBridge(opts: PipelineBenchOptions = {}): Promise<PipelineResult[]> {
+/**
+ * Default 100,000 messages per run. With `tracing`, both sides are Junction's bridge: "junction" with
+ * spans exported as given, the baseline without telemetry (`junction bench tracing`).
+ */
+export async function benchBridge(
+  opts: PipelineBenchOptions & { readonly tracing?: { endpoint: string; sampling: number } } = {},
+): Promise<PipelineResult[]> {
   const messages = opts.messages ?? 100_000;
   return benchPipeline<WorkerSetup>(
     { ...opts, messages },
@@ -31,7 +36,8 @@ export async function benchBridge(opts: PipelineBenchOptions = {}): Promise<Pipe
           const jsm = await loaded;
           const name = `${side}-${runNo}`;
           const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl as string;
-          if (side === "naive") {
+          const tracing = opts.tracing;
+          if (side === "naive" && tracing === undefined) {
             await jsm.consumers.add(STREAM, {
               durable_name: name,
               ack_policy: "explicit",
@@ -41,7 +47,8 @@ export async function benchBridge(opts: PipelineBenchOptions = {}): Promise<Pipe
           }
           return {
             setup: {
-              side,
+              side: tracing === undefined ? side : "junction",
+              ...(tracing !== undefined && side === "junction" ? { telemetry: tracing } : {}),
               natsUrl: server.url,
               awsUrl: aws.url,
               stream: STREAM,

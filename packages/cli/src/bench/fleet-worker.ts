@@ -3,6 +3,7 @@
 import { createAwsClients, loadConfig } from "@junction/bridge";
 import { connect } from "@junction/sdk";
 import pino from "pino";
+import { Registry } from "prom-client";
 import { startBridge } from "../up/bridge.ts";
 import { serveWorker } from "./worker-process.ts";
 
@@ -20,7 +21,7 @@ serveWorker<FleetWorkerSetup>(async (s, fail) => {
   const logger = pino({ level: "warn" }, pino.destination(2));
   return {
     start: () => {
-      void startBridge(loaded, { client, aws, logger }).catch(fail);
+      void startBridge(loaded, { client, aws, logger, registry: new Registry() }).catch(fail);
     },
   };
 });

@@ -9,6 +9,7 @@ import type { PipelineBenchOptions, PipelineResult } from "../bench/pipeline.ts"
 import { type BenchSection, writeReport } from "../bench/report.ts";
 import { benchRoutes } from "../bench/routes.ts";
 import { benchSdk } from "../bench/sdk.ts";
+import { benchTracing } from "../bench/tracing.ts";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { formatBars } from "../format/bars.ts";
 import { progressBar } from "../format/progress.ts";
@@ -32,6 +33,7 @@ const BENCHES: Record<string, Runner> = {
   payments: runPaymentsBench,
   routes: runRoutes,
   sdk: runSdk,
+  tracing: runTracing,
 };
 
 export function registerBench(program: Command): void {
@@ -126,6 +128,23 @@ async function runBridge(out: Out, opts: BenchOptions): Promise<Record<string, u
   return runPipeline(out, (watch) =>
     benchBridge({ messages, ...(opts.quick ? { pairs: 1 } : {}), ...watch }),
   );
+}
+
+async function runTracing(out: Out, opts: BenchOptions): Promise<Record<string, unknown>[]> {
+  const messages = opts.quick ? 5_000 : 50_000;
+  out.write(
+    `tracing: the bridge workload (${fmt(messages)} messages of 256 B, JetStream → SQS) with telemetry: spans\n` +
+      "  exported over OTLP/HTTP to a sink, at 100% and 1% sampling, against the same bridge without telemetry\n",
+  );
+  const results: Record<string, unknown>[] = [];
+  for (const sampling of [1, 0.01]) {
+    out.write(`\nsampling ${sampling * 100}% (junction = traced, baseline = untraced)\n`);
+    const rows = await runPipeline(out, (watch) =>
+      benchTracing({ messages, samplings: [sampling], ...(opts.quick ? { pairs: 1 } : {}), ...watch }),
+    );
+    results.push(...rows);
+  }
+  return results;
 }
 
 async function runInbound(out: Out, opts: BenchOptions): Promise<Record<string, unknown>[]> {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { JunctionConfig, LoadedConfig } from "@junction/bridge";
-import { connect, type JunctionClient } from "@junction/sdk";
+import { connect, type JunctionClient, type Telemetry } from "@junction/sdk";
 import type { Command } from "commander";
 import { type NatsTarget, natsFailure, natsTarget, type ServerOrigin } from "../nats-options.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";
@@ -67,11 +67,12 @@ function configServers(config: JunctionConfig): string[] {
  */
 export async function connectOrExit(
   target: NatsTarget,
-  { reconnect = false }: { reconnect?: boolean } = {},
+  { reconnect = false, telemetry }: { reconnect?: boolean; telemetry?: Telemetry } = {},
 ): Promise<JunctionClient> {
   try {
     return await connect({
       ...target.options,
+      ...(telemetry === undefined ? {} : { telemetry }),
       timeoutMs: 5000,
       ...(reconnect ? {} : { reconnect: { maxAttempts: 0 } }),
     });

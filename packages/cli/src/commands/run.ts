@@ -2,6 +2,8 @@ import { awsEndpoint, createAwsClients } from "@junction/bridge";
 import type { Command } from "commander";
 import { createLogger } from "../logger.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";
+import { createProcessMetrics } from "../telemetry/registry.ts";
+import { startTracing } from "../telemetry/tracing.ts";
 import { startBridge } from "../up/bridge.ts";
 import { startGateway } from "../up/gateway.ts";
 import { applyPortFlags, assertListenersFree, listenersOf, parsePort } from "../up/ports.ts";
@@ -22,28 +24,36 @@ export function registerRun(program: Command): void {
       const loaded = applyPortFlags(await loadConfigOrExit(opts.config), opts);
       await assertListenersFree(listenersOf(loaded.config, { embedded: false }));
       const logger = createLogger("junction");
-      const client = await connectOrExit(configTarget(loaded, "junction run"), { reconnect: true });
+      const tracing = startTracing(loaded.config.telemetry);
+      const metrics = createProcessMetrics();
+      const client = await connectOrExit(configTarget(loaded, "junction run"), {
+        reconnect: true,
+        telemetry: metrics.telemetry,
+      });
       // Armed before anything starts: a SIGTERM during start-up drains once started, instead of killing.
       const stopSignal = waitForStopSignal();
       const aws = createAwsClients(awsEndpoint(loaded.config, readStackEndpoints().aws));
-      const bridge = await startBridge(loaded, { client, aws, logger }).catch(async (err: unknown) => {
-        // Nothing may keep the process alive after a refused start (startBridge stopped its own parts).
-        aws.destroy();
-        await client.drain();
-        throw err;
-      });
+      const bridge = await startBridge(loaded, { client, aws, logger, registry: metrics.registry }).catch(
+        async (err: unknown) => {
+          // Nothing may keep the process alive after a refused start (startBridge stopped its own parts).
+          aws.destroy();
+          await client.drain();
+          await tracing?.shutdown();
+          throw err;
+        },
+      );
       logger.info({ ops: bridge.opsUrl, routes: loaded.config.routes.length }, "bridge running");
-      const gateway = await startGateway(loaded, { client, logger }).catch(async (err: unknown) => {
-        // Nothing may keep the process alive after a refused start.
-        await bridge.stop();
-        aws.destroy();
-        await client.drain();
-        throw err;
-      });
-      if (gateway !== undefined) {
-        bridge.showInStatus(gateway.registry);
-        logger.info({ url: gateway.url }, "gateway running");
-      }
+      const gateway = await startGateway(loaded, { client, logger, registry: metrics.registry }).catch(
+        async (err: unknown) => {
+          // Nothing may keep the process alive after a refused start.
+          await bridge.stop();
+          aws.destroy();
+          await client.drain();
+          await tracing?.shutdown();
+          throw err;
+        },
+      );
+      if (gateway !== undefined) logger.info({ url: gateway.url }, "gateway running");
       const signal = await stopSignal;
       logger.info({ signal }, "draining");
       // The gateway first: it finishes its HTTP requests while NATS is still there for them.
@@ -51,6 +61,7 @@ export function registerRun(program: Command): void {
       await bridge.stop();
       aws.destroy();
       await client.drain();
+      await tracing?.shutdown();
       logger.info({}, "stopped");
     });
 }

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { createLogger } from "../logger.ts";
 import { removeStackEndpoints, STACK_DIR, writeStackEndpoints } from "../stack-endpoints.ts";
+import { openBrowser } from "../up/open-browser.ts";
 import {
   applyPortFlags,
   assertListenersFree,
@@ -25,6 +26,7 @@ interface UpOptions extends PortFlags {
   config: string;
   persist?: boolean;
   reset?: boolean;
+  open?: boolean;
 }
 
 export function registerUp(program: Command): void {
@@ -43,6 +45,7 @@ export function registerUp(program: Command): void {
     .option("--aws-port <port>", "port of the AWS edge endpoint (local.awsPort; 0 = random)", parsePort)
     .option("--gateway-port <port>", "port of the gateway (gateway.listen; 0 = random)", parsePort)
     .option("--ops-port <port>", "port of the ops endpoint (ops.listen; 0 = random)", parsePort)
+    .option("--open", "open the console (the ops endpoint's /) in a browser, where there is one")
     .action(async (opts: UpOptions) => {
       const started = performance.now();
       // Armed before anything starts, as in `run`: a SIGTERM that arrives as the stack becomes ready
@@ -78,9 +81,13 @@ export function registerUp(program: Command): void {
         `\nready in ${Math.round(performance.now() - started)} ms — endpoints in ${STACK_DIR}/endpoints.json, data in ${state.dir}/${persist ? " (kept: --persist)" : ""}\n`,
       );
       for (const [name, url] of Object.entries(stack.endpoints)) out.write(`  ${name.padEnd(8)} ${url}\n`);
+      out.write(`  console  ${stack.endpoints.ops}/\n`);
       out.write(
         `  export AWS_ENDPOINT_URL=${stack.endpoints.aws ?? "(real AWS)"} NATS_URL=${stack.endpoints.nats}\n`,
       );
+      if (opts.open && !(await openBrowser(`${stack.endpoints.ops}/`))) {
+        out.write("(no browser to open here: visit the console's address above)\n");
+      }
       out.write("Ctrl-C (or `junction down`) to stop.\n");
       const reason = await stopSignal;
       out.write(`stopping (${reason})… (Ctrl-C again to stop at once)\n`);

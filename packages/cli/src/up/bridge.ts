@@ -1,7 +1,9 @@
 import {
   type AwsClientSet,
+  type AwsService,
   createAwsInbound,
   createBridge,
+  createConsole,
   createKvMirrors,
   createSender,
   createStatusReader,
@@ -12,15 +14,13 @@ import {
 } from "@junction/bridge";
 import { defaultMemberId, type JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
-import { collectDefaultMetrics, Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { listenerOf, orPortInUse } from "./ports.ts";
 
 export interface RunningBridge {
-  /** Where /metrics, /status, /healthz and /readyz are served. */
+  /** Where /metrics (the whole process's registry), /status, /healthz and /readyz are served. */
   readonly opsUrl: string;
-  /** Adds another component's series (the gateway's) to what /status reports. */
-  showInStatus(registry: Registry): void;
   /** Stops fetching, lets in-flight batches finish (bounded), closes the ops endpoint. */
   stop(): Promise<void>;
 }
@@ -28,12 +28,15 @@ export interface RunningBridge {
 /** The bridge for a loaded config, with its operations endpoint. Used by `junction run` and `junction up`. */
 export async function startBridge(
   loaded: LoadedConfig,
-  deps: { readonly client: JunctionClient; readonly aws: AwsClientSet; readonly logger: Logger },
+  deps: {
+    readonly client: JunctionClient;
+    readonly aws: AwsClientSet;
+    readonly logger: Logger;
+    /** The process's one registry (the gateway's series go there too). */
+    readonly registry: Registry;
+  },
 ): Promise<RunningBridge> {
-  const registry = new Registry();
-  // The process's own memory, CPU and event-loop lag next to the bridge's metrics: what an operator
-  // watches when a target is down and messages pile up.
-  collectDefaultMetrics({ register: registry });
+  const { registry } = deps;
   // One identity per process in every partition group and election it joins (see /metrics).
   const memberId = defaultMemberId();
   const bridge = createBridge(loaded, { ...deps, registry, createSender, memberId });
@@ -48,17 +51,29 @@ export async function startBridge(
   );
   // Stream messages no route takes: counted and warned about, never silently left behind.
   const unrouted = createUnroutedWatch(loaded, { ...deps, registry });
-  const registries = [registry];
   const status = createStatusReader(loaded.config, {
     ...deps,
     sqs: deps.aws.sqs,
-    registries: () => registries,
+    registries: () => [registry],
   });
+  const senders = new Map<AwsService, ReturnType<typeof createSender>>();
   const ops = await startOpsServer({
     listen: loaded.config.ops.listen,
     registry,
     ready: () => bridge.ready() && inbound.ready() && mirrors.ready(),
     status: () => status.read(),
+    console: createConsole({
+      loaded,
+      client: deps.client,
+      registry,
+      status: () => status.read(),
+      listen: loaded.config.ops.listen,
+      senderFor: (service) => {
+        const sender = senders.get(service) ?? createSender(service, deps.aws);
+        senders.set(service, sender);
+        return sender;
+      },
+    }),
   }).catch((err: unknown) => {
     status.close();
     throw orPortInUse(err, listenerOf(loaded.config, "ops.listen"));
@@ -78,7 +93,6 @@ export async function startBridge(
   }
   return {
     opsUrl: ops.url,
-    showInStatus: (more) => registries.push(more),
     stop: async () => {
       await unrouted.stop();
       await mirrors.stop();

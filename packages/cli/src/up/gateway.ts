@@ -3,15 +3,13 @@ import { type LoadedConfig, servedGateway } from "@junction/bridge";
 import { createGateway, GatewayConfigError } from "@junction/gateway";
 import type { JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
-import { collectDefaultMetrics, Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { listenerOf, orPortInUse } from "./ports.ts";
 
 export interface RunningGateway {
   /** `http://host:port`; /metrics, /healthz, /readyz and /openapi.json are served there too. */
   readonly url: string;
-  /** Its Prometheus series, also read by the bridge's /status. */
-  readonly registry: Registry;
   /** Drains: stops accepting, lets requests and streams in flight finish (bounded), then closes. */
   stop(): Promise<void>;
 }
@@ -23,22 +21,25 @@ export interface RunningGateway {
  */
 export async function startGateway(
   loaded: LoadedConfig,
-  deps: { readonly client: JunctionClient; readonly logger: Logger },
+  deps: {
+    readonly client: JunctionClient;
+    readonly logger: Logger;
+    /** The process's one registry, served by the ops listener. */
+    readonly registry: Registry;
+  },
 ): Promise<RunningGateway | undefined> {
   // The operation catalogue is served as ordinary request routes, after the configured ones.
   const config = servedGateway(loaded.config);
   if (config === undefined) return undefined;
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
   const gateway = createGateway(config, {
     client: deps.client,
     logger: deps.logger.child({ component: "gateway" }),
-    registry,
+    registry: deps.registry,
     baseDir: loaded.file === undefined ? process.cwd() : dirname(resolve(loaded.file)),
   });
   try {
     const url = await gateway.start();
-    return { url, registry, stop: () => gateway.stop() };
+    return { url, stop: () => gateway.stop() };
   } catch (err) {
     if (err instanceof GatewayConfigError) {
       const lines = err.problems.map((p) => `${p.path}: ${p.message}`).join("\n");

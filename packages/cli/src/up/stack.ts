@@ -14,6 +14,8 @@ import { connect, type JunctionClient, splitServerCredentials } from "@junction/
 import type { Logger } from "pino";
 import { type NatsTarget, natsFailure, natsTarget, printableServers } from "../nats-options.ts";
 import type { StackEndpoints } from "../stack-endpoints.ts";
+import { createProcessMetrics } from "../telemetry/registry.ts";
+import { startTracing } from "../telemetry/tracing.ts";
 import { startBridge } from "./bridge.ts";
 import { startGateway } from "./gateway.ts";
 import type { StackState } from "./state.ts";
@@ -83,7 +85,13 @@ export async function startStack(
     }
 
     progress.step(`connecting to NATS at ${printableServers(natsUrls)}`);
-    const client: JunctionClient = await connect(target.options).catch((err: unknown) => {
+    const tracing = startTracing(config.telemetry);
+    if (tracing !== undefined) stopping.push(() => tracing.shutdown());
+    const metrics = createProcessMetrics();
+    const client: JunctionClient = await connect({
+      ...target.options,
+      telemetry: metrics.telemetry,
+    }).catch((err: unknown) => {
       throw natsFailure(err, target) ?? err;
     });
     stopping.push(() => client.drain());
@@ -96,7 +104,12 @@ export async function startStack(
     progress.planned(plan);
 
     progress.step(`starting the bridge (${config.routes.length} routes)`);
-    const bridge = await startBridge(loaded, { client, aws: clients, logger: options.logger });
+    const bridge = await startBridge(loaded, {
+      client,
+      aws: clients,
+      logger: options.logger,
+      registry: metrics.registry,
+    });
     stopping.push(() => bridge.stop());
 
     if (config.gateway !== undefined) {
@@ -104,8 +117,11 @@ export async function startStack(
         `starting the gateway (${config.gateway.routes.length} routes, ${config.operations.length} operations)`,
       );
     }
-    const gateway = await startGateway(loaded, { client, logger: options.logger });
-    if (gateway !== undefined) bridge.showInStatus(gateway.registry);
+    const gateway = await startGateway(loaded, {
+      client,
+      logger: options.logger,
+      registry: metrics.registry,
+    });
     // Stopped first (stops run in reverse): HTTP callers get their answers before NATS goes away.
     if (gateway !== undefined) stopping.push(() => gateway.stop());
 

@@ -3,6 +3,7 @@ import type { FastifyRequest } from "fastify";
 import type { RouteAuth } from "../auth/authenticate.ts";
 import type { GatewayRouteConfig, ResolvedSettings } from "../config.ts";
 import type { Bodies } from "../http/body.ts";
+import type { HttpTracing } from "../http/trace.ts";
 import type { GatewayMetrics } from "../ops/metrics.ts";
 import type { Limiter } from "./limiter.ts";
 import type { SubjectTemplate } from "./subject.ts";
@@ -38,6 +39,7 @@ export interface GatewayContext {
   /** Open SSE streams. */
   readonly streams: Limiter;
   readonly metrics: GatewayMetrics;
+  readonly tracing: HttpTracing;
   readonly bodies: Bodies;
   /** The request's identity (one per request; its correlation id is echoed). */
   identityOf(req: FastifyRequest): MessageIdentity;

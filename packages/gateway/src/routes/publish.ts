@@ -1,7 +1,6 @@
 import { idempotencyScope } from "@junction/sdk";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { CORRELATION_HEADER } from "../http/identity.ts";
-import { withTraceContext } from "../http/trace.ts";
 import { admitted } from "./admit.ts";
 import type { GatewayContext, RouteRuntime } from "./context.ts";
 import { acquireBoth, releaseBoth } from "./limiter.ts";
@@ -22,9 +21,7 @@ export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
     const principal = rt.auth === undefined ? undefined : await rt.auth(req);
     const out = prepare(rt, ctx, req, principal);
     if (!durable) {
-      const identity = withTraceContext(req.headers, () =>
-        ctx.client.publish(out.subject, out.data, out.options),
-      );
+      const identity = ctx.tracing.within(req, () => ctx.client.publish(out.subject, out.data, out.options));
       return reply
         .code(202)
         .header(CORRELATION_HEADER, identity.correlationId)
@@ -34,7 +31,7 @@ export function publishHandler(rt: RouteRuntime, ctx: GatewayContext) {
     inFlight.inc();
     try {
       const key = out.options.idempotencyKey;
-      const ack = await withTraceContext(req.headers, () =>
+      const ack = await ctx.tracing.within(req, () =>
         ctx.client.jetstream().publish(out.subject, out.data, {
           ...out.options,
           timeoutMs: rt.timeoutMs,

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { CORRELATION_HEADER } from "../http/identity.ts";
-import { withTraceContext } from "../http/trace.ts";
 import { refuseIfDraining } from "./admit.ts";
 import type { GatewayContext, RouteRuntime } from "./context.ts";
 import { acquireBoth, releaseBoth } from "./limiter.ts";
@@ -39,7 +38,7 @@ export function requestHandler(rt: RouteRuntime, ctx: GatewayContext) {
       acquireBoth(rt.limiter, ctx.requests);
       inFlight.inc();
       try {
-        const msg = await withTraceContext(req.headers, () =>
+        const msg = await ctx.tracing.within(req, () =>
           call(req.params as Record<string, string | undefined>, out),
         );
         const data = msg.data;

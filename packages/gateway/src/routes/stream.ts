@@ -3,7 +3,6 @@ import { DrainingError } from "../errors.ts";
 import { CORRELATION_HEADER } from "../http/identity.ts";
 import { problemBody, problemOf } from "../http/problem.ts";
 import { openSse } from "../http/sse.ts";
-import { withTraceContext } from "../http/trace.ts";
 import { admitted } from "./admit.ts";
 import type { ActiveStream, GatewayContext, RouteRuntime } from "./context.ts";
 import { acquireBoth, releaseBoth } from "./limiter.ts";
@@ -50,14 +49,16 @@ export function streamHandler(rt: RouteRuntime, ctx: GatewayContext) {
       ctx.metrics.streams.dec();
     };
 
-    const chunks = withTraceContext(req.headers, () =>
-      ctx.client.requestStream<Uint8Array>(out.subject, out.data, {
-        ...out.options,
-        inactivityMs: rt.timeoutMs,
-        deadlineMs: maxStreamMs,
-        signal: cancel.signal,
-      }),
-    )[Symbol.asyncIterator]();
+    const chunks = ctx.tracing
+      .within(req, () =>
+        ctx.client.requestStream<Uint8Array>(out.subject, out.data, {
+          ...out.options,
+          inactivityMs: rt.timeoutMs,
+          deadlineMs: maxStreamMs,
+          signal: cancel.signal,
+        }),
+      )
+      [Symbol.asyncIterator]();
     let next: IteratorResult<Uint8Array>;
     try {
       next = await chunks.next();

@@ -7,6 +7,7 @@ import {
   type UpdateItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import type { BatchCalls } from "../../aws/batch-calls.ts";
+import { awsCall } from "../../aws/call-span.ts";
 import { callOptions, chunk, DELIVERED, failed, type Limiter } from "../batching.ts";
 import { classifyError, isMissingResource } from "../classify.ts";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome, type TargetSender } from "../delivery.ts";
@@ -69,10 +70,14 @@ export function createDynamoDbSender(
         try {
           if (request.operation === "PutItem") {
             const command = new PutItemCommand(request.input as unknown as PutItemCommandInput);
-            await limit(() => client.send(command, callOptions(signal)));
+            await limit(() =>
+              awsCall("DynamoDB", "PutItem", () => client.send(command, callOptions(signal))),
+            );
           } else if (request.operation === "UpdateItem") {
             const command = new UpdateItemCommand(request.input as unknown as UpdateItemCommandInput);
-            await limit(() => client.send(command, callOptions(signal)));
+            await limit(() =>
+              awsCall("DynamoDB", "UpdateItem", () => client.send(command, callOptions(signal))),
+            );
           } else {
             return failed(
               new DeliveryError(DeliveryErrorCode.Rejected, `${context}: unsupported DynamoDB operation`),

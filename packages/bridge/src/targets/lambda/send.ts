@@ -1,4 +1,5 @@
 import { InvokeCommand, type InvokeCommandInput, type LambdaClient } from "@aws-sdk/client-lambda";
+import { awsCall } from "../../aws/call-span.ts";
 import { callOptions, DELIVERED, failed, type Limiter } from "../batching.ts";
 import { classifyError, isMissingResource } from "../classify.ts";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome, type TargetSender } from "../delivery.ts";
@@ -15,7 +16,9 @@ export function createLambdaSender(client: LambdaClient, limit: Limiter): Target
     const fn = request.resource;
     const input = request.input as unknown as InvokeCommandInput;
     try {
-      const out = await limit(() => client.send(new InvokeCommand(input), callOptions(signal)));
+      const out = await limit(() =>
+        awsCall("Lambda", "Invoke", () => client.send(new InvokeCommand(input), callOptions(signal))),
+      );
       if (input.InvocationType === "Event" || input.InvocationType === "DryRun") return DELIVERED;
       const fnError = out.FunctionError;
       return {

@@ -1,0 +1,1 @@
+export { type ConsoleDeps, type ConsoleHandler, createConsole } from "./handler.ts";

@@ -1,0 +1,1 @@
+export { contextOf, inSpan, SpanKind } from "./spans.ts";
