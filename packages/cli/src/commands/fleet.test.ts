@@ -1,6 +1,7 @@
 // Three `junction run` processes on a 3-node JetStream cluster share one ordered route (an SQS FIFO
 // queue grouped by customer): kill -9 of a bridge, kill -9 of a NATS node, restarts of both, while
-// messages flow. Drained afterwards: nothing lost, nothing twice, every customer in stream order.
+// messages flow, then a rejoin (rebalance) and a graceful leave. Drained afterwards: nothing lost,
+// nothing twice, every customer in stream order.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { GetQueueUrlCommand } from "@aws-sdk/client-sqs";
@@ -40,7 +41,7 @@ routes:
   });
   after(() => stack?.dispose());
 
-  it("kill -9 of a bridge and of a NATS node: 0 lost, 0 duplicated, 0 out of order per customer", async (t) => {
+  it("kill -9 of a bridge and of a NATS node, a rejoin, a graceful leave: 0 lost, 0 duplicated, 0 out of order per customer", async (t) => {
     const total = Number(process.env.FLEET_TEST_MESSAGES ?? 5000);
     const customers = 200;
     const runs = await Promise.all([stack.startRun(), stack.startRun(), stack.startRun()]);
@@ -95,7 +96,19 @@ routes:
     await cluster.killNode(1);
     await new Promise((r) => setTimeout(r, 2000));
     await cluster.restartNode(1);
+    // The killed bridge comes back: a join, so the partitions rebalance onto it.
     const restarted = await stack.startRun();
+    await waitFor(
+      "the rejoined bridge to serve",
+      async () => ownedIn(await restarted.metrics()) > 0 || "no",
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      },
+    );
+    // A graceful leave: its partitions are released after it finished what it held.
+    const [leaving, staying] = survivors;
+    assert.equal(await leaving.run.kill("SIGTERM"), 0, leaving.run.output());
     await publishing;
 
     await waitFor("the partitions to finish", () => partitionsDone(stack.client, "FLEET", "orders"), {
@@ -103,7 +116,7 @@ routes:
       intervalMs: 250,
     }).catch((err: unknown) => {
       // What the bridges said is the only clue to a stall: keep their warnings with the failure.
-      for (const r of [...survivors, restarted]) {
+      for (const r of [staying, restarted]) {
         const lines = r.run.output().split("\n");
         t.diagnostic(`bridge ${r.run.pid}:\n${lines.slice(-60).join("\n")}`);
       }
@@ -136,6 +149,6 @@ routes:
     assert.equal(duplicated, 0, "duplicated");
     assert.equal(got.length, total);
     assert.equal(metric(text, "junction_bridge_dead_lettered_total", 'route="orders"'), 0);
-    for (const r of [...survivors, restarted]) await r.run.kill("SIGTERM");
+    for (const r of [staying, restarted]) await r.run.kill("SIGTERM");
   });
 });

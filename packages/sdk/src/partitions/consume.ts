@@ -35,13 +35,43 @@ export interface ConsumePartitionOptions {
   onError?(err: unknown): void;
 }
 
+/** After the ack wait, the server's redelivery timer needs a moment to queue the expired messages. */
+const REDELIVERY_MARGIN_MS = 1000;
+
+/**
+ * Waits until a consumer has no delivery outstanding beyond the `holding()` we hold and no pull
+ * waiting, or until its ack wait (plus the margin) has passed: then whatever was outstanding is queued
+ * for redelivery, in stream order, ahead of anything newer.
+ */
+export async function settled(
+  info: () => Promise<{ num_ack_pending: number; num_waiting: number }>,
+  holding: () => number,
+  ackWaitMs: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const deadline = performance.now() + ackWaitMs + REDELIVERY_MARGIN_MS;
+  while (!signal.aborted) {
+    const i = await info().catch(() => undefined);
+    if (i !== undefined && i.num_waiting === 0) {
+      if (i.num_ack_pending <= holding() || performance.now() > deadline) return;
+    }
+    await sleep(SETTLE_POLL_MS, signal);
+  }
+}
+
+/** Poll interval while waiting for deliveries to settle. */
+const SETTLE_POLL_MS = 200;
+
 export interface Settle {
   ack(): void;
   nak(delayMs?: number): void;
 }
 
-/** How long one pull waits for messages; a stop waits for the pull in progress to end. */
-const FETCH_EXPIRES_MS = 1000;
+/**
+ * How long one pull waits for messages; a stop waits for the pull in progress to end. (nats.js checks
+ * a pull's heartbeats every half of it: much shorter, and a busy process misses them.)
+ */
+const FETCH_EXPIRES_MS = 3000;
 
 /**
  * Serves one partition from its own durable consumer, which sees every message of the group's filter:
@@ -60,6 +90,9 @@ const FETCH_EXPIRES_MS = 1000;
 export async function consumePartition(o: ConsumePartitionOptions): Promise<boolean> {
   const held = new Map<JsMsg, number>();
   let handedBack = false;
+  // A pull that ended abnormally (failed, or cut off) may have had messages sent to it that we never
+  // saw: they come back only after the ack wait, so nothing newer may be fetched before they do.
+  let lost = false;
   const abandoned = () => o.signal.aborted && (o.signal.reason === "fenced" || o.signal.reason === "stolen");
   let wakeSlot: (() => void) | undefined;
   let drained: (() => void) | undefined;
@@ -117,6 +150,17 @@ export async function consumePartition(o: ConsumePartitionOptions): Promise<bool
   let failures = 0;
   try {
     while (!o.signal.aborted) {
+      if (lost && consumer !== undefined) {
+        const c = consumer;
+        await settled(
+          () => c.info(),
+          () => held.size,
+          o.ackWaitMs,
+          o.signal,
+        );
+        lost = false;
+        continue;
+      }
       if (o.paused?.()) {
         await sleep(50, o.signal);
         continue;
@@ -137,7 +181,11 @@ export async function consumePartition(o: ConsumePartitionOptions): Promise<bool
         });
         // A pull normally ends by itself within its expiry; one that does not (its connection is gone)
         // is cut off after a grace period, so a stop cannot hang on it.
-        const cutOff = () => setTimeout(() => iter.stop(), FETCH_EXPIRES_MS + 2000).unref();
+        const cutOff = () =>
+          setTimeout(() => {
+            lost = true;
+            iter.stop();
+          }, FETCH_EXPIRES_MS + 2000).unref();
         if (o.signal.aborted) cutOff();
         else o.signal.addEventListener("abort", cutOff, { once: true });
         try {
@@ -147,14 +195,14 @@ export async function consumePartition(o: ConsumePartitionOptions): Promise<bool
         }
         failures = 0;
       } catch (err) {
+        lost = true;
         if (o.signal.aborted) break;
         o.onError?.(err);
-        consumer = undefined;
         await sleep(Math.min(5000, 100 * 2 ** failures++), o.signal);
       }
     }
     if (held.size > 0) await new Promise<void>((resolve) => (drained = resolve));
-    return !handedBack;
+    return !handedBack && !lost;
   } finally {
     clearInterval(heartbeat);
     o.signal.removeEventListener("abort", wake);

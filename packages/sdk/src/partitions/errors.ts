@@ -3,6 +3,7 @@ import { JunctionError } from "../errors.ts";
 export const PartitionErrorCode = {
   InvalidOptions: "ERR_PARTITION_OPTIONS",
   CountMismatch: "ERR_PARTITION_COUNT_MISMATCH",
+  Join: "ERR_PARTITION_JOIN",
 } as const;
 
 /** Options a partitioned group can never run with (checked before anything is sent). */
@@ -25,5 +26,17 @@ export class PartitionCountMismatchError extends JunctionError {
     this.group = group;
     this.stored = stored;
     this.wanted = wanted;
+  }
+}
+
+/** This member's heartbeat never came back through the group's KV watch: the bucket does not answer. */
+export class PartitionJoinError extends JunctionError {
+  readonly group: string;
+  constructor(group: string, timeoutMs: number) {
+    super(
+      PartitionErrorCode.Join,
+      `cannot join partitioned group "${group}": its KV bucket did not answer within ${timeoutMs / 1000} s`,
+    );
+    this.group = group;
   }
 }

@@ -6,8 +6,8 @@ import { jsonCodec } from "../codecs/index.ts";
 import { ensureConsumer } from "../jetstream/streams.ts";
 import { KvConflictError } from "../kv/errors.ts";
 import { type KvBucket, type KvEntry, type KvWatcher, openKv } from "../kv/kv.ts";
-import type { StopReason } from "./consume.ts";
-import { PartitionCountMismatchError, PartitionOptionsError } from "./errors.ts";
+import { type StopReason, settled } from "./consume.ts";
+import { PartitionCountMismatchError, PartitionJoinError, PartitionOptionsError } from "./errors.ts";
 import { assignPartitions } from "./hash.ts";
 import { sleep } from "./sleep.ts";
 
@@ -89,12 +89,10 @@ interface Task {
   revision?: number;
 }
 
+/** How long joining may take: the first heartbeat written and seen back through the watch. */
+const JOIN_TIMEOUT_MS = 60_000;
 /** Tries to open the group's bucket before giving up (about 50 s with the 10 s timeout). */
 const OPEN_ATTEMPTS = 4;
-/** Poll interval while a takeover waits for the previous owner's messages to settle. */
-const SETTLE_POLL_MS = 200;
-/** After the ack wait, the server's redelivery timer needs a moment to queue the expired messages. */
-const REDELIVERY_MARGIN_MS = 1000;
 
 /**
  * A partitioned consumer group: each partition of the stream is served by exactly one live member at
@@ -135,7 +133,6 @@ export async function startPartitionGroup(
   const emit = (event: PartitionGroupEvent) => options.onEvent?.(event);
   const jsm = await deps.jsm();
   const kv = await openGroupBucket(ctx, options);
-  await checkPartitionCount(kv, group, partitions);
   const consumerOf = (p: number) => `${group}-p${p}`;
   const memberKey = (id: string) => `${group}.member.${id}`;
   const ownerKey = (p: number) => `${group}.owner.${p}`;
@@ -235,18 +232,6 @@ export async function startPartitionGroup(
     return { revision: await kv.update(ownerKey(p), value, current.revision), takeover: true };
   };
 
-  // Waits until the partition's previous deliveries are settled, or the ack wait made them redeliverable.
-  const settle = async (stream: string, p: number, signal: AbortSignal) => {
-    const deadline = performance.now() + ackWaitMs + REDELIVERY_MARGIN_MS;
-    while (!signal.aborted) {
-      const info = await jsm.consumers.info(stream, consumerOf(p)).catch(() => undefined);
-      if (info !== undefined && info.num_waiting === 0) {
-        if (info.num_ack_pending === 0 || performance.now() > deadline) return;
-      }
-      await sleep(SETTLE_POLL_MS, signal);
-    }
-  };
-
   const run = async (p: number, task: Task) => {
     const { signal } = task.abort;
     let revision: number | undefined;
@@ -267,7 +252,15 @@ export async function startPartitionGroup(
       if (claimed === undefined) return;
       revision = claimed.revision;
       task.revision = revision;
-      if (claimed.takeover && stream !== undefined) await settle(stream, p, signal);
+      // The previous owner's deliveries: settled, or redeliverable first, before we fetch.
+      if (claimed.takeover && stream !== undefined) {
+        await settled(
+          () => jsm.consumers.info(stream, consumerOf(p)),
+          () => 0,
+          ackWaitMs,
+          signal,
+        );
+      }
       if (signal.aborted) return;
       emit({
         type: "assigned",
@@ -329,9 +322,20 @@ export async function startPartitionGroup(
   }
 
   // Our own first heartbeat coming back means the watch has shown everything written before it.
-  const firstEcho = new Promise<void>((resolve) => (echoed = resolve));
-  await heartbeat();
-  await firstEcho;
+  // (Written again until it does: the first writes to a new replicated bucket may time out.)
+  let echo = false;
+  const firstEcho = new Promise<void>((resolve) => (echoed = resolve)).then(() => {
+    echo = true;
+  });
+  const joinBy = performance.now() + JOIN_TIMEOUT_MS;
+  while (!echo) {
+    if (performance.now() > joinBy) {
+      watcher?.stop();
+      throw new PartitionJoinError(group, JOIN_TIMEOUT_MS);
+    }
+    await heartbeat();
+    await Promise.race([firstEcho, sleep(Math.max(beatMs, 1000))]);
+  }
   echoed = undefined;
   const timer = setInterval(() => {
     void heartbeat();
@@ -387,21 +391,26 @@ export function defaultMemberId(): string {
   return `${hostname().replace(/[^-\w]/g, "_")}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Opens (creating) the bucket; retried, since a replicated bucket created by several members at once can take a while. */
+/**
+ * Opens (creating) the bucket and checks the partition count. Retried: a replicated bucket that
+ * several members create at once can take a while to elect its leader and answer.
+ */
 async function openGroupBucket(
   ctx: ClientContext,
   options: PartitionGroupOptions,
 ): Promise<KvBucket<GroupRecord>> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await openKv<GroupRecord>(ctx, options.bucket ?? "JUNCTION_GROUPS", {
+      const kv = await openKv<GroupRecord>(ctx, options.bucket ?? "JUNCTION_GROUPS", {
         codec: jsonCodec() as Codec<GroupRecord>,
         history: 1,
         timeoutMs: 10_000,
         ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
       });
+      await checkPartitionCount(kv, options.group, options.partitions);
+      return kv;
     } catch (err) {
-      if (attempt >= OPEN_ATTEMPTS) throw err;
+      if (attempt >= OPEN_ATTEMPTS || err instanceof PartitionCountMismatchError) throw err;
       await sleep(500 * attempt);
     }
   }

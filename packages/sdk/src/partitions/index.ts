@@ -1,6 +1,11 @@
 export type { StopReason } from "./consume.ts";
 export { type ConsumePartitionOptions, consumePartition } from "./consume.ts";
-export { PartitionCountMismatchError, PartitionErrorCode, PartitionOptionsError } from "./errors.ts";
+export {
+  PartitionCountMismatchError,
+  PartitionErrorCode,
+  PartitionJoinError,
+  PartitionOptionsError,
+} from "./errors.ts";
 export {
   defaultMemberId,
   type PartitionGroup,
