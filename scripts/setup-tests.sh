@@ -23,3 +23,9 @@ fi
 if [ ! -x /usr/bin/aws ] || ! /usr/bin/python3 -c 'import boto3' 2>/dev/null; then
   apt_install awscli python3-boto3
 fi
+
+# Debian's Chromium, driven by playwright-core, for the ops console's browser test (never a browser
+# download).
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi
