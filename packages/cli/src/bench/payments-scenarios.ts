@@ -84,7 +84,7 @@ export async function benchScenarios(
   });
   results.push({
     metric: `${workers} workers on one operation: workers used`,
-    ...counted(shared.used, workers),
+    ...counted(shared.used, workers, "workers"),
   });
   results.push({
     metric: `${workers} workers on one operation: busiest ÷ fair share`,
@@ -96,11 +96,11 @@ export async function benchScenarios(
   return results;
 }
 
-const counted = (got: number, asked: number) => ({
+const counted = (got: number, asked: number, unit = "ops") => ({
   junction: got,
   baseline: asked,
   ratio: got / asked,
-  unit: "ops",
+  unit,
 });
 
 /** Sends `count` durable commands at once over NATS and counts the ones answered (any failure throws). */
