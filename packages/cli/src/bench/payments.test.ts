@@ -21,3 +21,24 @@ describe("junction bench payments", { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe("junction bench payments scenarios", { timeout: 120_000 }, () => {
+  it("answers 10,000 durable operations in flight at once, and 50 workers share one operation's work", async () => {
+    const results = await benchPayments({
+      rate: 100,
+      seconds: 1,
+      pairs: 1,
+      scenarios: { rate: 50, seconds: 1, inFlight: 10_000, workers: 50, sharedCommands: 500 },
+    });
+    const value = (metric: string) => results.find((r) => r.metric === metric);
+    for (const op of ["capture", "sync", "refund"]) {
+      const r = value(`${op} p99 @50/s (budget)`);
+      assert.ok(r !== undefined && r.junction > 0, `${op}: a p99 measured`);
+    }
+    assert.equal(value("10000 in flight at once: answered")?.junction, 10_000);
+    assert.equal(value("50 workers on one operation: answered")?.junction, 500);
+    // Shared, not taken by a few: nearly every worker got commands, none more than 3× its fair share.
+    assert.ok((value("50 workers on one operation: workers used")?.junction ?? 0) >= 40);
+    assert.ok((value("50 workers on one operation: busiest ÷ fair share")?.junction ?? Infinity) <= 30);
+  });
+});

@@ -12,6 +12,7 @@ import { startNatsServer } from "@junction/local";
 import { connect, type JunctionClient } from "@junction/sdk";
 import { formatBars } from "../format/bars.ts";
 import { interleave, median } from "./measure.ts";
+import { benchScenarios, type ScenarioOptions } from "./payments-scenarios.ts";
 import { PAYMENTS_BENCH_CONFIG, type PaymentsWorkerSetup } from "./payments-worker.ts";
 import { startWorkerProcess, type WorkerProcess } from "./worker-process.ts";
 
@@ -40,6 +41,8 @@ export interface PaymentsBenchOptions {
   readonly sweep?: readonly number[];
   /** Seconds per sweep step; default 3. */
   readonly sweepSeconds?: number;
+  /** Capture, sync and refund against their budgets, many in flight, many workers (payments-scenarios.ts). */
+  readonly scenarios?: ScenarioOptions;
   readonly onProgress?: (result: PaymentsBenchResult) => void;
 }
 
@@ -51,6 +54,7 @@ interface Run {
 }
 
 const SUBJECT = "hyperswitch.payments.m1.authorize";
+const AUTHORIZE_PATH = "/v1/payments/m1/authorize";
 const body = (i: number) =>
   JSON.stringify({
     paymentId: `pay_${i}`,
@@ -82,12 +86,9 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
     const gateway = await start("gateway");
     workers.push(gateway);
     let keys = 0; // unique idempotency keys across every run: each request is a new authorization
-    const post = createPoster(`${gateway.info}/v1/payments/m1/authorize`);
-    const viaGateway = (amount: number) =>
-      atRate(rate, amount, () => {
-        const i = ++keys;
-        return post(body(i), `bench-${i}`);
-      });
+    const post = createPoster(`${gateway.info}`);
+    const authorize = (i: number) => post(AUTHORIZE_PATH, body(i), `bench-${i}`);
+    const viaGateway = (amount: number) => atRate(rate, amount, () => authorize(++keys));
     const c = client;
     const direct = (amount: number) =>
       atRate(rate, amount, () => {
@@ -126,14 +127,20 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
     report("latency p99", (r) => r.p99, "µs");
     report("achieved rate", (r) => r.perSecond, "req/s");
     report("sender CPU per request", (r) => r.cpu, "µs CPU");
+    if (opts.scenarios !== undefined) {
+      const scenarios = await benchScenarios({ client, post, atRate, next: () => ++keys }, opts.scenarios);
+      for (const s of scenarios) {
+        const r = { ...s, rate };
+        results.push(r);
+        opts.onProgress?.(r);
+      }
+      for (const w of workers) w.check();
+    }
     if (opts.sweep !== undefined && opts.sweep.length > 0) {
       const steps = opts.sweep;
       const seconds = opts.sweepSeconds ?? 3;
       const gatewayMax = await highestSustained(steps, seconds, (r, n) =>
-        atRate(r, n, () => {
-          const i = ++keys;
-          return post(body(i), `bench-${i}`);
-        }),
+        atRate(r, n, () => authorize(++keys)),
       );
       const directMax = await highestSustained(steps, seconds, (r, n) =>
         atRate(r, n, () => {
@@ -223,26 +230,20 @@ async function atRate(rate: number, amount: number, send: () => Promise<unknown>
   return summarize(samples, amount, last - started);
 }
 
-/** POSTs over keep-alive loopback connections; resolves on a 200, fails on anything else. */
-function createPoster(url: string): (data: string, key: string) => Promise<void> {
+/** POSTs JSON over keep-alive loopback connections; resolves on a 200, fails on anything else. */
+function createPoster(base: string): (path: string, data: string, key?: string) => Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  return (data, key) =>
+  return (path, data, key) =>
     new Promise((resolve, reject) => {
-      const req = request(
-        url,
-        {
-          method: "POST",
-          agent,
-          headers: { "content-type": "application/json", "idempotency-key": key },
-          timeout: 10_000,
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`${url}: HTTP ${res.statusCode}`)),
-          );
-        },
-      );
+      const url = `${base}${path}`;
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (key !== undefined) headers["idempotency-key"] = key;
+      const req = request(url, { method: "POST", agent, headers, timeout: 10_000 }, (res) => {
+        res.resume();
+        res.on("end", () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`${url}: HTTP ${res.statusCode}`)),
+        );
+      });
       req.on("error", reject);
       req.end(data);
     });
@@ -254,6 +255,10 @@ function summarize(samples: Float64Array, n: number, elapsedMs: number): Run {
   return { p50: at(0.5), p99: at(0.99), perSecond: n / (elapsedMs / 1000) };
 }
 
+/** The scenario rows: measured against a budget or a count asked for, not against direct NATS. */
+const isScenario = (r: PaymentsBenchResult) =>
+  r.unit === "ms" || ["ops", "workers", "commands"].includes(r.unit);
+
 /** `junction bench payments`: runs the benchmark and prints the table and bar chart. */
 export async function runPaymentsBench(
   out: NodeJS.WritableStream,
@@ -262,6 +267,8 @@ export async function runPaymentsBench(
   const seconds = opts.quick ? 3 : 10;
   out.write(
     `payments: authorize (durable: JetStream + outcome in KV + worker) at a fixed 1,000 req/s for ${seconds} s\n` +
+      "  then capture, sync and refund against their p99 budgets, durable operations all in flight at once,\n" +
+      "  and 50 workers of one operation sharing its commands\n" +
       "  junction: HTTP POST → gateway (as `junction up` serves the catalogue) → NATS → worker → HTTP reply\n" +
       "  baseline: the same durable request straight over NATS with the SDK (no HTTP, no gateway)\n",
   );
@@ -271,16 +278,24 @@ export async function runPaymentsBench(
       `  then each side alone at 1,000 to 4,000 req/s, 3 s a step, for the highest rate with p99 ≤ ${SWEEP_P99_MS} ms\n`,
     );
   out.write(`${cell("metric", 32)}${cell("gateway")}${cell("direct NATS")}${cell("ratio", 9)}\n`);
+  let scenarioHeader = false;
   const results = await benchPayments({
     seconds,
     ...(opts.quick ? { pairs: 1 } : { sweep: [1000, 1500, 2000, 2500, 3000, 3500, 4000] }),
+    scenarios: opts.quick ? { rate: 100, seconds: 2, inFlight: 2000, sharedCommands: 500 } : {},
     onProgress: (r) => {
       const value = (n: number) =>
         r.unit === "µs"
           ? `${(n / 1000).toFixed(2)} ms`
-          : `${Math.round(n).toLocaleString("en-US")} ${r.unit}`;
+          : r.unit === "ms"
+            ? `${n.toFixed(2)} ms`
+            : `${Math.round(n).toLocaleString("en-US")} ${r.unit}`;
+      if (isScenario(r) && !scenarioHeader) {
+        scenarioHeader = true;
+        out.write(`\n${cell("scenario", 48)}${cell("measured")}${cell("budget/asked")}${cell("ratio", 9)}\n`);
+      }
       out.write(
-        `${cell(r.metric.startsWith("highest") ? r.metric : `${r.metric} @${r.rate}/s`, 32)}${cell(value(r.junction))}${cell(value(r.baseline))}${cell(`${r.ratio.toFixed(2)}×`, 9)}\n`,
+        `${cell(r.metric.startsWith("highest") || isScenario(r) ? r.metric : `${r.metric} @${r.rate}/s`, isScenario(r) ? 48 : 32)}${cell(value(r.junction))}${cell(value(r.baseline))}${cell(`${r.ratio.toFixed(2)}×`, 9)}\n`,
       );
     },
   });
