@@ -1,4 +1,4 @@
-import { ProvisionError } from "@junction/bridge";
+import { loadConfigFile, ProvisionError } from "@junction/bridge";
 import { NatsServerMissingError, NatsServerStartError, PortInUseError } from "@junction/local";
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
@@ -12,6 +12,7 @@ import {
   parsePort,
   portInUse,
 } from "../up/ports.ts";
+import { watchConfig } from "../up/reload.ts";
 import { waitForStopSignal } from "../up/signals.ts";
 import { startStack } from "../up/stack.ts";
 import { claimState } from "../up/state.ts";
@@ -78,7 +79,16 @@ export function registerUp(program: Command): void {
       out.write(
         `  export AWS_ENDPOINT_URL=${stack.endpoints.aws ?? "(real AWS)"} NATS_URL=${stack.endpoints.nats}\n`,
       );
-      out.write("Ctrl-C (or `junction down`) to stop.\n");
+      out.write("Ctrl-C (or `junction down`) to stop; saving the config (or SIGHUP) reloads it.\n");
+      const reloads = watchConfig({
+        file: opts.config,
+        load: async () => applyPortFlags(await loadConfigFile(opts.config), opts),
+        current: stack.current,
+        apply: stack.reload,
+        registry: stack.registry,
+        // Reloads are news in a terminal: one line each, at info.
+        logger: createLogger("junction"),
+      });
       const reason = await waitForStopSignal();
       out.write(`stopping (${reason})… (Ctrl-C again to stop at once)\n`);
       process.once("SIGINT", () => process.exit(130));
@@ -88,6 +98,7 @@ export function registerUp(program: Command): void {
       }, STOP_DEADLINE_MS);
       deadline.unref();
       removeStackEndpoints();
+      await reloads.close();
       await stack.stop();
       state.release();
       clearTimeout(deadline);

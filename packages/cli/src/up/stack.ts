@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import {
   type AwsClientSet,
   applyProvision,
@@ -8,13 +9,16 @@ import {
   type ProvisionAction,
   type ProvisionPlan,
   planProvision,
+  servedGateway,
 } from "@junction/bridge";
 import { type LocalAws, type NatsServer, startLocalAws, startNatsServer } from "@junction/local";
 import { connect, type JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { StackEndpoints } from "../stack-endpoints.ts";
 import { startBridge } from "./bridge.ts";
 import { startGateway } from "./gateway.ts";
+import { applyPortFlags } from "./ports.ts";
 import type { StackState } from "./state.ts";
 
 export interface StackProgress {
@@ -26,6 +30,12 @@ export interface StackProgress {
 
 export interface RunningStack {
   readonly endpoints: StackEndpoints;
+  /** The bridge's registry (reloads are counted there). */
+  readonly registry: Registry;
+  /** The config in force. */
+  current(): LoadedConfig;
+  /** Provisions what `next` adds, swaps the bridge's routes, inbound and mirrors, restarts a changed gateway. */
+  reload(next: LoadedConfig): Promise<void>;
   /** Stops everything it started, in reverse order. */
   stop(): Promise<void>;
 }
@@ -96,10 +106,11 @@ export async function startStack(
         `starting the gateway (${config.gateway.routes.length} routes, ${config.operations.length} operations)`,
       );
     }
-    const gateway = await startGateway(loaded, { client, logger: options.logger });
+    let gateway = await startGateway(loaded, { client, logger: options.logger });
     if (gateway !== undefined) bridge.showInStatus(gateway.registry);
     // Stopped first (stops run in reverse): HTTP callers get their answers before NATS goes away.
-    if (gateway !== undefined) stopping.push(() => gateway.stop());
+    stopping.push(async () => gateway?.stop());
+    let current = loaded;
 
     const endpoints: StackEndpoints = {
       nats: natsUrls.join(","),
@@ -108,7 +119,25 @@ export async function startStack(
       metrics: `${bridge.opsUrl}/metrics`,
       ops: bridge.opsUrl,
     };
-    return { endpoints, stop };
+    const reload = async (next: LoadedConfig) => {
+      await applyProvision(planProvision(next.config), { nats: client, aws: clients }, () => {});
+      await bridge.swap(next);
+      if (!isDeepStrictEqual(servedGateway(current.config), servedGateway(next.config))) {
+        await gateway?.stop();
+        // The same port as before, also when the config asks for a random one.
+        const port = gateway === undefined ? undefined : Number(new URL(gateway.url).port);
+        gateway = await startGateway(
+          port === undefined ? next : applyPortFlags(next, { gatewayPort: port }),
+          {
+            client,
+            logger: options.logger,
+          },
+        );
+        if (gateway !== undefined) bridge.showInStatus(gateway.registry);
+      }
+      current = next;
+    };
+    return { endpoints, registry: bridge.registry, current: () => current, reload, stop };
   } catch (err) {
     await stop();
     throw err;
