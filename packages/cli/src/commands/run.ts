@@ -1,10 +1,11 @@
-import { awsEndpoint, createAwsClients } from "@junction/bridge";
+import { awsEndpoint, createAwsClients, loadConfigFile } from "@junction/bridge";
 import type { Command } from "commander";
 import { createLogger } from "../logger.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";
 import { startBridge } from "../up/bridge.ts";
-import { startGateway } from "../up/gateway.ts";
+import { reloadGateway, startGateway } from "../up/gateway.ts";
 import { applyPortFlags, assertListenersFree, listenersOf, parsePort } from "../up/ports.ts";
+import { watchConfig } from "../up/reload.ts";
 import { waitForStopSignal } from "../up/signals.ts";
 import { loadConfigOrExit } from "./config-file.ts";
 import { connectToOrExit, natsServersOf } from "./nats-connection.ts";
@@ -26,7 +27,7 @@ export function registerRun(program: Command): void {
       const aws = createAwsClients(awsEndpoint(loaded.config, readStackEndpoints().aws));
       const bridge = await startBridge(loaded, { client, aws, logger });
       logger.info({ ops: bridge.opsUrl, routes: loaded.config.routes.length }, "bridge running");
-      const gateway = await startGateway(loaded, { client, logger }).catch(async (err: unknown) => {
+      let gateway = await startGateway(loaded, { client, logger }).catch(async (err: unknown) => {
         // Nothing may keep the process alive after a refused start.
         await bridge.stop();
         aws.destroy();
@@ -37,8 +38,23 @@ export function registerRun(program: Command): void {
         bridge.showInStatus(gateway.registry);
         logger.info({ url: gateway.url }, "gateway running");
       }
+      let current = loaded;
+      const reloads = watchConfig({
+        file: opts.config,
+        load: async () => applyPortFlags(await loadConfigFile(opts.config), opts),
+        current: () => current,
+        apply: async (next) => {
+          await bridge.swap(next);
+          gateway = await reloadGateway(current, next, gateway, { client, logger });
+          if (gateway !== undefined) bridge.showInStatus(gateway.registry);
+          current = next;
+        },
+        registry: bridge.registry,
+        logger,
+      });
       const signal = await waitForStopSignal();
       logger.info({ signal }, "draining");
+      await reloads.close();
       // The gateway first: it finishes its HTTP requests while NATS is still there for them.
       await gateway?.stop();
       await bridge.stop();

@@ -68,7 +68,9 @@ export async function startBridge(loaded: LoadedConfig, deps: Deps): Promise<Run
   return {
     opsUrl: ops.url,
     registry,
-    showInStatus: (more) => registries.push(more),
+    showInStatus: (more) => {
+      if (!registries.includes(more)) registries.push(more);
+    },
     swap: async (next) => {
       await pipeline.stop();
       const removed = current.routes.routes.filter(

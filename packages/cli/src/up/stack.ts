@@ -1,5 +1,4 @@
 import { dirname, join, resolve } from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import {
   type AwsClientSet,
   applyProvision,
@@ -9,7 +8,6 @@ import {
   type ProvisionAction,
   type ProvisionPlan,
   planProvision,
-  servedGateway,
 } from "@junction/bridge";
 import { type LocalAws, type NatsServer, startLocalAws, startNatsServer } from "@junction/local";
 import { connect, type JunctionClient } from "@junction/sdk";
@@ -17,8 +15,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { StackEndpoints } from "../stack-endpoints.ts";
 import { startBridge } from "./bridge.ts";
-import { startGateway } from "./gateway.ts";
-import { applyPortFlags } from "./ports.ts";
+import { reloadGateway, startGateway } from "./gateway.ts";
 import type { StackState } from "./state.ts";
 
 export interface StackProgress {
@@ -122,19 +119,8 @@ export async function startStack(
     const reload = async (next: LoadedConfig) => {
       await applyProvision(planProvision(next.config), { nats: client, aws: clients }, () => {});
       await bridge.swap(next);
-      if (!isDeepStrictEqual(servedGateway(current.config), servedGateway(next.config))) {
-        await gateway?.stop();
-        // The same port as before, also when the config asks for a random one.
-        const port = gateway === undefined ? undefined : Number(new URL(gateway.url).port);
-        gateway = await startGateway(
-          port === undefined ? next : applyPortFlags(next, { gatewayPort: port }),
-          {
-            client,
-            logger: options.logger,
-          },
-        );
-        if (gateway !== undefined) bridge.showInStatus(gateway.registry);
-      }
+      gateway = await reloadGateway(current, next, gateway, { client, logger: options.logger });
+      if (gateway !== undefined) bridge.showInStatus(gateway.registry);
       current = next;
     };
     return { endpoints, registry: bridge.registry, current: () => current, reload, stop };
