@@ -46,7 +46,7 @@ describe("payments example end to end (junction up + the Node worker)", { timeou
     writeFileSync(join(dir, "junction.yaml"), doc.toString());
     up = spawnJunction(["up"], { cwd: dir });
     await up.waitForOutput(/ready in \d+ ms/, 60_000);
-    assert.match(up.output(), /starting the gateway on 127\.0\.0\.1:0 \(0 routes, 35 operations\)/);
+    assert.match(up.output(), /starting the gateway \(0 routes, 35 operations\)/);
     const endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
     gateway = endpoints.gateway;
     nats = endpoints.nats;

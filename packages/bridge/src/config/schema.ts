@@ -181,7 +181,9 @@ export const OpsSchema = z
       .string()
       .regex(/^[^\s:]+:\d{1,5}$/, "use host:port, e.g. 127.0.0.1:9464")
       .default("127.0.0.1:9464")
-      .describe("Where `junction run` / `up` serve /metrics, /status, /healthz and /readyz (port 0 = random)."),
+      .describe(
+        "Where `junction run` / `up` serve /metrics, /status, /healthz and /readyz (port 0 = random).",
+      ),
   })
   .describe("Operations endpoint of the bridge.");
 
