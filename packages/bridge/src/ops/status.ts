@@ -65,10 +65,11 @@ type Totals = Map<string, number>;
 /**
  * Assembles the status from what the stack already keeps: JetStream's consumer and DLQ stream state,
  * the SQS queues' attributes and the Prometheus series of the bridge, inbound, KV mirrors and gateway
- * (`registries()` is read on each call, so a gateway started later is included).
+ * (`currentConfig()` and `registries()` are read on each call: a reloaded config and a gateway started
+ * later are included).
  */
 export function createStatusReader(
-  config: JunctionConfig,
+  currentConfig: () => JunctionConfig,
   deps: {
     readonly client: JunctionClient;
     readonly sqs: SQSClient;
@@ -98,6 +99,7 @@ export function createStatusReader(
   return {
     close: () => clearInterval(timer),
     async read() {
+      const config = currentConfig();
       const registries = deps.registries();
       const jsm = await deps.client.jetstream().manager();
       const [now, breakers, deadLetters, lags, inFlight, rejected] = await Promise.all([

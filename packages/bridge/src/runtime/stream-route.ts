@@ -114,7 +114,6 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
   /** Messages fetched and not settled yet, with when they arrived (for the heartbeat). */
   const held = new Map<JsMsg, number>();
   let drained: (() => void) | undefined;
-  let fetching: ConsumerMessages | undefined;
   let wakeSlot: (() => void) | undefined;
   let stopped = false;
   const halt = new AbortController();
@@ -184,7 +183,6 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
         consumer ??= await deps.js.js.consumers.get(stream, route.name);
         const max = halfOpen() ? 1 : Math.min(free, policy.fetchBatch);
         const iter = await consumer.fetch({ max_messages: max, expires: 1000 });
-        fetching = iter;
         if (stopped) iter.stop();
         for await (const m of iter) void dispatch(m);
         failures = 0;
@@ -200,8 +198,6 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
         await ensureRouteConsumer(jsm, deps).catch((e: unknown) =>
           log.error({ err: e }, "consumer setup failed"),
         );
-      } finally {
-        fetching = undefined;
       }
     }
   };
@@ -224,7 +220,9 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
       stopped = true;
       clearInterval(sampler);
       clearInterval(heartbeat);
-      fetching?.stop();
+      // The pull under way is left to end by itself (within its 1 s expiry): stopping it would drop
+      // what the server is still sending, left unacked until ack_wait and then redelivered behind
+      // later messages of its key. What it brings now is handed straight back (nak), in order.
       halt.abort();
       wakeSlot?.();
       await loop;

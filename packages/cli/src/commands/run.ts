@@ -1,12 +1,13 @@
-import { awsEndpoint, createAwsClients } from "@junction/bridge";
+import { awsEndpoint, createAwsClients, loadConfigFile } from "@junction/bridge";
 import type { Command } from "commander";
 import { createLogger } from "../logger.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";
 import { createProcessMetrics } from "../telemetry/registry.ts";
 import { startTracing } from "../telemetry/tracing.ts";
 import { startBridge } from "../up/bridge.ts";
-import { startGateway } from "../up/gateway.ts";
+import { reloadGateway, startGateway } from "../up/gateway.ts";
 import { applyPortFlags, assertListenersFree, listenersOf, parsePort } from "../up/ports.ts";
+import { watchConfig } from "../up/reload.ts";
 import { waitForStopSignal } from "../up/signals.ts";
 import { loadConfigOrExit } from "./config-file.ts";
 import { configTarget, connectOrExit } from "./nats-connection.ts";
@@ -43,19 +44,32 @@ export function registerRun(program: Command): void {
         },
       );
       logger.info({ ops: bridge.opsUrl, routes: loaded.config.routes.length }, "bridge running");
-      const gateway = await startGateway(loaded, { client, logger, registry: metrics.registry }).catch(
-        async (err: unknown) => {
-          // Nothing may keep the process alive after a refused start.
-          await bridge.stop();
-          aws.destroy();
-          await client.drain();
-          await tracing?.shutdown();
-          throw err;
-        },
-      );
+      const gatewayDeps = { client, logger, registry: metrics.registry };
+      let gateway = await startGateway(loaded, gatewayDeps).catch(async (err: unknown) => {
+        // Nothing may keep the process alive after a refused start.
+        await bridge.stop();
+        aws.destroy();
+        await client.drain();
+        await tracing?.shutdown();
+        throw err;
+      });
       if (gateway !== undefined) logger.info({ url: gateway.url }, "gateway running");
+      let current = loaded;
+      const reloads = watchConfig({
+        file: opts.config,
+        load: async () => applyPortFlags(await loadConfigFile(opts.config), opts),
+        current: () => current,
+        apply: async (next) => {
+          await bridge.swap(next);
+          gateway = await reloadGateway(current, next, gateway, gatewayDeps);
+          current = next;
+        },
+        registry: bridge.registry,
+        logger,
+      });
       const signal = await stopSignal;
       logger.info({ signal }, "draining");
+      await reloads.close();
       // The gateway first: it finishes its HTTP requests while NATS is still there for them.
       await gateway?.stop();
       await bridge.stop();

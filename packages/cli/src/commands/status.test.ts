@@ -1,7 +1,7 @@
 // `junction status` against a running bridge whose target is down: the breaker opens, dead letters
 // pile up, and the status says so, read from the ops endpoint.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -98,6 +98,37 @@ routes:
       /^route\s+pending\s+ack pending\s+redelivered\s+delivered\/s\s+failed\/s\s+dead letters\s+breakers$/m,
     );
     assert.match(stdout, /^orders\s+\d+\s+\d+\s+\d+\s+0\s+[\d.]+\s+\d+\s+sqs#0 (open|half-open|closed)$/m);
+  });
+
+  it("follows a reload of junction run's config: a bad one is refused, a good one adds a route", async () => {
+    const file = join(dir, "junction.yaml");
+    const good = readFileSync(file, "utf8");
+    const waitFor = async (re: RegExp) => {
+      const end = Date.now() + 30_000;
+      while (!re.test(run.output())) {
+        if (Date.now() > end) assert.fail(`no ${re}:\n${run.output()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    writeFileSync(file, `${good}  - name: [not a name]\n`);
+    await waitFor(/"msg":"config reload: [^"]*junction\.yaml is invalid, the running config stays"/);
+    writeFileSync(
+      file,
+      `${good}  - name: refunds
+    from: { subject: "orders.refund.{id}", stream: ORDERS }
+    to:
+      - { type: sqs, queue: refunds-out }
+`,
+    );
+    run.child.kill("SIGHUP");
+    await waitFor(/"msg":"config reloaded from junction\.yaml"/);
+    assert.equal(run.child.exitCode, null, "SIGHUP ended the process");
+    const { stdout } = await status("--json");
+    const names = (JSON.parse(stdout) as StackStatus).routes.map((r) => r.name);
+    assert.deepEqual(names, ["orders", "refunds"]);
+    const metrics = await (await fetch(`${ops}/metrics`)).text();
+    assert.match(metrics, /^junction_config_reloads_total\{result="invalid"\} 1$/m);
+    assert.match(metrics, /^junction_config_reloads_total\{result="applied"\} [12]$/m);
   });
 
   it("says so in one sentence when no stack runs here", async () => {

@@ -1,4 +1,4 @@
-import { ProvisionError } from "@junction/bridge";
+import { loadConfigFile, ProvisionError } from "@junction/bridge";
 import { NatsServerMissingError, NatsServerStartError, PortInUseError } from "@junction/local";
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
@@ -13,6 +13,7 @@ import {
   parsePort,
   portInUse,
 } from "../up/ports.ts";
+import { watchConfig } from "../up/reload.ts";
 import { waitForStopSignal } from "../up/signals.ts";
 import { startStack } from "../up/stack.ts";
 import { claimState } from "../up/state.ts";
@@ -88,7 +89,16 @@ export function registerUp(program: Command): void {
       if (opts.open && !(await openBrowser(`${stack.endpoints.ops}/`))) {
         out.write("(no browser to open here: visit the console's address above)\n");
       }
-      out.write("Ctrl-C (or `junction down`) to stop.\n");
+      out.write("Ctrl-C (or `junction down`) to stop; saving the config (or SIGHUP) reloads it.\n");
+      const reloads = watchConfig({
+        file: opts.config,
+        load: async () => applyPortFlags(await loadConfigFile(opts.config), opts),
+        current: stack.current,
+        apply: stack.reload,
+        registry: stack.registry,
+        // Reloads are news in a terminal: one line each, at info.
+        logger: createLogger("junction"),
+      });
       const reason = await stopSignal;
       out.write(`stopping (${reason})… (Ctrl-C again to stop at once)\n`);
       process.once("SIGINT", () => process.exit(130));
@@ -98,6 +108,7 @@ export function registerUp(program: Command): void {
       }, STOP_DEADLINE_MS);
       deadline.unref();
       removeStackEndpoints();
+      await reloads.close();
       await stack.stop();
       state.release();
       clearTimeout(deadline);

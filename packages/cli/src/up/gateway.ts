@@ -1,11 +1,12 @@
 import { dirname, resolve } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { type LoadedConfig, servedGateway } from "@junction/bridge";
 import { createGateway, GatewayConfigError } from "@junction/gateway";
 import type { JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { CliExit, ExitCode } from "../exit-codes.ts";
-import { listenerOf, orPortInUse } from "./ports.ts";
+import { applyPortFlags, listenerOf, orPortInUse } from "./ports.ts";
 
 export interface RunningGateway {
   /** `http://host:port`; /metrics, /healthz, /readyz and /openapi.json are served there too. */
@@ -47,4 +48,21 @@ export async function startGateway(
     }
     throw orPortInUse(err, listenerOf(loaded.config, "gateway.listen"));
   }
+}
+
+/**
+ * After a reload from `current` to `next`: `running` itself when the served routes did not change,
+ * else a new gateway on the same port (also when the config asks for a random one), after `running`
+ * has drained.
+ */
+export async function reloadGateway(
+  current: LoadedConfig,
+  next: LoadedConfig,
+  running: RunningGateway | undefined,
+  deps: Parameters<typeof startGateway>[1],
+): Promise<RunningGateway | undefined> {
+  if (isDeepStrictEqual(servedGateway(current.config), servedGateway(next.config))) return running;
+  await running?.stop();
+  const port = running === undefined ? undefined : Number(new URL(running.url).port);
+  return startGateway(port === undefined ? next : applyPortFlags(next, { gatewayPort: port }), deps);
 }

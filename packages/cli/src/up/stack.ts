@@ -12,12 +12,13 @@ import {
 import { type LocalAws, type NatsServer, startLocalAws, startNatsServer } from "@junction/local";
 import { connect, type JunctionClient, splitServerCredentials } from "@junction/sdk";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import { type NatsTarget, natsFailure, natsTarget, printableServers } from "../nats-options.ts";
 import type { StackEndpoints } from "../stack-endpoints.ts";
 import { createProcessMetrics } from "../telemetry/registry.ts";
 import { startTracing } from "../telemetry/tracing.ts";
 import { startBridge } from "./bridge.ts";
-import { startGateway } from "./gateway.ts";
+import { reloadGateway, startGateway } from "./gateway.ts";
 import type { StackState } from "./state.ts";
 
 export interface StackProgress {
@@ -29,6 +30,12 @@ export interface StackProgress {
 
 export interface RunningStack {
   readonly endpoints: StackEndpoints;
+  /** The bridge's registry (reloads are counted there). */
+  readonly registry: Registry;
+  /** The config in force. */
+  current(): LoadedConfig;
+  /** Provisions what `next` adds, swaps the bridge's routes, inbound and mirrors, restarts a changed gateway. */
+  reload(next: LoadedConfig): Promise<void>;
   /** Stops everything it started, in reverse order. */
   stop(): Promise<void>;
 }
@@ -117,13 +124,11 @@ export async function startStack(
         `starting the gateway (${config.gateway.routes.length} routes, ${config.operations.length} operations)`,
       );
     }
-    const gateway = await startGateway(loaded, {
-      client,
-      logger: options.logger,
-      registry: metrics.registry,
-    });
+    const gatewayDeps = { client, logger: options.logger, registry: metrics.registry };
+    let gateway = await startGateway(loaded, gatewayDeps);
     // Stopped first (stops run in reverse): HTTP callers get their answers before NATS goes away.
-    if (gateway !== undefined) stopping.push(() => gateway.stop());
+    stopping.push(async () => gateway?.stop());
+    let current = loaded;
 
     const endpoints: StackEndpoints = {
       // Without credentials: the endpoints file and the printed `export NATS_URL=…` hold no secret.
@@ -133,7 +138,13 @@ export async function startStack(
       metrics: `${bridge.opsUrl}/metrics`,
       ops: bridge.opsUrl,
     };
-    return { endpoints, stop };
+    const reload = async (next: LoadedConfig) => {
+      await applyProvision(planProvision(next.config), { nats: client, aws: clients }, () => {});
+      await bridge.swap(next);
+      gateway = await reloadGateway(current, next, gateway, gatewayDeps);
+      current = next;
+    };
+    return { endpoints, registry: bridge.registry, current: () => current, reload, stop };
   } catch (err) {
     await stop();
     throw err;

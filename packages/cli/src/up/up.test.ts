@@ -359,7 +359,7 @@ gateway:
         for (const key of ["nats", "aws", "gateway", "ops"]) {
           const port = Number(new URL(written[key]).port);
           assert.ok(port > 0 && port !== busy, `${key}: ${written[key]}`);
-          assert.match(child.output(), new RegExp(`${key}\\s+\\S+:${port}\\b`));
+          assert.ok(child.output().includes(`127.0.0.1:${port}`), `${key} port not shown`);
         }
         assert.equal(await child.kill("SIGTERM"), 0, child.output());
       } finally {
