@@ -186,6 +186,27 @@ export function createLocalSqs(
     return { status: answer.status, body: withClientUrls(answer.body, host) };
   };
 
+  /**
+   * A long poll whose caller hung up (a receiver stopping, a reload) may still have taken messages: they
+   * go back to the queue at once instead of staying in flight, unseen, for the visibility timeout.
+   */
+  const handBack = async (input: Input, body: Record<string, unknown>, host: string): Promise<void> => {
+    const messages = Array.isArray(body.Messages) ? (body.Messages as { ReceiptHandle?: string }[]) : [];
+    if (messages.length === 0 || typeof input.QueueUrl !== "string") return;
+    await call(
+      "ChangeMessageVisibilityBatch",
+      {
+        QueueUrl: input.QueueUrl,
+        Entries: messages.map((m, i) => ({
+          Id: String(i),
+          ReceiptHandle: m.ReceiptHandle,
+          VisibilityTimeout: 0,
+        })),
+      },
+      host,
+    );
+  };
+
   return {
     call,
     async handle(req: AwsRequest, res: ServerResponse) {
@@ -210,6 +231,12 @@ export function createLocalSqs(
           if (input.QueueUrl === undefined && queueName(path) !== undefined) input.QueueUrl = path;
         }
         const { status, body } = await call(action, input, host);
+        if (
+          action === "ReceiveMessage" &&
+          status === 200 &&
+          (res.destroyed || res.socket?.destroyed !== false)
+        )
+          return await handBack(input, body, host);
         if (status === 200) return reply(res, json, action, body, requestId);
         const code = String(body.__type ?? "InternalError").replace(/^.*#/, "");
         return replyError(res, json, status, code, String(body.message ?? ""), requestId);

@@ -222,3 +222,27 @@ describe("DedupWindow", () => {
     assert.equal(window.find("q", "d"), undefined);
   });
 });
+
+describe("local SQS: a long poll whose caller hung up", () => {
+  it("hands what it took back to the queue at once, not after the visibility timeout", async () => {
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: "hung-up", Attributes: { VisibilityTimeout: "60" } }),
+    );
+    const abandoned = new AbortController();
+    const poll = sqs
+      .send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }), { abortSignal: abandoned.signal })
+      .catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    abandoned.abort();
+    await poll;
+    // Arrives while the abandoned poll still waits on the emulator's side, which takes it.
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "not lost" }));
+    const got: string[] = [];
+    const until = Date.now() + 10_000;
+    while (got.length === 0 && Date.now() < until) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+      got.push(...Messages.map((m) => m.Body ?? ""));
+    }
+    assert.deepEqual(got, ["not lost"]);
+  });
+});
