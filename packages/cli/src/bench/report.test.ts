@@ -35,7 +35,7 @@ describe("bench report", () => {
             results: [{ metric: "request", junction: 9, baseline: 10, ratio: 0.9, unit: "req/s" }],
           },
         ],
-        new Date("2026-12-03T10:00:00Z"),
+        { when: new Date("2026-12-03T10:00:00Z") },
       );
       const md = readFileSync(file, "utf8");
       assert.match(md, /Measured 2026-12-03 10:00 UTC on .+ × \d+/);

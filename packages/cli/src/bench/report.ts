@@ -35,7 +35,12 @@ const number = (v: unknown) =>
  * Writes `performance.md` and one SVG chart per benchmark into `dir` (`docs/` of the project by
  * default): every ratio against its in-run baseline, with the measured values beside it.
  */
-export function writeReport(dir: string, sections: readonly BenchSection[], when: Date = new Date()): string {
+export function writeReport(
+  dir: string,
+  sections: readonly BenchSection[],
+  options: { readonly when?: Date; readonly quick?: boolean } = {},
+): string {
+  const when = options.when ?? new Date();
   mkdirSync(join(dir, "performance"), { recursive: true });
   const lines = [
     "# Performance",
@@ -44,7 +49,8 @@ export function writeReport(dir: string, sections: readonly BenchSection[], when
     "ratios hold however busy the machine was (absolute numbers drift with it). Higher ratios are better;",
     "1.00× is as good as the baseline. Latency and CPU ratios are baseline ÷ Junction.",
     "",
-    `Measured ${when.toISOString().slice(0, 16).replace("T", " ")} UTC on ${machineName()}.`,
+    `Measured ${when.toISOString().slice(0, 16).replace("T", " ")} UTC on ${machineName()}` +
+      (options.quick ? ", with `--quick` (smaller runs, one pair each: noisier ratios)." : "."),
     "",
   ];
   for (const section of sections) {

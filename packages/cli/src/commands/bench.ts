@@ -52,7 +52,7 @@ export function registerBench(program: Command): void {
           process.stdout.write(`\n━━ junction bench ${bench} ━━\n`);
           sections.push({ name: bench, results: await run(process.stdout, opts) });
         }
-        const file = writeReport(opts.report, sections);
+        const file = writeReport(opts.report, sections, { quick: opts.quick === true });
         process.stdout.write(`\nreport: ${file}\n`);
         if (opts.json) process.stdout.write(`${JSON.stringify({ name, results: sections })}\n`);
         return;
