@@ -261,6 +261,12 @@ describe("local DynamoDB Streams", () => {
             }),
           );
           arn = out.TableDescription?.LatestStreamArn;
+          // As with AWS, the table is used (here: the stack stopped) once it is ACTIVE, not while
+          // dynalite still writes its CREATING → ACTIVE change.
+          await waitUntil(async () => {
+            const { Table } = await client.send(new DescribeTableCommand({ TableName: "kept" }));
+            return Table?.TableStatus === "ACTIVE";
+          });
         } else {
           const { Table } = await client.send(new DescribeTableCommand({ TableName: "kept" }));
           assert.equal(Table?.LatestStreamArn, arn);
@@ -282,3 +288,11 @@ describe("local DynamoDB Streams", () => {
     }
   });
 });
+
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > until) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
