@@ -166,7 +166,7 @@ export const RouteSchema = z.strictObject({
     .max(4096)
     .optional()
     .describe(
-      "Partitions of an ordered stream route (default 8): each is served by one bridge process at a time, so a key keeps its order across processes (docs/scaling.md).",
+      "Partitions of an ordered stream route: each is served by one bridge process at a time, so a key keeps its order across processes (docs/scaling.md). Without it, an ordered route keeps its order within one process only (8 is a good start for up to 4 processes).",
     ),
   batch: RouteBatchSchema.optional(),
   retry: RouteRetrySchema.optional(),

@@ -12,7 +12,6 @@ import {
 import { templatePattern } from "../config/check-inbound.ts";
 import type { LoadedConfig } from "../config/load.ts";
 import { CHECKPOINT_BUCKET } from "../kv-mirror/checkpoint.ts";
-import { DEFAULT_PARTITIONS } from "../runtime/bridge.ts";
 import { DELIVERED_BUCKET } from "../runtime/delivered.ts";
 import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "../runtime/dlq/format.ts";
 
@@ -37,8 +36,8 @@ export function bridgePermissions(loaded: LoadedConfig): NatsPermissions {
   // ownership in one bucket, watched by every member (docs/scaling.md).
   const groups = kvPermissions(GROUPS_BUCKET, { create: true, write: true, watch: true });
   for (const route of routes.routes) {
-    if (route.stream !== undefined && route.orderingKey !== undefined) {
-      const partitions = config.routes.find((r) => r.name === route.name)?.partitions ?? DEFAULT_PARTITIONS;
+    const partitions = config.routes.find((r) => r.name === route.name)?.partitions;
+    if (route.stream !== undefined && route.orderingKey !== undefined && partitions !== undefined) {
       sets.push(groups);
       for (let n = 0; n < partitions; n++)
         sets.push(durableConsumerPermissions(route.stream, `${route.name}-p${n}`));

@@ -20,6 +20,7 @@ describe("junction run under failure", { timeout: 240_000 }, () => {
 routes:
   - name: chaos
     from: { subject: "chaos.{group}.{n}", stream: CHAOS }
+    partitions: 8
     retry: { ackWaitMs: 3000 }
     to: [{ type: sqs, queue: chaos.fifo, groupId: "{group}" }]
   - name: outage
