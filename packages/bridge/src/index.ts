@@ -11,13 +11,7 @@ export {
 } from "./config/operation-routes.ts";
 export type { OperationConfig } from "./config/operations-schema.ts";
 export { configJsonSchema, renderConfigReference } from "./config/reference.ts";
-export {
-  ConfigSchema,
-  type JunctionConfig,
-  type RouteConfig,
-  type StreamConfig,
-  type TargetConfig,
-} from "./config/schema.ts";
+export { ConfigSchema, type JunctionConfig, type StreamConfig } from "./config/schema.ts";
 export type { TelemetryConfig } from "./config/telemetry-schema.ts";
 export { ConfigError, type ConfigProblem, EchoSkippedError, formatProblem, MappingError } from "./errors.ts";
 export * from "./inbound/index.ts";
@@ -38,7 +32,7 @@ export { createUnroutedWatch, type UnroutedWatch } from "./ops/unrouted.ts";
 export * from "./permissions/index.ts";
 export * from "./provision/index.ts";
 export type { CompiledRoute, CompiledRoutes } from "./routes/compile.ts";
-export { createMessageScope, ROUTE_BUILTINS, type RouteMessage } from "./routes/message.ts";
+export type { RouteConfig } from "./routes/schema.ts";
 export {
   type Bridge,
   type BridgeDeps,
@@ -67,8 +61,16 @@ export {
 } from "./runtime/dlq/store.ts";
 export { type Logger, silentLogger } from "./runtime/logger.ts";
 export { type BridgeMetrics, createBridgeMetrics } from "./runtime/metrics.ts";
-export type { AwsService, CompiledTarget, TargetRequest } from "./targets/index.ts";
-export { createSender } from "./targets/index.ts";
+export type {
+  AwsService,
+  CompiledTarget,
+  TargetCapabilities,
+  TargetConfig,
+  TargetDefinition,
+  TargetRequest,
+} from "./targets/index.ts";
+export { createSender, TARGETS } from "./targets/index.ts";
+export { createMessageScope, ROUTE_BUILTINS, type RouteMessage } from "./targets/message.ts";
 export { TemplateError } from "./templates/index.ts";
 export {
   formatTranslation,

@@ -1,6 +1,6 @@
 import { checkGatewayConfig } from "@junction/gateway/check";
+import type { ReportProblem } from "../path.ts";
 import { servedGateway, servedRouteOrigins } from "./operation-routes.ts";
-import type { ReportProblem } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { type CompiledPattern, parsePattern, patternCovers, patternsOverlap } from "@junction/sdk";
+import type { PathSegment, ReportProblem } from "../path.ts";
 import type { OperationConfig } from "./operations-schema.ts";
-import type { PathSegment, ReportProblem } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
 
 type At = (...rest: PathSegment[]) => PathSegment[];

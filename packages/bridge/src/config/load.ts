@@ -1,11 +1,11 @@
 import { readFile, stat } from "node:fs/promises";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
+import { formatPath, type PathSegment } from "../path.ts";
 import { type CompiledRoutes, compileRoutes } from "../routes/compile.ts";
 import { checkConfig } from "./check.ts";
 import { substituteEnv } from "./env.ts";
 import { describeIssue } from "./issues.ts";
-import { formatPath, type PathSegment } from "./path.ts";
 import { checkValidRoutes } from "./salvage.ts";
 import { ConfigSchema, type JunctionConfig } from "./schema.ts";
 import { CONFIG_LIMITS, checkDocument, sizeProblem } from "./yaml-limits.ts";

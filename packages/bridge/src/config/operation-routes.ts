@@ -1,6 +1,6 @@
 import { parsePattern } from "@junction/sdk";
+import type { PathSegment } from "../path.ts";
 import type { OperationConfig } from "./operations-schema.ts";
-import type { PathSegment } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
 
 type GatewaySection = NonNullable<JunctionConfig["gateway"]>;

@@ -1,6 +1,6 @@
 import type { JunctionJetStream, Lanes, SubjectRouter } from "@junction/sdk";
 import type { CompiledRoute } from "../routes/compile.ts";
-import { createMessageScope, type RouteMessage } from "../routes/message.ts";
+import { createMessageScope, type RouteMessage } from "../targets/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import { deliveredKey } from "./delivered.ts";
 import { type HandleDeps, handleMessage } from "./handle.ts";

@@ -1,8 +1,8 @@
 import { type JunctionClient, matchPattern } from "@junction/sdk";
 import type { LoadedConfig } from "../../config/load.ts";
-import { createMessageScope, type RouteMessage } from "../../routes/message.ts";
 import type { TargetSender } from "../../targets/delivery.ts";
 import type { AwsService } from "../../targets/index.ts";
+import { createMessageScope, type RouteMessage } from "../../targets/message.ts";
 import { type DeadLetter, DLQ_STREAM, readDeadLetter } from "./format.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { RouteConfig } from "../config/schema.ts";
+import type { RouteConfig } from "./schema.ts";
 
 /** A route's runtime policy with every default filled in (the schema leaves them optional). */
 export interface RoutePolicy {
