@@ -1,6 +1,6 @@
 import type { RouteConfig } from "./schema.ts";
 
-/** A route's runtime policy with every default filled in (the schema leaves them optional). */
+/** A route's runtime policy: its batch, retry and concurrency settings (the schema gives the defaults). */
 export interface RoutePolicy {
   readonly batchCount: number;
   readonly batchBytes: number;
@@ -14,18 +14,15 @@ export interface RoutePolicy {
   readonly fetchBatch: number;
 }
 
-export const DEFAULT_BACKOFF_MS = [1000, 2000, 4000, 8000, 16_000] as const;
-
-export function routePolicy(route: RouteConfig | undefined): RoutePolicy {
-  const concurrency = route?.concurrency ?? 512;
+export function routePolicy(route: RouteConfig): RoutePolicy {
   return {
-    batchCount: route?.batch?.count ?? 10,
-    batchBytes: route?.batch?.bytes ?? 1024 * 1024,
-    lingerMs: route?.batch?.lingerMs ?? 5,
-    maxDeliver: route?.retry?.maxDeliver ?? 5,
-    backoffMs: route?.retry?.backoffMs ?? DEFAULT_BACKOFF_MS,
-    ackWaitMs: route?.retry?.ackWaitMs ?? 30_000,
-    concurrency,
-    fetchBatch: Math.min(concurrency, 256),
+    batchCount: route.batch.count,
+    batchBytes: route.batch.bytes,
+    lingerMs: route.batch.lingerMs,
+    maxDeliver: route.retry.maxDeliver,
+    backoffMs: route.retry.backoffMs,
+    ackWaitMs: route.retry.ackWaitMs,
+    concurrency: route.concurrency,
+    fetchBatch: Math.min(route.concurrency, 256),
   };
 }

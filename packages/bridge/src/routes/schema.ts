@@ -4,31 +4,25 @@ import { LambdaTargetSchema, TargetSchema } from "../targets/index.ts";
 
 export const RouteBatchSchema = z
   .strictObject({
-    count: z.int().min(1).max(100).optional().describe("Most messages per target call (default 10)."),
-    bytes: z.int().positive().optional().describe("Most payload bytes per target call (default 1 MiB)."),
-    lingerMs: z
+    count: z.int().min(1).max(100).default(10).describe("Most messages per target call."),
+    bytes: z
       .int()
-      .nonnegative()
-      .optional()
-      .describe("How long a partial batch waits for more messages (default 5 ms)."),
+      .positive()
+      .default(1024 * 1024)
+      .describe("Most payload bytes per target call (1 MiB)."),
+    lingerMs: z.int().nonnegative().default(5).describe("How long a partial batch waits for more messages."),
   })
   .describe("Batching per target; the target's sender also splits at AWS's own limits.");
 
 export const RouteRetrySchema = z
   .strictObject({
-    maxDeliver: z
-      .int()
-      .min(1)
-      .optional()
-      .describe("Deliveries before a message goes to the DLQ (default 5)."),
+    maxDeliver: z.int().min(1).default(5).describe("Deliveries before a message goes to the DLQ."),
     backoffMs: z
       .array(z.int().nonnegative())
       .min(1)
-      .optional()
-      .describe(
-        "Delay before each retry, by attempt; the last repeats; ±50% jitter (default 1s, 2s, 4s, 8s, 16s).",
-      ),
-    ackWaitMs: z.int().positive().optional().describe("JetStream ack wait of the consumer (default 30 s)."),
+      .default([1000, 2000, 4000, 8000, 16_000])
+      .describe("Delay before each retry, by attempt; the last repeats; ±50% jitter."),
+    ackWaitMs: z.int().positive().default(30_000).describe("JetStream ack wait of the consumer."),
   })
   .describe("Retries of failed deliveries (stream routes).");
 
@@ -51,14 +45,14 @@ export const RouteSchema = z.strictObject({
     .describe(
       "Partitions of an ordered stream route: each is served by one bridge process at a time, so a key keeps its order across processes (docs/scaling.md). Without it, an ordered route keeps its order within one process only (8 is a good start for up to 4 processes).",
     ),
-  batch: RouteBatchSchema.optional(),
-  retry: RouteRetrySchema.optional(),
+  batch: RouteBatchSchema.prefault({}),
+  retry: RouteRetrySchema.prefault({}),
   concurrency: z
     .int()
     .min(1)
     .max(100_000)
-    .optional()
-    .describe("Most messages of this route in flight at once (default 512)."),
+    .default(512)
+    .describe("Most messages of this route in flight at once."),
 });
 
 export type RouteConfig = z.output<typeof RouteSchema>;
