@@ -33,6 +33,14 @@ export interface TargetDefinition<Schema extends z.ZodObject = z.ZodObject> {
   createSender(clients: AwsClientSet, limit: Limiter): TargetSender;
   /** Declares the AWS resources `junction provision` creates for this entry. */
   resources(config: z.output<Schema>, declare: TargetResources): void;
+  /**
+   * A copy of a request's `input` that carries the W3C trace context in `carrier` (`traceparent`,
+   * `tracestate`) where the receiving side reads it; absent when the service has no such place.
+   */
+  carryTrace?(
+    input: Record<string, unknown>,
+    carrier: Readonly<Record<string, string>>,
+  ): Record<string, unknown>;
 }
 
 /** Keeps a definition's schema type, so the registry's union knows every entry's fields. */

@@ -1,3 +1,4 @@
+import { traceHeaderOf } from "../../aws/trace-context.ts";
 import { defineTarget } from "../definition.ts";
 import { EventBridgeTargetSchema } from "./config.ts";
 import { compileEventBridgeTarget, MAX_ENTRY_BYTES } from "./map.ts";
@@ -17,4 +18,9 @@ export const eventbridgeTarget = defineTarget({
   compile: compileEventBridgeTarget,
   createSender: (clients, limit) => createEventBridgeSender(clients.batch, limit),
   resources: (config, declare) => declare.bus(config.bus),
+  // The entry's `TraceHeader` (X-Ray's format).
+  carryTrace(input, carrier) {
+    const xray = traceHeaderOf(carrier);
+    return xray === undefined ? input : { ...input, TraceHeader: xray };
+  },
 });

@@ -19,4 +19,9 @@ export const lambdaTarget = defineTarget({
   createSender: (clients, limit) => createLambdaSender(clients.lambda, limit),
   // The functions are deployed by their owners (or served by `junction up` from `functions:`).
   resources: () => {},
+  // The invocation's client context, `custom.traceparent` (unless the entry sets a client context).
+  carryTrace: (input, carrier) =>
+    input.ClientContext === undefined
+      ? { ...input, ClientContext: Buffer.from(JSON.stringify({ custom: carrier })).toString("base64") }
+      : input,
 });
