@@ -1,8 +1,8 @@
 import type { NatsConnection, Status } from "@nats-io/nats-core";
-import { connect as natsConnect } from "@nats-io/transport-node";
 import { type Codec, jsonCodec } from "../codecs/index.ts";
 import { connectFailure } from "../connect/errors.ts";
 import { type ConnectOptions, natsOptions } from "../connect/options.ts";
+import { connectNats } from "../connect/transport.ts";
 import type { MessageIdentity } from "../identity/index.ts";
 import { createJetStream, type JetStreamOptions, type JunctionJetStream } from "../jetstream/index.ts";
 import { type KvBucket, type KvBucketOptions, openKv } from "../kv/index.ts";
@@ -81,7 +81,7 @@ export interface JunctionClient extends AsyncDisposable {
 export async function connect(target: string | ClientOptions = {}): Promise<JunctionClient> {
   const options: ClientOptions = typeof target === "string" ? { servers: target } : target;
   const { options: nats, onReconnected, servers, credentials } = natsOptions(options);
-  const nc = await natsConnect(nats).catch((err: unknown) => {
+  const nc = await connectNats(nats).catch((err: unknown) => {
     throw connectFailure(err, servers, credentials);
   });
   void (async () => {
