@@ -4,7 +4,7 @@ export * from "./commands/index.ts";
 export * from "./connect/index.ts";
 export * from "./dedup/index.ts";
 export * from "./envelopes/index.ts";
-export { JunctionError } from "./errors.ts";
+export * from "./errors/index.ts";
 export * from "./identity/index.ts";
 export * from "./jetstream/index.ts";
 export * from "./kv/index.ts";

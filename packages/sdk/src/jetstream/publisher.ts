@@ -1,11 +1,11 @@
 import { type ApiError, JetStreamApiError, type PubAck } from "@nats-io/jetstream";
 import { createInbox, type Msg, type MsgHdrs, type Subscription } from "@nats-io/nats-core";
 import type { ClientContext } from "../client/context.ts";
-import { RequestTimeoutError } from "../client/errors.ts";
 import { type Outgoing, type OutgoingOptions, prepareOutgoing } from "../client/outgoing.ts";
+import { RequestTimeoutError } from "../errors/index.ts";
+import { JetStreamError, NoStreamError, toJetStreamError } from "../errors/jetstream.ts";
 import type { MessageIdentity } from "../identity/index.ts";
 import type { Observation } from "../telemetry/index.ts";
-import { JetStreamError, NoStreamError, toJetStreamError } from "./errors.ts";
 
 /** What the stream said about a published message. */
 export interface PublishAck {

@@ -1,9 +1,7 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import { CodecError } from "../client/errors.ts";
 import type { Codec } from "../codecs/index.ts";
-import { JunctionError } from "../errors.ts";
+import { CodecError, JetStreamErrorCode, JunctionError, PoisonMessageError } from "../errors/index.ts";
 import { createDlq, type DlqOptions } from "../jetstream/dlq.ts";
-import { JetStreamErrorCode, PoisonMessageError } from "../jetstream/errors.ts";
 import { type Backoff, backoffDelay, createJob, type JobState, streamIdentity } from "../jetstream/job.ts";
 import type { JobHandler, WorkerDeps } from "../jetstream/worker-options.ts";
 import { consumePartition, type Settle } from "./consume.ts";

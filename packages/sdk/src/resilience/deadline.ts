@@ -1,4 +1,4 @@
-import { CancelledError } from "../client/errors.ts";
+import { CancelledError } from "../errors/index.ts";
 import { type Clock, systemClock } from "./clock.ts";
 
 /** One overall time budget, shared by every attempt of an operation. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CancelledError, NoRespondersError, RequestTimeoutError } from "../client/errors.ts";
+import { CancelledError, NoRespondersError, RequestTimeoutError } from "../errors/index.ts";
 import type { Clock } from "./clock.ts";
 import { type Deadline, deadline, type Sleep } from "./deadline.ts";
 import { InvalidOptionError } from "./errors.ts";
