@@ -1,5 +1,6 @@
 import type { Message } from "@aws-sdk/client-sqs";
-import type { JunctionJetStream, MessageIdentity } from "@junction/sdk";
+import type { MessageIdentity } from "@junction/sdk";
+import type { JunctionJetStream } from "@junction/sdk/jetstream";
 import type { BatchCalls } from "../aws/batch-calls.ts";
 import type { Logger } from "../runtime/logger.ts";
 import { sleep } from "../runtime/retry.ts";

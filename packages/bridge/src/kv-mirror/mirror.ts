@@ -1,7 +1,9 @@
 import { setMaxListeners } from "node:events";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
-import { createLanes, type JunctionClient, type KvBucket, rawCodec } from "@junction/sdk";
+import { type JunctionClient, rawCodec } from "@junction/sdk";
+import type { KvBucket } from "@junction/sdk/kv";
+import { createLanes } from "@junction/sdk/partitions";
 import type { Registry } from "prom-client";
 import { type Logger, silentLogger } from "../runtime/logger.ts";
 import { streamsClientFor } from "./aws.ts";

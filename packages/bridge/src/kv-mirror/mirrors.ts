@@ -1,4 +1,4 @@
-import type { PartitionGroup } from "@junction/sdk";
+import type { PartitionGroup } from "@junction/sdk/partitions";
 import { type Logger, silentLogger } from "../runtime/logger.ts";
 import type { KvMirrorConfig } from "./layout.ts";
 import { createKvMirrorMetrics } from "./metrics.ts";

@@ -1,6 +1,8 @@
 import { setMaxListeners } from "node:events";
-import type { BreakerOptions, JunctionClient, JunctionJetStream } from "@junction/sdk";
-import { createLanes, defaultMemberId } from "@junction/sdk";
+import type { JunctionClient } from "@junction/sdk";
+import type { JunctionJetStream } from "@junction/sdk/jetstream";
+import { createLanes, defaultMemberId } from "@junction/sdk/partitions";
+import type { BreakerOptions } from "@junction/sdk/resilience";
 import type { Registry } from "prom-client";
 import type { AwsClientSet } from "../aws/clients.ts";
 import type { LoadedConfig } from "../config/load.ts";

@@ -1,5 +1,5 @@
-import type { Lanes } from "@junction/sdk";
 import { type JunctionClient, MessageKind, type SubjectRouter, serviceErrorHeaders } from "@junction/sdk";
+import type { Lanes } from "@junction/sdk/partitions";
 import type { CompiledRoute } from "../routes/compile.ts";
 import { createMessageScope, type RouteMessage } from "../routes/message.ts";
 import type { TemplateScope } from "../templates/index.ts";

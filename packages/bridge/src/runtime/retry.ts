@@ -14,4 +14,4 @@ export function retryDelay(
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts (it never rejects): the SDK's, shared. */
-export { sleep } from "@junction/sdk";
+export { sleep } from "@junction/sdk/partitions";

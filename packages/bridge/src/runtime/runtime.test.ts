@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createLanes } from "@junction/sdk";
+import { createLanes } from "@junction/sdk/partitions";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome } from "../targets/delivery.ts";
 import type { TargetRequest } from "../targets/types.ts";
 import { createBatcher } from "./batcher.ts";
