@@ -1,3 +1,4 @@
+import { sleep } from "@junction/sdk/resilience";
 import type { RouteMessage } from "../routes/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import { contextOf, inSpan, SpanKind } from "../tracing/index.ts";
@@ -6,7 +7,7 @@ import type { DeliveredMemory } from "./delivered.ts";
 import type { DeadLetterInput } from "./dlq/format.ts";
 import type { Logger } from "./logger.ts";
 import type { RoutePolicy } from "./policy.ts";
-import { retryDelay, sleep } from "./retry.ts";
+import { retryDelay } from "./retry.ts";
 
 /** A message the runtime holds until it is settled: a JetStream delivery, or a core message. */
 export interface HeldMessage {
