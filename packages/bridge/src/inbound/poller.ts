@@ -2,8 +2,8 @@ import type { Message } from "@aws-sdk/client-sqs";
 import type { MessageIdentity } from "@junction/sdk";
 import type { JunctionJetStream } from "@junction/sdk/jetstream";
 import { backoff, sleep } from "@junction/sdk/resilience";
+import type { Logger } from "@junction/sdk/telemetry";
 import type { BatchCalls } from "../aws/batch-calls.ts";
-import type { Logger } from "../runtime/logger.ts";
 import { contextOf, inSpan, SpanKind } from "../tracing/index.ts";
 import type { InboundMetrics } from "./metrics.ts";
 

@@ -1,7 +1,7 @@
 import { type JunctionClient, matchPattern, parsePattern } from "@junction/sdk";
+import type { Logger } from "@junction/sdk/telemetry";
 import { Counter, type Registry } from "prom-client";
 import type { LoadedConfig } from "../config/load.ts";
-import type { Logger } from "../runtime/logger.ts";
 import type { JetStreamClient } from "../runtime/nats-types.ts";
 
 type OrderedOptions = NonNullable<Exclude<Parameters<JetStreamClient["consumers"]["get"]>[1], string>>;

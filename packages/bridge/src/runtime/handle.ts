@@ -1,11 +1,11 @@
 import { sleep } from "@junction/sdk/resilience";
+import type { Logger } from "@junction/sdk/telemetry";
 import type { RouteMessage } from "../routes/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import { contextOf, inSpan, SpanKind } from "../tracing/index.ts";
 import { attemptTargets, mappingError, type RouteTargets, type TargetResult } from "./deliver.ts";
 import type { DeliveredMemory } from "./delivered.ts";
 import type { DeadLetterInput } from "./dlq/format.ts";
-import type { Logger } from "./logger.ts";
 import type { RoutePolicy } from "./policy.ts";
 import { retryDelay } from "./retry.ts";
 

@@ -1,4 +1,5 @@
 export { errorType } from "./errors.ts";
+export { type Logger, silentLogger } from "./logger.ts";
 export { createMetrics, type JunctionMetrics, renderMetrics } from "./metrics.ts";
 export { extractContext, headerGetter, headerSetter, injectContext } from "./propagation.ts";
 export { createTelemetry, type TelemetryOptions } from "./telemetry.ts";
