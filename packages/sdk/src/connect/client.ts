@@ -33,6 +33,8 @@ export interface ClientOptions extends ConnectOptions {
   readonly telemetry?: Telemetry;
 }
 
+// The facade sits here, above client/, jetstream/, kv/ and streaming/, because it composes them all:
+// those folders build on client/'s primitives and never import the facade back.
 /** A NATS connection that speaks Junction's wire protocol (docs/protocol.md). */
 export interface JunctionClient extends AsyncDisposable {
   /** The nats.js connection underneath, for anything not wrapped here. */
