@@ -8,13 +8,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import {
-  type CommandAck,
-  connect,
-  type JunctionClient,
-  type ReceivedMessage,
-  sendCommand,
-} from "@junction/sdk";
+import { connect, type JunctionClient, type ReceivedMessage } from "@junction/sdk";
+import { type CommandAck, sendCommand } from "@junction/sdk/commands";
 import { captureMessages } from "@junction/sdk/testing";
 import { type JunctionProcess, spawnJunction } from "@junction/testkit";
 import { parseDocument } from "yaml";

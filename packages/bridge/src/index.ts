@@ -65,7 +65,6 @@ export {
   type RedriveResult,
   redriveDeadLetters,
 } from "./runtime/dlq/store.ts";
-export { type Logger, silentLogger } from "./runtime/logger.ts";
 export { type BridgeMetrics, createBridgeMetrics } from "./runtime/metrics.ts";
 export type { AwsService, CompiledTarget, TargetRequest } from "./targets/index.ts";
 export { createSender } from "./targets/index.ts";

@@ -6,10 +6,10 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { Headers } from "@junction/sdk";
 import { startTestNats, type TestNats } from "@junction/testkit";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { GatewayConfigError } from "./errors.ts";
-import { PRINCIPAL_HEADER } from "./http/headers.ts";
 import { type Harness, type Problem, post, startHarness } from "./testdata/harness.ts";
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
@@ -113,7 +113,7 @@ describe("gateway auth", () => {
         },
       },
     );
-    await h.service.serve("who", (ctx) => ({ principal: ctx.message.header(PRINCIPAL_HEADER) ?? null }));
+    await h.service.serve("who", (ctx) => ({ principal: ctx.message.header(Headers.Principal) ?? null }));
     await h.service.serve("pay.{merchantId}", (ctx) => {
       paid.push(ctx.captures.merchantId ?? "");
       return { merchant: ctx.captures.merchantId };

@@ -1,4 +1,5 @@
 import type { JunctionClient, MessageIdentity } from "@junction/sdk";
+import { silentLogger } from "@junction/sdk/telemetry";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Registry } from "prom-client";
 import { createAuthenticator } from "./auth/authenticate.ts";
@@ -12,7 +13,7 @@ import { CORRELATION_HEADER, requestIdentity } from "./http/identity.ts";
 import { PROBLEM_CONTENT_TYPE, problemBody, problemOf } from "./http/problem.ts";
 import { useCheckingSchemas } from "./http/schemas.ts";
 import { createHttpTracing } from "./http/trace.ts";
-import { type GatewayLogger, silentLogger } from "./logger.ts";
+import type { GatewayLogger } from "./logger.ts";
 import { createGatewayMetrics, createRequestObserver } from "./ops/metrics.ts";
 import { openApiDocument } from "./ops/openapi.ts";
 import { OPS_PATHS, registerOps } from "./ops/routes.ts";

@@ -33,7 +33,6 @@ export {
   UnauthorizedError,
 } from "./errors.ts";
 export { createGateway, type Gateway, type GatewayDeps } from "./gateway.ts";
-export { PRINCIPAL_HEADER } from "./http/headers.ts";
 export { PROBLEM_BASE, PROBLEM_CONTENT_TYPE } from "./http/problem.ts";
 export type { GatewayLogger } from "./logger.ts";
 export { openApiDocument } from "./ops/openapi.ts";

@@ -1,10 +1,10 @@
+import { parsePattern } from "@junction/sdk";
 import {
   clientPermissions,
   durableRequestPermissions,
   mergePermissions,
   type NatsPermissions,
-  parsePattern,
-} from "@junction/sdk";
+} from "@junction/sdk/permissions";
 import type { GatewayConfig } from "./config.ts";
 
 /**

@@ -2,7 +2,8 @@
 // through the gateway against the seed's p99 budgets, many durable operations in flight at once, and
 // many workers of one operation sharing its work. Each is bounded in count and time and reports numbers;
 // budgets are the baseline (ratio = budget ÷ measured, ≥ 1.00 is within budget).
-import type { JunctionClient, Worker } from "@junction/sdk";
+import type { JunctionClient } from "@junction/sdk";
+import type { Worker } from "@junction/sdk/jetstream";
 
 /** The seed's p99 budgets (ms) for the payment operations that follow authorize. */
 export const SCENARIO_BUDGETS_MS = { capture: 1000, sync: 500, refund: 3000 } as const;

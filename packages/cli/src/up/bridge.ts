@@ -12,7 +12,8 @@ import {
   type LoadedConfig,
   startOpsServer,
 } from "@junction/bridge";
-import { defaultMemberId, type JunctionClient } from "@junction/sdk";
+import type { JunctionClient } from "@junction/sdk";
+import { defaultMemberId } from "@junction/sdk/partitions";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { CliExit, ExitCode } from "../exit-codes.ts";

@@ -1,9 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { Headers } from "@junction/sdk";
 import { first } from "./identity.ts";
 import { hasControl } from "./text.ts";
-
-/** Header Junction adds to NATS messages: who called, as the gateway authenticated them. */
-export const PRINCIPAL_HEADER = "Junction-Principal";
 
 // Trace context always travels; everything else only when allow-listed.
 const ALWAYS = ["traceparent", "tracestate"];
@@ -18,7 +16,7 @@ export function createHeaderForwarder(allowList: readonly string[]) {
       if (value !== undefined && value !== "" && !hasControl(value, true)) out[name] = value;
     }
     if (contentType !== undefined) out["Content-Type"] = contentType;
-    if (principal !== undefined) out[PRINCIPAL_HEADER] = principal;
+    if (principal !== undefined) out[Headers.Principal] = principal;
     return out;
   };
 }

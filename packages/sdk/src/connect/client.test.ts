@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats } from "@junction/testkit";
+import { receivedMessage } from "../client/message.ts";
 import { jsonCodec, rawCodec } from "../codecs/index.ts";
+import { CodecError } from "../errors/index.ts";
 import { Headers, identityOf } from "../identity/index.ts";
 import { connect, type JunctionClient } from "./client.ts";
-import { CodecError } from "./errors.ts";
-import { receivedMessage } from "./message.ts";
 
 describe("client: connect and publish with identity", () => {
   let nats: TestNats;

@@ -1,7 +1,7 @@
 import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
 import { RequestError, TimeoutError } from "@nats-io/nats-core";
-import { RequestTimeoutError } from "../client/errors.ts";
-import { JunctionError } from "../errors.ts";
+import { JunctionError } from "./junction-error.ts";
+import { RequestTimeoutError } from "./request.ts";
 
 export const JetStreamErrorCode = {
   JetStream: "ERR_JETSTREAM",

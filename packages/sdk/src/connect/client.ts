@@ -1,8 +1,13 @@
 import type { NatsConnection, Status } from "@nats-io/nats-core";
+import type { ClientContext } from "../client/context.ts";
+import type { ReceivedMessage } from "../client/message.ts";
+import type { OutgoingOptions } from "../client/outgoing.ts";
+import { publish } from "../client/publish.ts";
+import type { ExpectedReply } from "../client/reply-mux.ts";
+import { createReplyMux } from "../client/reply-mux.ts";
+import { type RequestOptions, request } from "../client/request.ts";
+import { type ServeOptions, type Service, type ServiceHandler, serve } from "../client/serve.ts";
 import { type Codec, jsonCodec } from "../codecs/index.ts";
-import { connectFailure } from "../connect/errors.ts";
-import { type ConnectOptions, natsOptions } from "../connect/options.ts";
-import { connectNats } from "../connect/transport.ts";
 import type { MessageIdentity } from "../identity/index.ts";
 import { createJetStream, type JetStreamOptions, type JunctionJetStream } from "../jetstream/index.ts";
 import { type KvBucket, type KvBucketOptions, openKv } from "../kv/index.ts";
@@ -17,14 +22,9 @@ import {
   serveStream,
 } from "../streaming/index.ts";
 import { noopTelemetry, type Telemetry } from "../telemetry/index.ts";
-import type { ClientContext } from "./context.ts";
-import type { ReceivedMessage } from "./message.ts";
-import type { OutgoingOptions } from "./outgoing.ts";
-import { publish } from "./publish.ts";
-import type { ExpectedReply } from "./reply-mux.ts";
-import { createReplyMux } from "./reply-mux.ts";
-import { type RequestOptions, request } from "./request.ts";
-import { type ServeOptions, type Service, type ServiceHandler, serve } from "./serve.ts";
+import { connectFailure } from "./errors.ts";
+import { type ConnectOptions, natsOptions } from "./options.ts";
+import { connectNats } from "./transport.ts";
 
 export interface ClientOptions extends ConnectOptions {
   /** Default payload codec (JSON). */
@@ -33,6 +33,8 @@ export interface ClientOptions extends ConnectOptions {
   readonly telemetry?: Telemetry;
 }
 
+// The facade sits here, above client/, jetstream/, kv/ and streaming/, because it composes them all:
+// those folders build on client/'s primitives and never import the facade back.
 /** A NATS connection that speaks Junction's wire protocol (docs/protocol.md). */
 export interface JunctionClient extends AsyncDisposable {
   /** The nats.js connection underneath, for anything not wrapped here. */

@@ -1,4 +1,4 @@
-import { JunctionError } from "../errors.ts";
+import { JunctionError } from "./junction-error.ts";
 
 /**
  * The one error taxonomy of request/reply. Every failure of `request()` is one of these, with the
