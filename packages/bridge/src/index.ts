@@ -2,14 +2,6 @@ export { type AwsClientSet, type AwsEndpoint, awsEndpoint, createAwsClients } fr
 export { checkConfig, INBOUND_VOCABULARY } from "./config/check.ts";
 export type { InboundConfig, SubscriptionConfig } from "./config/inbound-schema.ts";
 export { type LoadedConfig, type LoadOptions, loadConfig, loadConfigFile } from "./config/load.ts";
-export {
-  type OperationRoute,
-  operationConsumer,
-  operationPath,
-  operationRoutes,
-  servedGateway,
-} from "./config/operation-routes.ts";
-export type { OperationConfig } from "./config/operations-schema.ts";
 export { configJsonSchema, renderConfigReference } from "./config/reference.ts";
 export {
   ConfigSchema,

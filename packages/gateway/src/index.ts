@@ -5,20 +5,7 @@ export {
   type RouteAuth,
 } from "./auth/authenticate.ts";
 export { type Principal, principalHeader } from "./auth/principal.ts";
-export {
-  type CheckOptions,
-  checkGatewayConfig,
-  type GatewayConfigPath,
-  type GatewayProblem,
-} from "./check.ts";
-export type {
-  ApiKeyConfig,
-  GatewayAuthConfig,
-  GatewayConfig,
-  GatewayRouteConfig,
-  HttpMethod,
-  JwtConfig,
-} from "./config.ts";
+export * from "./config/index.ts";
 export {
   AlreadyStartedError,
   BadRequestError,

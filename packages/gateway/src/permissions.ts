@@ -5,7 +5,7 @@ import {
   type NatsPermissions,
   parsePattern,
 } from "@junction/sdk";
-import type { GatewayConfig } from "./config.ts";
+import type { GatewayConfig } from "./config/schema.ts";
 
 /**
  * Everything the gateway does on NATS for these routes: requests, publishes and streamed requests on

@@ -1,11 +1,10 @@
+import { GatewaySchema, OperationSchema } from "@junction/gateway/config";
 import { z } from "zod";
 import { DynamoDbTargetSchema } from "../targets/dynamodb/config.ts";
 import { EventBridgeTargetSchema } from "../targets/eventbridge/config.ts";
 import { LambdaTargetSchema } from "../targets/lambda/config.ts";
 import { SqsTargetSchema } from "../targets/sqs/config.ts";
-import { GatewaySchema } from "./gateway-schema.ts";
 import { InboundSchema, SubscriptionSchema } from "./inbound-schema.ts";
-import { OperationSchema } from "./operations-schema.ts";
 import { TelemetrySchema } from "./telemetry-schema.ts";
 
 // One schema is the single source of the config's types, defaults, JSON Schema and reference docs.

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ApiKeyConfig } from "../config.ts";
+import type { ApiKeyConfig } from "../config/schema.ts";
 import type { Principal } from "./principal.ts";
 
 export type ConfigProblems = { path: string; message: string }[];

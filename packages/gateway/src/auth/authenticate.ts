@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { GatewayAuthConfig, GatewayRouteConfig } from "../config.ts";
+import type { GatewayAuthConfig, GatewayRoute } from "../config/schema.ts";
 import { ForbiddenError, UnauthorizedError } from "../errors.ts";
 import { first } from "../http/identity.ts";
 import { type ConfigProblems, createApiKeys } from "./api-keys.ts";
@@ -17,7 +17,7 @@ export type RouteAuth = (req: AuthRequest) => Promise<Principal>;
 
 export interface Authenticator {
   /** The route's check, or undefined when the route is open. */
-  forRoute(route: GatewayRouteConfig): RouteAuth | undefined;
+  forRoute(route: GatewayRoute): RouteAuth | undefined;
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;

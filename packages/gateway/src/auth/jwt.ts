@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from "jose";
-import type { JwtConfig } from "../config.ts";
+import type { JwtConfig } from "../config/schema.ts";
 import type { ConfigProblems } from "./api-keys.ts";
 import type { Principal } from "./principal.ts";
 

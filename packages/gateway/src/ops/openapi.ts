@@ -1,6 +1,6 @@
-import type { GatewayConfig, GatewayRouteConfig } from "../config.ts";
+import { pathParams } from "../config/paths.ts";
+import type { GatewayConfig, GatewayRoute } from "../config/schema.ts";
 import { PROBLEM_BASE } from "../http/problem.ts";
-import { pathParams } from "../routes/subject.ts";
 
 /**
  * An OpenAPI 3.1 document of the configured routes: paths, parameters, the JSON Schemas of bodies and
@@ -51,7 +51,7 @@ export function openApiDocument(config: GatewayConfig): Record<string, unknown> 
   };
 }
 
-function operation(route: GatewayRouteConfig, config: GatewayConfig): Record<string, unknown> {
+function operation(route: GatewayRoute, config: GatewayConfig): Record<string, unknown> {
   const auth = route.auth ?? config.auth?.default ?? "none";
   const kind = route.request !== undefined ? "request" : route.publish !== undefined ? "publish" : "stream";
   const subject = route.request ?? route.publish ?? route.stream ?? "";

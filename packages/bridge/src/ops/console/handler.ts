@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
-import { LOOPBACK } from "@junction/gateway/check";
+import { isLoopbackListen } from "@junction/gateway/config";
 import type { JunctionClient } from "@junction/sdk";
 import type { Registry } from "prom-client";
 import type { LoadedConfig } from "../../config/load.ts";
@@ -35,7 +35,7 @@ const LETTERS_SHOWN = 50;
  * header, which a cross-site form cannot send.
  */
 export function createConsole(deps: ConsoleDeps): ConsoleHandler {
-  const loopback = LOOPBACK.test(deps.listen.slice(0, deps.listen.lastIndexOf(":")));
+  const loopback = isLoopbackListen(deps.listen);
   const require = createRequire(import.meta.url);
   const assets: Record<string, { type: string; file: string }> = {
     "/console/uplot.js": { type: "text/javascript", file: require.resolve("uplot/dist/uPlot.iife.min.js") },
