@@ -60,7 +60,7 @@ export async function startBridge(loaded: LoadedConfig, deps: Deps): Promise<Run
     ready: () => pipeline.ready(),
     status: () => status.read(),
     console: createConsole({
-      loaded,
+      loaded: () => current,
       client: deps.client,
       registry,
       status: () => status.read(),

@@ -11,7 +11,8 @@ import type { AwsService } from "../../targets/index.ts";
 import { CONSOLE_PAGE } from "./page.ts";
 
 export interface ConsoleDeps {
-  readonly loaded: LoadedConfig;
+  /** The config in force now (it changes on a reload): a redrive maps each letter with it. */
+  readonly loaded: () => LoadedConfig;
   readonly client: JunctionClient;
   readonly registry: Registry;
   /** What `junction status` shows (the ops endpoint's `/status`). */
@@ -108,7 +109,7 @@ async function consoleData(deps: ConsoleDeps) {
 async function redrive(deps: ConsoleDeps, seq: number): Promise<{ ok: boolean; reason?: string }> {
   const letter = await getDeadLetter(deps.client, seq);
   if (letter === undefined) return { ok: false, reason: `no dead letter #${seq} (already redriven?)` };
-  const [result] = await redriveDeadLetters([letter], deps);
+  const [result] = await redriveDeadLetters([letter], { ...deps, loaded: deps.loaded() });
   return result?.ok ? { ok: true } : { ok: false, reason: result?.reason ?? "not redriven" };
 }
 
