@@ -14,6 +14,7 @@ export type { TelemetryConfig } from "./config/telemetry-schema.ts";
 export { ConfigError, type ConfigProblem, EchoSkippedError, formatProblem, MappingError } from "./errors.ts";
 export * from "./inbound/index.ts";
 export * from "./kv-mirror/index.ts";
+export { createOpsAuth, type OpsAuth, type OpsAuthResult } from "./ops/auth.ts";
 export { type ConsoleDeps, type ConsoleHandler, createConsole } from "./ops/console/index.ts";
 export { type OpsServer, type OpsServerOptions, startOpsServer } from "./ops/server.ts";
 export {

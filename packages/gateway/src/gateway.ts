@@ -131,7 +131,7 @@ export function createGateway(input: GatewayConfigInput, deps: GatewayDeps): Gat
       });
     }
     const auth = await createAuthenticator(
-      config.auth,
+      config.auth ?? {},
       { env: deps.env ?? process.env, baseDir: deps.baseDir ?? process.cwd() },
       problems,
     );

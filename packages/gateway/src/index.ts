@@ -1,10 +1,4 @@
-export {
-  type Authenticator,
-  type AuthRequest,
-  createAuthenticator,
-  type RouteAuth,
-} from "./auth/authenticate.ts";
-export { type Principal, principalHeader } from "./auth/principal.ts";
+export * from "./auth/index.ts";
 export * from "./config/index.ts";
 export {
   AlreadyStartedError,

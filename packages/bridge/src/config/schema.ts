@@ -1,4 +1,4 @@
-import { GatewaySchema, OperationSchema } from "@junction/gateway/config";
+import { CredentialsSchema, GatewaySchema, OperationSchema } from "@junction/gateway/config";
 import { z } from "zod";
 import { DynamoDbTargetSchema } from "../targets/dynamodb/config.ts";
 import { EventBridgeTargetSchema } from "../targets/eventbridge/config.ts";
@@ -221,6 +221,9 @@ export const OpsSchema = z
       .describe(
         "Where `junction run` / `up` serve /metrics, /status, /healthz and /readyz (port 0 = random).",
       ),
+    auth: CredentialsSchema.optional().describe(
+      "Credentials every ops request needs except /healthz and /readyz (API keys as `X-Api-Key` or a Basic password, JWTs as `Bearer`), as `gateway.auth` defines them; with it the console may redrive off loopback.",
+    ),
   })
   .describe("Operations endpoint of the bridge.");
 

@@ -20,8 +20,9 @@ export async function createJwtIssuer(
   config: JwtConfig,
   baseDir: string,
   problems: ConfigProblems,
+  at = "gateway.auth",
 ): Promise<JwtIssuer | undefined> {
-  const path = `gateway.auth.jwt.${name}.jwks`;
+  const path = `${at}.jwt.${name}.jwks`;
   let keys: Parameters<typeof jwtVerify>[1];
   if (/^https?:\/\//i.test(config.jwks)) {
     keys = createRemoteJWKSet(new URL(config.jwks));

@@ -73,10 +73,13 @@ export function checkGatewayConfig(config: GatewayConfig, options: CheckOptions 
   return problems;
 }
 
-type Report = (at: GatewayConfigPath, message: string) => void;
+export type Report = (at: GatewayConfigPath, message: string) => void;
 
-/** Names defined under `auth.apiKeys` and `auth.jwt`; reports bad keys and dangling `default` names. */
-function checkCredentials(config: GatewayConfig, report: Report): Set<string> {
+/**
+ * Names defined under `auth.apiKeys` and `auth.jwt`; reports bad keys and dangling `default` names.
+ * The ops listener's `ops.auth` is checked by it too.
+ */
+export function checkCredentials(config: Pick<GatewayConfig, "auth">, report: Report): Set<string> {
   const names = new Set<string>();
   for (const [name, key] of Object.entries(config.auth?.apiKeys ?? {})) {
     names.add(name);

@@ -2,6 +2,7 @@
 // config loader composes it into junction.yaml (`@junction/gateway/config`).
 export {
   type CheckOptions,
+  checkCredentials,
   checkGatewayConfig,
   formatGatewayPath,
   type GatewayConfigPath,
@@ -19,6 +20,8 @@ export {
 export { type OperationConfig, OperationSchema } from "./operations-schema.ts";
 export {
   type ApiKeyConfig,
+  type CredentialsConfig,
+  CredentialsSchema,
   type GatewayAuthConfig,
   type GatewayConfig,
   type GatewayConfigInput,

@@ -75,6 +75,12 @@ export const GatewayAuthSchema = z
   })
   .describe("Credentials routes can require. Secrets are never logged.");
 
+/**
+ * Credentials alone, without route defaults: what another listener of the process (the ops listener's
+ * `ops.auth`) accepts, checked by the gateway's own mechanisms.
+ */
+export const CredentialsSchema = GatewayAuthSchema.omit({ default: true });
+
 export const GatewayLimitsSchema = z
   .strictObject({
     maxInFlight: z
@@ -263,6 +269,7 @@ export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
 /** A gateway config as written in code: fields with defaults may be left out. */
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
 export type GatewayAuthConfig = z.output<typeof GatewayAuthSchema>;
+export type CredentialsConfig = z.output<typeof CredentialsSchema>;
 export type ApiKeyConfig = z.output<typeof GatewayApiKeySchema>;
 export type JwtConfig = z.output<typeof GatewayJwtSchema>;
 export type HttpMethod = GatewayRoute["method"];

@@ -18,8 +18,10 @@ export interface ConsoleDeps {
   /** What `junction status` shows (the ops endpoint's `/status`). */
   readonly status: () => Promise<unknown>;
   readonly senderFor: (service: AwsService) => TargetSender;
-  /** The ops listener's `host:port`: only on loopback may the console change anything. */
+  /** The ops listener's `host:port`: only on loopback, or with `authenticated`, may the console change anything. */
   readonly listen: string;
+  /** Every console request has passed the ops listener's auth (`ops.auth`). */
+  readonly authenticated?: boolean;
 }
 
 /** Answers a request when it is the console's (`/`, `/console/…`); false leaves it to the ops server. */
@@ -32,11 +34,11 @@ const LETTERS_SHOWN = 50;
  * The live console on the ops listener: the page, uPlot (from this package's dependencies, so no
  * internet is needed), `/console/data` (the status, gateway routes by status code, dead letters) and
  * `POST /console/redrive?seq=N`. A redrive changes state, so it is refused unless the listener is on
- * loopback (the ops listener has no auth of its own), and it needs an `x-junction-action: redrive`
- * header, which a cross-site form cannot send.
+ * loopback or every request to it is authenticated (`ops.auth`), and it needs an
+ * `x-junction-action: redrive` header, which a cross-site form cannot send.
  */
 export function createConsole(deps: ConsoleDeps): ConsoleHandler {
-  const loopback = isLoopbackListen(deps.listen);
+  const mayChange = isLoopbackListen(deps.listen) || deps.authenticated === true;
   const require = createRequire(import.meta.url);
   const assets: Record<string, { type: string; file: string }> = {
     "/console/uplot.js": { type: "text/javascript", file: require.resolve("uplot/dist/uPlot.iife.min.js") },
@@ -64,8 +66,11 @@ export function createConsole(deps: ConsoleDeps): ConsoleHandler {
     } else if (path === "/console/redrive") {
       const seq = Number(new URL(req.url ?? "", "http://ops").searchParams.get("seq"));
       if (req.method !== "POST") json(res, 405, { ok: false, reason: "use POST" });
-      else if (!loopback)
-        json(res, 403, { ok: false, reason: "redrive from the console needs the ops listener on loopback" });
+      else if (!mayChange)
+        json(res, 403, {
+          ok: false,
+          reason: "redrive from the console needs the ops listener on loopback, or ops.auth",
+        });
       else if (req.headers["x-junction-action"] !== "redrive")
         json(res, 400, { ok: false, reason: "missing the x-junction-action: redrive header" });
       else if (!Number.isSafeInteger(seq) || seq < 1)
