@@ -14,7 +14,7 @@ import type { GatewayConfig } from "./config/schema.ts";
  */
 export function gatewayPermissions(config: Pick<GatewayConfig, "routes">): NatsPermissions {
   const sets: NatsPermissions[] = [clientPermissions()];
-  for (const route of config.routes ?? []) {
+  for (const route of config.routes) {
     const subjects = [
       route.request,
       route.publish,

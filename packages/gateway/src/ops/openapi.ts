@@ -10,7 +10,7 @@ export function openApiDocument(config: GatewayConfig): Record<string, unknown> 
   const paths: Record<string, Record<string, unknown>> = {};
   const apiKeys = Object.keys(config.auth?.apiKeys ?? {});
   const jwts = Object.keys(config.auth?.jwt ?? {});
-  for (const route of config.routes ?? []) {
+  for (const route of config.routes) {
     const path = route.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = operation(route, config);
