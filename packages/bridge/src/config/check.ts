@@ -1,4 +1,4 @@
-import { checkGatewaySections } from "@junction/gateway/config";
+import { checkCredentials, checkGatewaySections } from "@junction/gateway/config";
 import { parsePattern, patternsOverlap, validateSubject } from "@junction/sdk";
 import { checkKvMirrors } from "../kv-mirror/check.ts";
 import { compileTemplate, type TemplateVocabulary } from "../templates/index.ts";
@@ -25,6 +25,9 @@ export function checkConfig(config: JunctionConfig, report: ReportProblem): void
   });
   checkInbound(config, report);
   checkGatewaySections(config, report);
+  // The ops listener's credentials follow the gateway's rules (a key: exactly one of sha256, env …).
+  if (config.ops.auth !== undefined)
+    checkCredentials({ auth: config.ops.auth }, (at, m) => report(["ops", ...at], m));
 }
 
 function checkStreams(config: JunctionConfig, report: ReportProblem): void {
