@@ -26,7 +26,7 @@ export const GatewayApiKeySchema = z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "use an environment variable name")
       .optional()
-      .describe("Environment variable holding the key; read (and hashed) when the gateway starts."),
+      .describe("Environment variable holding the key; read (and hashed) at start-up."),
     scopes: z.array(z.string().min(1)).optional().describe("Scopes the key grants (see `routes[].scopes`)."),
     tenants: z
       .union([z.literal("*"), z.array(z.string().min(1)).min(1)])
