@@ -277,6 +277,26 @@ describe("gateway auth", () => {
     });
   });
 
+  it("refuses to start a config written in code that its schema rejects, naming each field", async () => {
+    const { createGateway } = await import("./gateway.ts");
+    const gateway = createGateway(
+      {
+        listen: "127.0.0.1:0",
+        limits: { maxStreams: 0 },
+        routes: [{ method: "POST", path: "no-slash", request: "x", timeoutMs: -1 }],
+      },
+      { client: h.client, env: {}, baseDir: dir },
+    );
+    await assert.rejects(gateway.start(), (err: unknown) => {
+      assert.ok(err instanceof GatewayConfigError);
+      assert.deepEqual(
+        err.problems.map((p) => p.path),
+        ["gateway.limits.maxStreams", "gateway.routes[0].path", "gateway.routes[0].timeoutMs"],
+      );
+      return true;
+    });
+  });
+
   it("refuses to start with every start-up problem listed", async () => {
     const { createGateway } = await import("./gateway.ts");
     const gateway = createGateway(

@@ -1,24 +1,5 @@
-export {
-  type Authenticator,
-  type AuthRequest,
-  createAuthenticator,
-  type RouteAuth,
-} from "./auth/authenticate.ts";
-export { type Principal, principalHeader } from "./auth/principal.ts";
-export {
-  type CheckOptions,
-  checkGatewayConfig,
-  type GatewayConfigPath,
-  type GatewayProblem,
-} from "./check.ts";
-export type {
-  ApiKeyConfig,
-  GatewayAuthConfig,
-  GatewayConfig,
-  GatewayRouteConfig,
-  HttpMethod,
-  JwtConfig,
-} from "./config.ts";
+export * from "./auth/index.ts";
+export * from "./config/index.ts";
 export {
   AlreadyStartedError,
   BadRequestError,

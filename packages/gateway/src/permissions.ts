@@ -5,7 +5,7 @@ import {
   mergePermissions,
   type NatsPermissions,
 } from "@junction/sdk/permissions";
-import type { GatewayConfig } from "./config.ts";
+import type { GatewayConfig } from "./config/schema.ts";
 
 /**
  * Everything the gateway does on NATS for these routes: requests, publishes and streamed requests on
@@ -14,7 +14,7 @@ import type { GatewayConfig } from "./config.ts";
  */
 export function gatewayPermissions(config: Pick<GatewayConfig, "routes">): NatsPermissions {
   const sets: NatsPermissions[] = [clientPermissions()];
-  for (const route of config.routes ?? []) {
+  for (const route of config.routes) {
     const subjects = [
       route.request,
       route.publish,

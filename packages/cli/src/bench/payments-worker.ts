@@ -1,7 +1,7 @@
 // One process of `junction bench payments`: the gateway serving payments.authorize as `junction up`
 // serves the catalogue (`gateway`), or the workers answering it (`responder`).
-import { loadConfig, servedGateway } from "@junction/bridge";
-import { createGateway } from "@junction/gateway";
+import { loadConfig } from "@junction/bridge";
+import { createGateway, servedGateway } from "@junction/gateway";
 import { connect } from "@junction/sdk";
 import { createLogger } from "../logger.ts";
 import { serveWorker } from "./worker-process.ts";

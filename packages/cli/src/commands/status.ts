@@ -62,7 +62,13 @@ export function registerStatus(program: Command): void {
 async function readStatus(ops: string): Promise<StackStatus> {
   let res: Response;
   try {
-    res = await fetch(`${ops}/status`, { signal: AbortSignal.timeout(10_000) });
+    // An ops listener protected by `ops.auth` takes the key from the environment, never from a flag
+    // (which `ps` would show).
+    const key = process.env.JUNCTION_OPS_KEY;
+    res = await fetch(`${ops}/status`, {
+      signal: AbortSignal.timeout(10_000),
+      ...(key === undefined || key === "" ? {} : { headers: { "x-api-key": key } }),
+    });
   } catch (err) {
     throw new CliExit(
       ExitCode.Failure,

@@ -13,7 +13,7 @@ import {
 } from "@junction/sdk";
 import { DurableRequestTimeoutError } from "@junction/sdk/jetstream";
 import { ClosedConnectionError, DrainingConnectionError } from "@nats-io/nats-core";
-import type { ResolvedSettings } from "../config.ts";
+import type { ResolvedSettings } from "../config/settings.ts";
 import {
   BadRequestError,
   DrainingError,

@@ -1,27 +1,12 @@
 import { parsePattern } from "@junction/sdk";
+import type { GatewayConfigPath } from "./check.ts";
 import type { OperationConfig } from "./operations-schema.ts";
-import type { PathSegment } from "./path.ts";
-import type { JunctionConfig } from "./schema.ts";
+import type { GatewayConfig, GatewayRoute, GatewaySection } from "./schema.ts";
 
-type GatewaySection = NonNullable<JunctionConfig["gateway"]>;
-
-/**
- * A gateway route serving one operation: a `request` route, `durable` for durable operations, with the
- * same auth, scopes and tenant binding as any route of `gateway.routes` (the gateway checks them all).
- */
-export interface OperationRoute {
-  readonly method: "POST" | "PUT" | "PATCH" | "DELETE";
-  readonly path: string;
-  readonly request: string;
-  readonly durable?: true;
-  readonly timeoutMs: number;
-  readonly maxInFlight?: number;
-  readonly schema?: { readonly body: Readonly<Record<string, unknown>> };
-  readonly shadow?: { readonly subject: string; readonly ignore?: readonly string[] | undefined };
-  readonly canary?: { readonly subject: string; readonly percent: number };
-  readonly auth?: "none" | readonly string[];
-  readonly scopes?: readonly string[];
-  readonly tenant?: string;
+/** The sections of junction.yaml the gateway serves: `gateway:` and the operation catalogue. */
+export interface GatewaySections {
+  readonly gateway?: GatewaySection | undefined;
+  readonly operations: readonly OperationConfig[];
 }
 
 /** The capture an operation's tenant is in unless `http.tenant` names another (docs/payments.md). */
@@ -52,8 +37,8 @@ function httpOperations(operations: readonly OperationConfig[]) {
 export function operationRoutes(
   operations: readonly OperationConfig[],
   defaultAuth?: readonly string[],
-): OperationRoute[] {
-  return httpOperations(operations).map(({ op, http }) => {
+): GatewayRoute[] {
+  return httpOperations(operations).map(({ op, http }): GatewayRoute => {
     const open = (http.auth ?? defaultAuth ?? "none") === "none";
     const tenant =
       http.tenant ??
@@ -62,7 +47,7 @@ export function operationRoutes(
       method: http.method ?? "POST",
       path: operationPath(op),
       request: op.subject,
-      ...(op.kind === "durable" ? { durable: true as const } : {}),
+      ...(op.kind === "durable" ? { durable: true } : {}),
       timeoutMs: op.timeoutMs,
       ...(op.maxInFlight === undefined ? {} : { maxInFlight: op.maxInFlight }),
       ...(op.schema === undefined ? {} : { schema: op.schema }),
@@ -79,17 +64,17 @@ export function operationRoutes(
  * Where each route `servedGateway` lists is written in junction.yaml, so a problem the gateway finds in
  * a route (`["routes", i, field, …]`) is reported at `gateway.routes[i].field` or at the operation's field.
  */
-export function servedRouteOrigins(config: JunctionConfig): {
+export function servedRouteOrigins(config: GatewaySections): {
   readonly name: string;
-  at(rest: readonly PathSegment[]): PathSegment[];
+  at(rest: GatewayConfigPath): (string | number)[];
 }[] {
   const written = (config.gateway?.routes ?? []).map((_, i) => ({
     name: `gateway.routes[${i}]`,
-    at: (rest: readonly PathSegment[]) => ["gateway", "routes", i, ...rest],
+    at: (rest: GatewayConfigPath) => ["gateway", "routes", i, ...rest],
   }));
   const generated = httpOperations(config.operations).map(({ op, http, index }) => ({
     name: `operations[${index}] (${op.name})`,
-    at: (rest: readonly PathSegment[]): PathSegment[] => {
+    at: (rest: GatewayConfigPath): (string | number)[] => {
       const [field, ...more] = rest;
       const base = ["operations", index];
       if (field === "request") return [...base, "subject", ...more];
@@ -115,11 +100,7 @@ function captureNames(subject: string): string[] {
  * The `gateway:` section as `junction run` / `up` serve it: the configured routes, then one per
  * operation. Undefined without `gateway:` (operations are then reachable over NATS only).
  */
-export function servedGateway(
-  config: JunctionConfig,
-):
-  | (Omit<GatewaySection, "routes"> & { routes: (GatewaySection["routes"][number] | OperationRoute)[] })
-  | undefined {
+export function servedGateway(config: GatewaySections): GatewayConfig | undefined {
   const gateway = config.gateway;
   if (gateway === undefined) return undefined;
   return {

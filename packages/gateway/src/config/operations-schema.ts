@@ -1,44 +1,17 @@
 import { z } from "zod";
-import { RouteAuthSchema, RouteScopesSchema, RouteTenantSchema } from "./gateway-schema.ts";
+import {
+  CanarySchema,
+  RouteAuthSchema,
+  RouteScopesSchema,
+  RouteTenantSchema,
+  ShadowSchema,
+} from "./schema.ts";
 
 // `operations:` — an operation catalogue (docs/payments.md): named request/reply operations on NATS
 // subjects, each either `durable` (JetStream + durable request/reply: runs once per idempotency key,
 // outcome kept) or `query` (plain request/reply). The gateway serves each as an HTTP route.
 
 const StreamName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, '-' or '_'");
-const Percent = z.number().gt(0).lt(100);
-
-export const OperationShadowSchema = z
-  .strictObject({
-    subject: z
-      .string()
-      .min(1)
-      .describe("Subject of the new handler (same `{captures}` as the operation's subject)."),
-    ignore: z
-      .array(z.string().min(1))
-      .optional()
-      .describe(
-        "Fields of JSON replies left out of the comparison, as dotted paths (`connectorTransactionId`, `meta.at`).",
-      ),
-  })
-  .describe(
-    "Send every call to the old handler and to this new one; answer with the old one, compare the replies and count differences (`junction_gateway_shadow_total`).",
-  );
-
-export const OperationCanarySchema = z
-  .strictObject({
-    subject: z
-      .string()
-      .min(1)
-      .describe("Subject of the new handler (same `{captures}` as the operation's subject)."),
-    percent: Percent.describe(
-      "Share of calls (0-100, exclusive) sent to the new handler instead of the old one.",
-    ),
-  })
-  .describe(
-    "Send a share of calls to a new handler, chosen by a hash of the idempotency key (else the correlation id, else the message id), so a retried call goes where its first attempt went.",
-  );
-
 export const OperationSchema = z.strictObject({
   name: z
     .string()
@@ -95,8 +68,8 @@ export const OperationSchema = z.strictObject({
     ])
     .optional()
     .describe("How the gateway serves the operation; `false`: not over HTTP."),
-  shadow: OperationShadowSchema.optional(),
-  canary: OperationCanarySchema.optional(),
+  shadow: ShadowSchema.optional(),
+  canary: CanarySchema.optional(),
 });
 
 export type OperationConfig = z.output<typeof OperationSchema>;

@@ -1,8 +1,8 @@
 import { type CompiledPattern, parsePattern, patternCovers, patternsOverlap } from "@junction/sdk";
+import type { CheckedSections, ReportAt } from "./check-served.ts";
 import type { OperationConfig } from "./operations-schema.ts";
-import type { PathSegment, ReportProblem } from "./path.ts";
-import type { JunctionConfig } from "./schema.ts";
 
+type PathSegment = string | number;
 type At = (...rest: PathSegment[]) => PathSegment[];
 interface StreamSubject {
   readonly stream: string;
@@ -13,9 +13,9 @@ interface StreamSubject {
  * The meaning of `operations:`: subjects with captures only; a durable operation lands in the stream it
  * names, a query in none (a stream would answer the request with its PubAck); shadow and canary
  * subjects follow the same rules. Their HTTP routes are gateway routes, checked with the others
- * (check-gateway.ts): paths, collisions, auth, tenant binding.
+ * (check-served.ts): paths, collisions, auth, tenant binding.
  */
-export function checkOperations(config: JunctionConfig, report: ReportProblem): void {
+export function checkOperations(config: CheckedSections, report: ReportAt): void {
   const streams = streamSubjects(config);
   const names = new Map<string, number>();
   const subjects: { index: number; pattern: CompiledPattern }[] = [];
@@ -66,11 +66,7 @@ export function checkOperations(config: JunctionConfig, report: ReportProblem): 
 }
 
 /** A subject of captures and literals: no wildcards, no `{rest>}` (a path parameter fills one token). */
-function operationPattern(
-  subject: string,
-  at: PathSegment[],
-  report: ReportProblem,
-): CompiledPattern | undefined {
+function operationPattern(subject: string, at: PathSegment[], report: ReportAt): CompiledPattern | undefined {
   try {
     const pattern = parsePattern(subject);
     for (const token of pattern.tokens) {
@@ -98,7 +94,7 @@ function checkLanding(
   streams: readonly StreamSubject[],
   at: At,
   where: PathSegment[],
-  report: ReportProblem,
+  report: ReportAt,
   anyStream = false,
 ): void {
   if (op.kind === "query") {
@@ -125,7 +121,7 @@ function checkLanding(
   }
 }
 
-function streamSubjects(config: JunctionConfig): StreamSubject[] {
+function streamSubjects(config: Pick<CheckedSections, "streams">): StreamSubject[] {
   const out: StreamSubject[] = [];
   for (const stream of config.streams) {
     for (const subject of stream.subjects) {

@@ -2,11 +2,13 @@
  * The meaning of a gateway config, checked the same way however it was written: by the config loader
  * for junction.yaml (routes of `gateway.routes` and those generated from `operations:`) and by
  * `createGateway` for a config written in code. Pure: no fastify, no I/O (what needs I/O, key variables
- * and JWKS files, is checked at start-up). Exported as `@junction/gateway/check`.
+ * and JWKS files, is checked at start-up). Exported with the schema as `@junction/gateway/config`.
  */
 import { parsePattern } from "@junction/sdk";
-import type { GatewayConfig, GatewayRouteConfig } from "./config.ts";
-import { OPS_PATHS } from "./ops/routes.ts"; // its fastify import is a type: nothing loads
+import { isForwardable } from "./forwarding.ts";
+import { isLoopbackListen } from "./listen.ts";
+import { OPS_PATHS } from "./paths.ts";
+import type { GatewayConfig, GatewayRoute } from "./schema.ts";
 
 /** Where in the gateway config: `["routes", 2, "auth"]`, `["auth", "apiKeys", "ci"]`. */
 export type GatewayConfigPath = readonly (string | number)[];
@@ -17,21 +19,6 @@ export interface GatewayProblem {
 }
 
 const PARAM = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Hosts only this machine can reach: listeners there need no auth. */
-export const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|::1|\[::1\])$/i;
-// Secrets, hop-by-hop headers and names Junction writes itself never travel from HTTP into NATS.
-const UNFORWARDABLE = new Set([
-  "authorization",
-  "x-api-key",
-  "connection",
-  "content-length",
-  "host",
-  "keep-alive",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-]);
 
 export interface CheckOptions {
   /** How a problem names another route (default `routes[i]`): the config loader names its origin. */
@@ -44,19 +31,19 @@ export function checkGatewayConfig(config: GatewayConfig, options: CheckOptions 
   const problems: GatewayProblem[] = [];
   const report = (at: GatewayConfigPath, message: string) => problems.push({ at, message });
   const credentials = checkCredentials(config, report);
-  const listen = config.listen ?? "127.0.0.1:8080";
-  const loopback = LOOPBACK.test(listen.slice(0, listen.lastIndexOf(":")));
-  checkHeaderNames(config.headers?.request ?? [], ["headers", "request"], report);
+  const listen = config.listen;
+  const loopback = isLoopbackListen(listen);
+  checkHeaderNames(config.headers.request, ["headers", "request"], report);
   const seen = new Map<string, number>();
-  (config.routes ?? []).forEach((route, i) => {
+  config.routes.forEach((route, i) => {
     const at = (...rest: (string | number)[]) => ["routes", i, ...rest];
     const params = checkPath(route.path, at("path"), report);
     checkKind(route, params, at, report);
     if (route.method === "GET" && route.schema?.body !== undefined) {
       report(at("schema", "body"), "GET requests have no body; validate `schema.query` instead");
     }
-    const limit = config.limits?.maxInFlight;
-    if (route.maxInFlight !== undefined && limit !== undefined && route.maxInFlight > limit) {
+    const limit = config.limits.maxInFlight;
+    if (route.maxInFlight !== undefined && route.maxInFlight > limit) {
       report(at("maxInFlight"), `${route.maxInFlight} can never be reached: limits.maxInFlight is ${limit}`);
     }
     checkHeaderNames(route.headers ?? [], at("headers"), report);
@@ -70,7 +57,7 @@ export function checkGatewayConfig(config: GatewayConfig, options: CheckOptions 
     if (auth === "none") {
       if (route.scopes !== undefined) report(at("scopes"), "scopes need auth: the route is open");
       if (route.tenant !== undefined) report(at("tenant"), "a tenant binding needs auth: the route is open");
-      if (!loopback && config.allowUnauthenticated !== true) {
+      if (!loopback && !config.allowUnauthenticated) {
         report(at("auth"), `open to anyone on ${listen}: add auth, or set allowUnauthenticated: true`);
       }
     } else if (route.tenant !== undefined) {
@@ -86,10 +73,13 @@ export function checkGatewayConfig(config: GatewayConfig, options: CheckOptions 
   return problems;
 }
 
-type Report = (at: GatewayConfigPath, message: string) => void;
+export type Report = (at: GatewayConfigPath, message: string) => void;
 
-/** Names defined under `auth.apiKeys` and `auth.jwt`; reports bad keys and dangling `default` names. */
-function checkCredentials(config: GatewayConfig, report: Report): Set<string> {
+/**
+ * Names defined under `auth.apiKeys` and `auth.jwt`; reports bad keys and dangling `default` names.
+ * The ops listener's `ops.auth` is checked by it too.
+ */
+export function checkCredentials(config: Pick<GatewayConfig, "auth">, report: Report): Set<string> {
   const names = new Set<string>();
   for (const [name, key] of Object.entries(config.auth?.apiKeys ?? {})) {
     names.add(name);
@@ -161,7 +151,7 @@ function checkPath(path: string, at: GatewayConfigPath, report: Report): string[
 
 /** Exactly one of request/publish/stream, whose subject fills `{name}` tokens from path parameters. */
 function checkKind(
-  route: GatewayRouteConfig,
+  route: GatewayRoute,
   params: readonly string[],
   at: (...rest: (string | number)[]) => (string | number)[],
   report: Report,
@@ -197,8 +187,7 @@ function checkKind(
 
 function checkHeaderNames(names: readonly string[], at: GatewayConfigPath, report: Report): void {
   names.forEach((name, j) => {
-    const lower = name.toLowerCase();
-    if (UNFORWARDABLE.has(lower) || lower.startsWith("junction-") || lower.startsWith("nats-")) {
+    if (!isForwardable(name)) {
       report([...at, j], `${name} cannot be passed on to NATS`);
     }
   });

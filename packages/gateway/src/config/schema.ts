@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-// The `gateway:` section (HTTP → NATS). Defaults the gateway applies itself are named in the
-// descriptions; the gateway package holds them, so a programmatic config gets the same ones.
+// The `gateway:` section of junction.yaml (HTTP → NATS) and the config `createGateway` takes: one schema
+// for both, so its defaults, types and generated reference are the same however a config is written.
 
 export const CredentialName = z
   .string()
@@ -26,7 +26,7 @@ export const GatewayApiKeySchema = z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "use an environment variable name")
       .optional()
-      .describe("Environment variable holding the key; read (and hashed) when the gateway starts."),
+      .describe("Environment variable holding the key; read (and hashed) at start-up."),
     scopes: z.array(z.string().min(1)).optional().describe("Scopes the key grants (see `routes[].scopes`)."),
     tenants: z
       .union([z.literal("*"), z.array(z.string().min(1)).min(1)])
@@ -75,16 +75,20 @@ export const GatewayAuthSchema = z
   })
   .describe("Credentials routes can require. Secrets are never logged.");
 
+/**
+ * Credentials alone, without route defaults: what another listener of the process (the ops listener's
+ * `ops.auth`) accepts, checked by the gateway's own mechanisms.
+ */
+export const CredentialsSchema = GatewayAuthSchema.omit({ default: true });
+
 export const GatewayLimitsSchema = z
   .strictObject({
     maxInFlight: z
       .int()
       .min(1)
-      .optional()
-      .describe(
-        "NATS requests and durable publishes in flight across all routes; beyond it 429 at once (default 1024).",
-      ),
-    maxStreams: z.int().min(1).optional().describe("Open SSE streams; beyond it 429 (default 256)."),
+      .default(1024)
+      .describe("NATS requests and durable publishes in flight across all routes; beyond it 429 at once."),
+    maxStreams: z.int().min(1).default(256).describe("Open SSE streams; beyond it 429."),
     bodyBytes: z
       .int()
       .min(1)
@@ -93,18 +97,10 @@ export const GatewayLimitsSchema = z
     headersTimeoutMs: z
       .int()
       .min(1)
-      .optional()
-      .describe("Time a client has to send its request headers (default 10 s)."),
-    requestTimeoutMs: z
-      .int()
-      .min(1)
-      .optional()
-      .describe("Time a client has to send its whole request (default 30 s)."),
-    retryAfterSeconds: z
-      .int()
-      .min(1)
-      .optional()
-      .describe("`Retry-After` sent with 429 and 503 answers (default 1)."),
+      .default(10_000)
+      .describe("Time a client has to send its request headers."),
+    requestTimeoutMs: z.int().min(1).default(30_000).describe("Time a client has to send its whole request."),
+    retryAfterSeconds: z.int().min(1).default(1).describe("`Retry-After` sent with 429 and 503 answers."),
   })
   .describe("Backpressure and slow-client protection.");
 
@@ -122,6 +118,43 @@ export const RouteTenantSchema = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "name a path parameter")
   .optional();
 
+const Percent = z.number().gt(0).lt(100);
+
+export const ShadowSchema = z
+  .strictObject({
+    subject: z
+      .string()
+      .min(1)
+      .describe("Subject of the new handler (same `{captures}` as the operation's subject)."),
+    ignore: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        "Fields of JSON replies left out of the comparison, as dotted paths (`connectorTransactionId`, `meta.at`).",
+      ),
+  })
+  .describe(
+    "Send every call to the old handler and to this new one; answer with the old one, compare the replies and count differences (`junction_gateway_shadow_total`).",
+  );
+
+export const CanarySchema = z
+  .strictObject({
+    subject: z
+      .string()
+      .min(1)
+      .describe("Subject of the new handler (same `{captures}` as the operation's subject)."),
+    percent: Percent.describe(
+      "Share of calls (0-100, exclusive) sent to the new handler instead of the old one.",
+    ),
+  })
+  .describe(
+    "Send a share of calls to a new handler, chosen by a hash of the idempotency key (else the correlation id, else the message id), so a retried call goes where its first attempt went.",
+  );
+
+/**
+ * A route the gateway serves: one written under `gateway.routes`, or one generated from an operation
+ * (operation-routes.ts), which alone may carry `shadow` / `canary` and be a durable request.
+ */
 export const GatewayRouteSchema = z.strictObject({
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
   path: z
@@ -174,23 +207,28 @@ export const GatewayRouteSchema = z.strictObject({
     .array(HeaderName)
     .optional()
     .describe("Request headers passed on to NATS for this route, besides `gateway.headers.request`."),
+  shadow: ShadowSchema.optional(),
+  canary: CanarySchema.optional(),
 });
+
+/** A route as written under `gateway.routes`: shadow and canary are for operations. */
+const WrittenRouteSchema = GatewayRouteSchema.omit({ shadow: true, canary: true });
 
 export const GatewaySchema = z
   .strictObject({
     listen: Listen.default("127.0.0.1:8080").describe("Address to listen on (port 0 = random)."),
     allowUnauthenticated: z
       .boolean()
-      .optional()
+      .default(false)
       .describe("Allow routes without auth on a non-loopback `listen` (an error otherwise)."),
     auth: GatewayAuthSchema.optional(),
-    limits: GatewayLimitsSchema.optional(),
+    limits: GatewayLimitsSchema.prefault({}),
     headers: z
       .strictObject({
-        request: z.array(HeaderName).optional().describe("HTTP request headers passed on as NATS headers."),
-        response: z.array(HeaderName).optional().describe("NATS reply headers passed back as HTTP headers."),
+        request: z.array(HeaderName).default([]).describe("HTTP request headers passed on as NATS headers."),
+        response: z.array(HeaderName).default([]).describe("NATS reply headers passed back as HTTP headers."),
       })
-      .optional()
+      .prefault({})
       .describe(
         "Header allow-lists. Correlation id, `traceparent`/`tracestate`, `Idempotency-Key` and `Content-Type` always pass.",
       ),
@@ -199,21 +237,39 @@ export const GatewaySchema = z
         heartbeatMs: z
           .int()
           .min(100)
-          .optional()
-          .describe("Comment line sent on idle streams so proxies keep them open (default 15 s)."),
-        maxDurationMs: z.int().min(1).optional().describe("Longest a stream may last (default 5 min)."),
+          .default(15_000)
+          .describe("Comment line sent on idle streams so proxies keep them open."),
+        maxDurationMs: z.int().min(1).default(300_000).describe("Longest a stream may last."),
         maxBufferBytes: z
           .int()
           .min(1024)
-          .optional()
-          .describe("Unsent bytes a slow client may fall behind before its stream is ended (default 1 MiB)."),
+          .default(1024 * 1024)
+          .describe("Unsent bytes a slow client may fall behind before its stream is ended."),
       })
-      .optional(),
+      .prefault({})
+      .describe("Server-Sent Events of `stream` routes."),
     drainTimeoutMs: z
       .int()
       .min(0)
-      .optional()
-      .describe("On stop, how long requests and streams in flight may finish (default 5 s)."),
-    routes: z.array(GatewayRouteSchema).default([]),
+      .default(5000)
+      .describe("On stop, how long requests and streams in flight may finish."),
+    routes: z.array(WrittenRouteSchema).default([]),
   })
   .describe("HTTP → NATS gateway, run by `junction run` and `junction up` when present.");
+
+/** What `createGateway` serves: the section with every route, written or generated from an operation. */
+export const GatewayConfigSchema = GatewaySchema.extend({ routes: z.array(GatewayRouteSchema).default([]) });
+
+/** The one route type: written routes and operation routes alike. */
+export type GatewayRoute = z.output<typeof GatewayRouteSchema>;
+/** The `gateway:` section of junction.yaml, defaults applied. */
+export type GatewaySection = z.output<typeof GatewaySchema>;
+/** A served gateway config, defaults applied. */
+export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
+/** A gateway config as written in code: fields with defaults may be left out. */
+export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
+export type GatewayAuthConfig = z.output<typeof GatewayAuthSchema>;
+export type CredentialsConfig = z.output<typeof CredentialsSchema>;
+export type ApiKeyConfig = z.output<typeof GatewayApiKeySchema>;
+export type JwtConfig = z.output<typeof GatewayJwtSchema>;
+export type HttpMethod = GatewayRoute["method"];
