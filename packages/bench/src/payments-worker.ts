@@ -3,7 +3,7 @@
 import { loadConfig, servedGateway } from "@junction/bridge";
 import { createGateway } from "@junction/gateway";
 import { connect } from "@junction/sdk";
-import { createLogger } from "../logger.ts";
+import { createLogger } from "junction/bench-support";
 import { serveWorker } from "./worker-process.ts";
 
 export interface PaymentsWorkerSetup {
