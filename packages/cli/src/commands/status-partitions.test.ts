@@ -2,43 +2,20 @@
 // second member joined through the SDK share the route's group on a real nats-server; the status reads
 // the JUNCTION_GROUPS bucket, in --json and in the table.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { connect, type JunctionClient, type PartitionGroup } from "@junction/sdk";
-import {
-  freePorts,
-  type JunctionProcess,
-  spawnJunction,
-  startTestNats,
-  type TestNats,
-} from "@junction/testkit";
+import type { PartitionGroup } from "@junction/sdk";
+import { freePorts, spawnJunction } from "@junction/testkit";
 import type { GroupStatus } from "../partition-groups.ts";
+import { type OrdersConfig, writeOrdersConfig } from "./testdata/orders-config.ts";
 
 const PARTITIONS = 4;
 
 describe("junction status: partition ownership", { timeout: 180_000 }, () => {
-  let nats: TestNats;
-  let client: JunctionClient;
+  let stack: OrdersConfig;
   let member: PartitionGroup;
-  let dir: string;
-  let run: JunctionProcess;
-  let ops: string;
 
   before(async () => {
-    nats = await startTestNats();
-    client = await connect(nats.url);
-    await (await client.jetstream().manager()).streams.add({ name: "ORDERS", subjects: ["orders.>"] });
-    dir = mkdtempSync(join(tmpdir(), "junction-status-partitions-"));
-    const [opsPort, deadAws] = await freePorts(2);
-    ops = `http://127.0.0.1:${opsPort}`;
-    writeFileSync(
-      join(dir, "junction.yaml"),
-      `nats: { servers: "${nats.url}" }
-aws: { region: us-east-1, endpoint: "http://127.0.0.1:${deadAws}" }
-ops: { listen: "127.0.0.1:${opsPort}" }
-streams:
+    stack = await writeOrdersConfig(`streams:
   - { name: ORDERS, subjects: ["orders.>"] }
 routes:
   - name: orders
@@ -47,13 +24,11 @@ routes:
     partitions: ${PARTITIONS}
     to:
       - { type: sqs, queue: orders-out }
-`,
-    );
-    run = spawnJunction(["run"], { cwd: dir, env: { AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x" } });
-    await run.waitForOutput(/bridge running/, 60_000);
+`);
+    await stack.startRun();
     // A second member of the route's group: it serves nothing (no message is published), it only holds
     // the partitions the balance gives it until the test ends.
-    member = await client.jetstream().partitionGroup(
+    member = await stack.client.jetstream().partitionGroup(
       {
         stream: "ORDERS",
         group: "orders",
@@ -67,14 +42,11 @@ routes:
 
   after(async () => {
     await member?.stop();
-    await run?.kill();
-    await client?.drain();
-    await nats?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stack?.dispose();
   });
 
   const status = async (...args: string[]) => {
-    const child = spawnJunction(["status", "--ops", ops, ...args], { cwd: dir });
+    const child = spawnJunction(["status", "--ops", stack.ops, ...args], { cwd: stack.dir });
     const code = await child.exited;
     return { code, stdout: child.output(), stderr: child.stderr() };
   };
