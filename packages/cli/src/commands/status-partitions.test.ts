@@ -15,9 +15,7 @@ describe("junction status: partition ownership", { timeout: 180_000 }, () => {
   let member: PartitionGroup;
 
   before(async () => {
-    stack = await writeOrdersConfig(`streams:
-  - { name: ORDERS, subjects: ["orders.>"] }
-routes:
+    stack = await writeOrdersConfig(`routes:
   - name: orders
     from: { subject: "orders.{id}", stream: ORDERS }
     key: "{id}"

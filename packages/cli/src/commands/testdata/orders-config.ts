@@ -25,7 +25,7 @@ export interface OrdersConfig {
   dispose(): Promise<void>;
 }
 
-/** `body` is the config after its nats, aws and ops lines (streams, routes …). */
+/** `body` is the config after its nats, aws, ops and streams lines (routes …). */
 export async function writeOrdersConfig(body: string): Promise<OrdersConfig> {
   const nats = await startTestNats();
   const client = await connect(nats.url);
@@ -37,6 +37,8 @@ export async function writeOrdersConfig(body: string): Promise<OrdersConfig> {
     `nats: { servers: "${nats.url}" }
 aws: { region: us-east-1, endpoint: "http://127.0.0.1:${deadAws}" }
 ops: { listen: "127.0.0.1:${opsPort}" }
+streams:
+  - { name: ORDERS, subjects: ["orders.>"] }
 ${body}`,
   );
   const running: JunctionProcess[] = [];
