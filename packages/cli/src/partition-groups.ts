@@ -43,8 +43,11 @@ export async function readGroups(client: JunctionClient): Promise<GroupStatus[]>
   const kv = await client.kv<Record<string, unknown>>(GROUPS_BUCKET, { bindOnly: true });
   const now = Date.now();
   const groups = new Map<string, Records>();
-  for (const key of await kv.keys()) {
-    const value = (await kv.get(key))?.value;
+  const keys = await kv.keys();
+  // In parallel over the one connection: the reads overlap instead of waiting one after another.
+  const values = await Promise.all(keys.map(async (key) => (await kv.get(key))?.value));
+  for (const [i, key] of keys.entries()) {
+    const value = values[i];
     const [group = "", kind, id = ""] = key.split(".");
     if (value === undefined) continue;
     const g: Records = groups.get(group) ?? { beats: new Map(), owners: new Map() };
