@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { loadConfig } from "@junction/bridge";
 import { startNatsServer } from "@junction/local";
 import { connect, type JunctionClient } from "@junction/sdk";
-import { formatBars } from "../format/bars.ts";
+import { formatBars } from "./bars.ts";
 import { interleave, median } from "./measure.ts";
 import { benchScenarios, type ScenarioOptions } from "./payments-scenarios.ts";
 import { PAYMENTS_BENCH_CONFIG, type PaymentsWorkerSetup } from "./payments-worker.ts";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startNatsServer } from "@junction/local";
 import { connect as connectRaw } from "@nats-io/transport-node";
 import autocannon from "autocannon";
-import { formatBars } from "../format/bars.ts";
+import { formatBars } from "./bars.ts";
 import type { GatewayWorkerSetup } from "./gateway-worker.ts";
 import { interleave, median } from "./measure.ts";
 import { startWorkerProcess, type WorkerProcess } from "./worker-process.ts";
@@ -40,7 +40,7 @@ export interface GatewayBenchOptions {
 }
 
 /** The subject both servers request; the echo responder here answers it. */
-export const ECHO_SUBJECT = "bench.echo";
+const ECHO_SUBJECT = "bench.echo";
 
 // A 128-byte JSON document, as in `junction bench sdk`.
 const BODY = JSON.stringify({ id: "x".repeat(20), kind: "bench", items: [1, 2, 3], text: "y".repeat(62) });
@@ -75,6 +75,7 @@ export async function benchGateway(opts: GatewayBenchOptions = {}): Promise<Gate
         await startWorkerProcess<GatewayWorkerSetup, string>("gateway-worker", side, {
           side,
           natsUrl: server.url,
+          subject: ECHO_SUBJECT,
         }),
       );
     }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startLocalAws, startNatsServer } from "@junction/local";
 import { connect, type JunctionClient } from "@junction/sdk";
-import { formatBars } from "../format/bars.ts";
+import { formatBars } from "./bars.ts";
 import type { FleetWorkerSetup } from "./fleet-worker.ts";
 import { payload } from "./pipeline.ts";
 import { startWorkerProcess, type WorkerProcess } from "./worker-process.ts";

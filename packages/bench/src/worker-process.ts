@@ -3,7 +3,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { quietAwsNodeNotice } from "../warnings.ts";
+import { quietAwsNodeNotice } from "junction/bench-support";
 
 type ToWorker<S> = { readonly kind: "setup"; readonly setup: S } | { readonly kind: "go" | "report" };
 type FromWorker =

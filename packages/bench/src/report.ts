@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { svgRatioBars } from "../format/svg-bars.ts";
+import { svgRatioBars } from "./svg-bars.ts";
 
 /** One benchmark's results as `junction bench NAME --json` gives them. */
 export interface BenchSection {

@@ -2,9 +2,9 @@
 // started on "go".
 import { createAwsClients, loadConfig } from "@junction/bridge";
 import { connect } from "@junction/sdk";
+import { startBridge } from "junction/bench-support";
 import pino from "pino";
 import { Registry } from "prom-client";
-import { startBridge } from "../up/bridge.ts";
 import { serveWorker } from "./worker-process.ts";
 
 export interface FleetWorkerSetup {

@@ -5,10 +5,8 @@ import { createAwsClients, loadConfig } from "@junction/bridge";
 import { connect as connectJunction } from "@junction/sdk";
 import { type JsMsg, jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
+import { createProcessMetrics, startBridge, startTracing } from "junction/bench-support";
 import pino from "pino";
-import { createProcessMetrics } from "../telemetry/registry.ts";
-import { startTracing } from "../telemetry/tracing.ts";
-import { startBridge } from "../up/bridge.ts";
 import { serveWorker } from "./worker-process.ts";
 
 export interface WorkerSetup {

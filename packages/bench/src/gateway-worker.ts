@@ -6,20 +6,21 @@ import { createServer } from "node:http";
 import { createGateway } from "@junction/gateway";
 import { connect } from "@junction/sdk";
 import { connect as connectRaw } from "@nats-io/transport-node";
-import { createLogger } from "../logger.ts";
-import { ECHO_SUBJECT } from "./gateway.ts";
+import { createLogger } from "junction/bench-support";
 import { serveWorker } from "./worker-process.ts";
 
 export interface GatewayWorkerSetup {
   readonly side: "junction" | "baseline";
   readonly natsUrl: string;
+  /** The subject the parent's echo responder answers. */
+  readonly subject: string;
 }
 
-serveWorker<GatewayWorkerSetup>(async ({ side, natsUrl }) => {
+serveWorker<GatewayWorkerSetup>(async ({ side, natsUrl, subject }) => {
   if (side === "junction") {
     const client = await connect({ servers: natsUrl, name: "bench gateway" });
     const gateway = createGateway(
-      { listen: "127.0.0.1:0", routes: [{ method: "POST", path: "/echo", request: ECHO_SUBJECT }] },
+      { listen: "127.0.0.1:0", routes: [{ method: "POST", path: "/echo", request: subject }] },
       { client, logger: createLogger("junction", "warn") },
     );
     return { info: `${await gateway.start()}/echo` };
@@ -30,7 +31,7 @@ serveWorker<GatewayWorkerSetup>(async ({ side, natsUrl }) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      nc.request(ECHO_SUBJECT, Buffer.concat(chunks), { timeout: 5000 }).then(
+      nc.request(subject, Buffer.concat(chunks), { timeout: 5000 }).then(
         (msg) => res.writeHead(200, { "content-type": "application/json" }).end(msg.data),
         () => res.writeHead(503).end(),
       );

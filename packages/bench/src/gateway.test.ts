@@ -2,11 +2,12 @@
 // autocannon over loopback; checks the JSON line's shape, not the speed.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
-const main = fileURLToPath(new URL("../main.ts", import.meta.url));
+const main = join(dirname(fileURLToPath(import.meta.resolve("junction/package.json"))), "src", "main.ts");
 
 describe("bench gateway", { timeout: 180_000 }, () => {
   it("--quick --json ends with results for both sides and positive ratios", async () => {

@@ -3,7 +3,7 @@
 import { loadConfig } from "@junction/bridge";
 import { createGateway, servedGateway } from "@junction/gateway";
 import { connect } from "@junction/sdk";
-import { createLogger } from "../logger.ts";
+import { createLogger } from "junction/bench-support";
 import { serveWorker } from "./worker-process.ts";
 
 export interface PaymentsWorkerSetup {
