@@ -20,8 +20,13 @@ export interface LocalAwsOptions {
   /** Lambda functions served locally, handler paths relative to `baseDir`. */
   readonly functions: Readonly<Record<string, LocalFunction>>;
   readonly baseDir: string;
-  /** Keep DynamoDB data in `<persistDir>/dynamodb` (LevelDB) instead of memory. */
+  /**
+   * Keep DynamoDB data in `<persistDir>/dynamodb` (LevelDB) and SQS queues and messages in
+   * `<persistDir>/sqs` (SQLite) instead of memory.
+   */
   readonly persistDir?: string;
+  /** Messages in flight per queue at which SQS refuses to hand out more; AWS's 120,000 unless lowered (tests). */
+  readonly sqsInFlightLimit?: number;
 }
 
 export interface LocalAws {
@@ -36,7 +41,10 @@ export interface LocalAws {
  * EventBridge delivers to SQS through the edge itself, exactly as it would reach real SQS.
  */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
-  const sqsEmulator = await startLocalSqs();
+  const sqsEmulator = await startLocalSqs({
+    ...(options.persistDir === undefined ? {} : { path: join(options.persistDir, "sqs") }),
+    ...(options.sqsInFlightLimit === undefined ? {} : { inFlightLimit: options.sqsInFlightLimit }),
+  });
   const sqs = createLocalSqs(sqsEmulator);
   const dynamodbEmulator = await startLocalDynamoDb(
     options.persistDir === undefined ? {} : { path: join(options.persistDir, "dynamodb") },
