@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import { type AwsRequest, LOCAL_ACCOUNT_ID, sendAwsError, sendJson } from "../aws/index.ts";
 import type { ResolvedFunction } from "./config.ts";
 import { LambdaServiceError } from "./errors.ts";
+import { type EventInvokeConfig, eventInvokeConfigBody, eventInvokeConfigOf } from "./event-invoke-config.ts";
 import { MEMORY_MB } from "./function-runner.ts";
 import { resolveFunctionRef } from "./names.ts";
 import type { InvocationType, InvokeOptions, InvokeResult } from "./types.ts";
@@ -15,6 +16,9 @@ export interface LambdaApi {
   /** Reserved concurrency of a function (undefined: none reserved); setting undefined removes it. */
   reservedConcurrency(functionName: string): number | undefined;
   setReservedConcurrency(functionName: string, reserved: number | undefined): void;
+  eventInvokeConfig(functionName: string): EventInvokeConfig | undefined;
+  /** Undefined removes it. */
+  setEventInvokeConfig(functionName: string, config: EventInvokeConfig | undefined): void;
   readonly functions: ReadonlyMap<string, ResolvedFunction>;
   readonly createdAt: Date;
 }
@@ -42,8 +46,14 @@ const CONCURRENCY = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency
 /** AWS keeps 100 of an account's 1,000 concurrent executions unreserved. */
 const MAX_RESERVED = 900;
 
+/** Put (PUT), Update (POST), Get and Delete FunctionEventInvokeConfig. */
+const EVENT_INVOKE_CONFIG = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config$/;
+
 async function route(req: AwsRequest, res: ServerResponse, api: LambdaApi): Promise<void> {
   const url = new URL(req.url, "http://local");
+  const eventConfig = EVENT_INVOKE_CONFIG.exec(url.pathname);
+  if (eventConfig !== null)
+    return eventInvokeConfig(req, res, api, decodeURIComponent(eventConfig[1] as string));
   const concurrency = CONCURRENCY.exec(url.pathname);
   if (concurrency !== null)
     return functionConcurrency(
@@ -89,7 +99,7 @@ async function route(req: AwsRequest, res: ServerResponse, api: LambdaApi): Prom
   throw new LambdaServiceError(
     404,
     "UnknownOperationException",
-    `The local Lambda serves Invoke, GetFunction, GetFunctionConfiguration, ListFunctions and Put/Get/DeleteFunctionConcurrency, not ${req.method} ${url.pathname}`,
+    `The local Lambda serves Invoke, GetFunction, GetFunctionConfiguration, ListFunctions, Put/Get/DeleteFunctionConcurrency and Put/Update/Get/DeleteFunctionEventInvokeConfig, not ${req.method} ${url.pathname}`,
   );
 }
 
@@ -162,6 +172,48 @@ function functionConcurrency(
       );
     api.setReservedConcurrency(name, reserved);
     sendJson(res, 200, { ReservedConcurrentExecutions: reserved }, JSON_TYPE);
+    return;
+  }
+  throw new LambdaServiceError(
+    404,
+    "UnknownOperationException",
+    `The local Lambda does not serve ${req.method} ${req.url}`,
+  );
+}
+
+function eventInvokeConfig(req: AwsRequest, res: ServerResponse, api: LambdaApi, functionName: string): void {
+  const ref = resolveFunctionRef(functionName, undefined, (n) => api.functions.has(n));
+  const fn = api.functions.get(ref.name) as ResolvedFunction;
+  const current = api.eventInvokeConfig(fn.name);
+  if (req.method === "PUT" || req.method === "POST") {
+    let body: Record<string, unknown>;
+    try {
+      body = req.body.length === 0 ? {} : (JSON.parse(req.body.toString("utf8")) as Record<string, unknown>);
+    } catch {
+      throw new LambdaServiceError(
+        400,
+        "InvalidRequestContentException",
+        "Could not parse request body into json",
+      );
+    }
+    const config = eventInvokeConfigOf(body, current, req.method === "POST");
+    api.setEventInvokeConfig(fn.name, config);
+    sendJson(res, 200, eventInvokeConfigBody(fn.arn, config), JSON_TYPE);
+    return;
+  }
+  if (req.method === "GET" || req.method === "DELETE") {
+    if (current === undefined)
+      throw new LambdaServiceError(
+        404,
+        "ResourceNotFoundException",
+        `The function ${fn.arn}:$LATEST doesn't have an EventInvokeConfig`,
+      );
+    if (req.method === "GET") sendJson(res, 200, eventInvokeConfigBody(fn.arn, current), JSON_TYPE);
+    else {
+      api.setEventInvokeConfig(fn.name, undefined);
+      res.writeHead(204, { "x-amzn-RequestId": crypto.randomUUID() });
+      res.end();
+    }
     return;
   }
   throw new LambdaServiceError(

@@ -13,6 +13,7 @@ import { createLocalEventBridge } from "../eventbridge/index.ts";
 import { createLocalLambda, type LocalFunction } from "../lambda/index.ts";
 import { createLocalSqs } from "../sqs/index.ts";
 import { eventTargets } from "./event-targets.ts";
+import { invocationDestinations } from "./invocation-destinations.ts";
 
 export interface LocalAwsOptions {
   /** Edge endpoint port on 127.0.0.1; 0 = random. */
@@ -25,6 +26,8 @@ export interface LocalAwsOptions {
    * `<persistDir>/sqs` (SQLite) instead of memory.
    */
   readonly persistDir?: string;
+  /** How fast Lambda's `Event` retries and event ages run: 1 (AWS's: 1 and 2 minutes) unless lowered (tests). */
+  readonly lambdaAsyncTimeScale?: number;
   /** Messages in flight per queue at which SQS refuses to hand out more; AWS's 120,000 unless lowered (tests). */
   readonly sqsInFlightLimit?: number;
 }
@@ -57,8 +60,14 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     if (streamsFile !== undefined) writeFileSync(streamsFile, JSON.stringify(streams.saved()));
   });
   const dynamodbstreams = createLocalDynamoDbStreams(streams);
-  const lambda = createLocalLambda({ functions: options.functions, baseDir: options.baseDir });
+  const lambda = createLocalLambda({
+    functions: options.functions,
+    baseDir: options.baseDir,
+    sendInvocationRecord: (arn, record) => invocationRecords.send(arn, record),
+    ...(options.lambdaAsyncTimeScale === undefined ? {} : { asyncTimeScale: options.lambdaAsyncTimeScale }),
+  });
   const eventbridge = createLocalEventBridge(eventTargets({ sqs, lambda }));
+  const invocationRecords = invocationDestinations({ sqs, lambda, eventbridge });
   const close = async () => {
     await Promise.allSettled([
       eventbridge.close(),
