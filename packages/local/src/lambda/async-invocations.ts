@@ -26,15 +26,29 @@ export interface InvocationRecord {
   readonly responsePayload: unknown;
 }
 
+/** The message attributes AWS puts on an event it sends to a function's dead-letter queue. */
+export interface DeadLetterAttributes {
+  readonly RequestID: string;
+  /** The Invoke response's 3-digit status. */
+  readonly ErrorCode: string;
+  /** The first 1 KB of the error message. */
+  readonly ErrorMessage: string;
+}
+
 export interface AsyncInvocationDeps {
   /** Queues one attempt; throws at once when it cannot be queued (429, closed). */
   run(name: string, job: Job): Promise<Completion>;
   /** True while the function's reserved concurrency is 0: events wait until it is raised. */
   throttled(name: string): boolean;
   config(name: string): EventInvokeConfig | undefined;
+  deadLetterTarget(name: string): string | undefined;
   functionArn(name: string): string;
   /** Sends an invocation record to a destination ARN (SQS, Lambda or EventBridge). */
   send?: ((destinationArn: string, record: InvocationRecord) => Promise<void>) | undefined;
+  /** Sends a failed event to the function's dead-letter queue. */
+  sendDeadLetter?:
+    | ((queueArn: string, event: string, attributes: DeadLetterAttributes) => Promise<void>)
+    | undefined;
   /** How fast the retry delays and event ages run: 1 is AWS's; tests lower it. */
   readonly timeScale: number;
 }
@@ -50,7 +64,8 @@ interface PendingEvent {
  * `InvocationType: Event` as AWS runs it: a failed attempt (error, crash, timeout) is tried again after
  * about 1 and then 2 minutes, up to the function's MaximumRetryAttempts (default 2), unless the event
  * would be older than MaximumEventAgeInSeconds (default 6 hours) by then; the invocation record goes to
- * the OnSuccess or OnFailure destination. What the function returns is otherwise dropped.
+ * the OnSuccess or OnFailure destination, and a failed event to the function's dead-letter queue too.
+ * What the function returns is otherwise dropped.
  */
 export class AsyncInvocations {
   readonly #deps: AsyncInvocationDeps;
@@ -108,7 +123,7 @@ export class AsyncInvocations {
       return;
     }
     if (event.attempts > (config?.maximumRetryAttempts ?? DEFAULT_RETRIES)) {
-      this.#send(config?.onFailure, event, "RetriesExhausted", completion);
+      this.#fail(config, event, "RetriesExhausted", completion);
       return;
     }
     const scale = this.#deps.timeScale;
@@ -116,7 +131,7 @@ export class AsyncInvocations {
     const maxAge = (config?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_SECONDS) * 1000 * scale;
     const ageLeft = event.acceptedAt + maxAge - Date.now();
     if (ageLeft < delay)
-      this.#later(ageLeft, () => this.#send(config?.onFailure, event, "EventAgeExceeded", completion));
+      this.#later(ageLeft, () => this.#fail(config, event, "EventAgeExceeded", completion));
     else this.#later(delay, () => this.#retry(event));
   }
 
@@ -129,6 +144,25 @@ export class AsyncInvocations {
       Math.max(0, ms),
     );
     this.#timers.add(timer);
+  }
+
+  #fail(
+    config: EventInvokeConfig | undefined,
+    event: PendingEvent,
+    condition: "RetriesExhausted" | "EventAgeExceeded",
+    completion: Completion,
+  ): void {
+    this.#send(config?.onFailure, event, condition, completion);
+    const queue = this.#deps.deadLetterTarget(event.name);
+    const send = this.#deps.sendDeadLetter;
+    if (queue === undefined || send === undefined) return;
+    const error = jsonOrText(completion.body) as { errorMessage?: unknown } | null;
+    const message = String(error?.errorMessage ?? completion.body);
+    send(queue, event.job.event, {
+      RequestID: event.job.requestId,
+      ErrorCode: "200",
+      ErrorMessage: Buffer.from(message).subarray(0, 1024).toString("utf8"),
+    }).catch(() => {});
   }
 
   #send(

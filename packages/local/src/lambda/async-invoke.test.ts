@@ -8,10 +8,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   DeleteFunctionEventInvokeConfigCommand,
+  GetFunctionConfigurationCommand,
   GetFunctionEventInvokeConfigCommand,
   InvokeCommand,
   LambdaClient,
   PutFunctionEventInvokeConfigCommand,
+  UpdateFunctionConfigurationCommand,
   UpdateFunctionEventInvokeConfigCommand,
 } from "@aws-sdk/client-lambda";
 import {
@@ -47,7 +49,8 @@ before(async () => {
   });
   lambda = new LambdaClient({ endpoint: aws.url, region: "us-east-1", credentials, maxAttempts: 1 });
   sqs = new SQSClient({ endpoint: aws.url, region: "us-east-1", credentials });
-  for (const name of ["failures", "successes"]) await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  for (const name of ["failures", "successes", "dead-letters"])
+    await sqs.send(new CreateQueueCommand({ QueueName: name }));
 });
 after(async () => {
   lambda.destroy();
@@ -173,6 +176,41 @@ describe("local Lambda: asynchronous invocations", () => {
     await assert.rejects(lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: "record" })), {
       name: "ResourceNotFoundException",
     });
+  });
+
+  it("sends a failed event to the function's dead-letter queue, with AWS's attributes", async () => {
+    const updated = await lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: "stamped",
+        DeadLetterConfig: { TargetArn: queueArn("dead-letters") },
+      }),
+    );
+    assert.deepEqual(updated.DeadLetterConfig, { TargetArn: queueArn("dead-letters") });
+    const got = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "stamped" }));
+    assert.deepEqual(got.DeadLetterConfig, { TargetArn: queueArn("dead-letters") });
+    await lambda.send(
+      new PutFunctionEventInvokeConfigCommand({ FunctionName: "stamped", MaximumRetryAttempts: 0 }),
+    );
+
+    const file = join(dir, "dead.txt");
+    const accepted = await invokeEvent("stamped", { file });
+    const QueueUrl = `${aws.url}/000000000000/dead-letters`;
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5, MessageAttributeNames: ["All"] }),
+    );
+    const message = Messages?.[0];
+    assert.ok(message !== undefined, "nothing reached the dead-letter queue");
+    assert.deepEqual(JSON.parse(message.Body as string), { file });
+    assert.deepEqual(message.MessageAttributes, {
+      RequestID: { DataType: "String", StringValue: accepted.$metadata.requestId },
+      ErrorCode: { DataType: "Number", StringValue: "200" },
+      ErrorMessage: { DataType: "String", StringValue: "stamped failure" },
+    });
+    await assert.rejects(
+      lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: "stamped", Timeout: 10 })),
+      (err: Error) =>
+        err.name === "InvalidParameterValueException" && /only DeadLetterConfig/.test(err.message),
+    );
   });
 
   it("checks the config as AWS does", async () => {

@@ -16,6 +16,9 @@ export interface LambdaApi {
   /** Reserved concurrency of a function (undefined: none reserved); setting undefined removes it. */
   reservedConcurrency(functionName: string): number | undefined;
   setReservedConcurrency(functionName: string, reserved: number | undefined): void;
+  /** The function's DeadLetterConfig target (an SQS queue ARN), set by UpdateFunctionConfiguration. */
+  deadLetterTarget(functionName: string): string | undefined;
+  setDeadLetterTarget(functionName: string, targetArn: string | undefined): void;
   eventInvokeConfig(functionName: string): EventInvokeConfig | undefined;
   /** Undefined removes it. */
   setEventInvokeConfig(functionName: string, config: EventInvokeConfig | undefined): void;
@@ -80,14 +83,13 @@ async function route(req: AwsRequest, res: ServerResponse, api: LambdaApi): Prom
   ) {
     return invoke(req, res, api, name, qualifier);
   }
+  if (rest !== undefined && req.method === "PUT" && name !== undefined && action === "configuration")
+    return updateFunctionConfiguration(req, res, api, name);
   if (rest !== undefined && req.method === "GET") {
     if (name === undefined) return listFunctions(res, api, url.searchParams);
     if (parts.length === 1 || (parts.length === 2 && action === "configuration")) {
       const ref = resolveFunctionRef(name, qualifier, (n) => api.functions.has(n));
-      const configuration = functionConfiguration(
-        api.functions.get(ref.name) as ResolvedFunction,
-        api.createdAt,
-      );
+      const configuration = functionConfiguration(api.functions.get(ref.name) as ResolvedFunction, api);
       return sendJson(
         res,
         200,
@@ -99,7 +101,7 @@ async function route(req: AwsRequest, res: ServerResponse, api: LambdaApi): Prom
   throw new LambdaServiceError(
     404,
     "UnknownOperationException",
-    `The local Lambda serves Invoke, GetFunction, GetFunctionConfiguration, ListFunctions, Put/Get/DeleteFunctionConcurrency and Put/Update/Get/DeleteFunctionEventInvokeConfig, not ${req.method} ${url.pathname}`,
+    `The local Lambda serves Invoke, GetFunction, GetFunctionConfiguration, UpdateFunctionConfiguration (DeadLetterConfig), ListFunctions, Put/Get/DeleteFunctionConcurrency and Put/Update/Get/DeleteFunctionEventInvokeConfig, not ${req.method} ${url.pathname}`,
   );
 }
 
@@ -234,15 +236,60 @@ function listFunctions(res: ServerResponse, api: LambdaApi, params: URLSearchPar
     res,
     200,
     {
-      Functions: page.map((fn) => functionConfiguration(fn, api.createdAt)),
+      Functions: page.map((fn) => functionConfiguration(fn, api)),
       ...(next < all.length ? { NextMarker: String(next) } : {}),
     },
     JSON_TYPE,
   );
 }
 
+/**
+ * UpdateFunctionConfiguration: functions come from junction.yaml, so only their DeadLetterConfig
+ * (where failed `Event` invocations go) can change here.
+ */
+function updateFunctionConfiguration(
+  req: AwsRequest,
+  res: ServerResponse,
+  api: LambdaApi,
+  name: string,
+): void {
+  const ref = resolveFunctionRef(name, undefined, (n) => api.functions.has(n));
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(req.body.toString("utf8") || "{}") as Record<string, unknown>;
+  } catch {
+    throw new LambdaServiceError(
+      400,
+      "InvalidRequestContentException",
+      "Could not parse request body into json",
+    );
+  }
+  const others = Object.keys(body).filter((key) => key !== "DeadLetterConfig");
+  if (others.length > 0)
+    throw new LambdaServiceError(
+      400,
+      "InvalidParameterValueException",
+      `The local Lambda takes its functions from junction.yaml: UpdateFunctionConfiguration changes only DeadLetterConfig, not ${others.join(", ")}`,
+    );
+  const target = (body.DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn;
+  if (
+    target !== undefined &&
+    target !== "" &&
+    (typeof target !== "string" || !target.startsWith("arn:aws:sqs:"))
+  )
+    throw new LambdaServiceError(
+      400,
+      "InvalidParameterValueException",
+      `The local Lambda's dead-letter queue is an SQS queue, not ${String(target)}`,
+    );
+  if (body.DeadLetterConfig !== undefined)
+    api.setDeadLetterTarget(ref.name, target === "" ? undefined : (target as string | undefined));
+  sendJson(res, 200, functionConfiguration(api.functions.get(ref.name) as ResolvedFunction, api), JSON_TYPE);
+}
+
 /** A minimal but well-formed FunctionConfiguration, enough for tools that discover functions. */
-function functionConfiguration(fn: ResolvedFunction, createdAt: Date) {
+function functionConfiguration(fn: ResolvedFunction, api: LambdaApi) {
+  const deadLetterTarget = api.deadLetterTarget(fn.name);
   return {
     FunctionName: fn.name,
     FunctionArn: fn.arn,
@@ -254,10 +301,11 @@ function functionConfiguration(fn: ResolvedFunction, createdAt: Date) {
     Timeout: Math.ceil(fn.timeoutMs / 1000),
     MemorySize: MEMORY_MB,
     // AWS's format: milliseconds and a +0000 offset instead of Z.
-    LastModified: createdAt.toISOString().replace("Z", "+0000"),
+    LastModified: api.createdAt.toISOString().replace("Z", "+0000"),
     CodeSha256: "",
     Version: "$LATEST",
     ...(Object.keys(fn.env).length === 0 ? {} : { Environment: { Variables: fn.env } }),
+    ...(deadLetterTarget === undefined ? {} : { DeadLetterConfig: { TargetArn: deadLetterTarget } }),
     TracingConfig: { Mode: "PassThrough" },
     State: "Active",
     LastUpdateStatus: "Successful",

@@ -1,4 +1,4 @@
-export type { InvocationRecord } from "./async-invocations.ts";
+export type { DeadLetterAttributes, InvocationRecord } from "./async-invocations.ts";
 export { LambdaServiceError, LocalLambdaConfigError } from "./errors.ts";
 export { createLocalLambda, EVENT_PAYLOAD_LIMIT, SYNC_PAYLOAD_LIMIT } from "./local-lambda.ts";
 export type {

@@ -47,12 +47,15 @@ export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
   };
 
   const eventConfigs = new Map<string, EventInvokeConfig>();
+  const deadLetterTargets = new Map<string, string>();
   const events = new AsyncInvocations({
     run,
     throttled: (name) => reserved.get(name) === 0,
     config: (name) => eventConfigs.get(name),
+    deadLetterTarget: (name) => deadLetterTargets.get(name),
     functionArn: (name) => (functions.get(name) as ResolvedFunction).arn,
     send: options.sendInvocationRecord,
+    sendDeadLetter: options.sendDeadLetter,
     timeScale: options.asyncTimeScale ?? 1,
   });
 
@@ -126,6 +129,12 @@ export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
           if (limit === undefined) reserved.delete(name);
           else reserved.set(name, limit);
           if (limit !== 0) events.release(name);
+        },
+        deadLetterTarget: (functionName) => deadLetterTargets.get(functionNamed(functionName)),
+        setDeadLetterTarget: (functionName, targetArn) => {
+          const name = functionNamed(functionName);
+          if (targetArn === undefined) deadLetterTargets.delete(name);
+          else deadLetterTargets.set(name, targetArn);
         },
         eventInvokeConfig: (functionName) => eventConfigs.get(functionNamed(functionName)),
         setEventInvokeConfig: (functionName, config) => {

@@ -64,6 +64,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     functions: options.functions,
     baseDir: options.baseDir,
     sendInvocationRecord: (arn, record) => invocationRecords.send(arn, record),
+    sendDeadLetter: (arn, event, attributes) => invocationRecords.sendDeadLetter(arn, event, attributes),
     ...(options.lambdaAsyncTimeScale === undefined ? {} : { asyncTimeScale: options.lambdaAsyncTimeScale }),
   });
   const eventbridge = createLocalEventBridge(eventTargets({ sqs, lambda }));
