@@ -11,20 +11,17 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { startLocalAws } from "../stack/local-aws.ts";
+import { localSqsClient } from "./testdata/client.ts";
 
 const persistDir = mkdtempSync(join(tmpdir(), "junction-sqs-persist-"));
 after(() => rmSync(persistDir, { recursive: true, force: true }));
 
 async function withStack<T>(use: (sqs: SQSClient) => Promise<T>): Promise<T> {
   const aws = await startLocalAws({ port: 0, functions: {}, baseDir: ".", persistDir });
-  const sqs = new SQSClient({
-    endpoint: aws.url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  const sqs = localSqsClient(aws.url);
   try {
     return await use(sqs);
   } finally {

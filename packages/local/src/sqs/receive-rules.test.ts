@@ -11,9 +11,10 @@ import {
   type Message,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
-  SQSClient,
+  type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { type LocalAws, startLocalAws } from "../stack/local-aws.ts";
+import { localSqsClient } from "./testdata/client.ts";
 
 const LIMIT = 5;
 let aws: LocalAws;
@@ -21,11 +22,7 @@ let sqs: SQSClient;
 
 before(async () => {
   aws = await startLocalAws({ port: 0, functions: {}, baseDir: ".", sqsInFlightLimit: LIMIT });
-  sqs = new SQSClient({
-    endpoint: aws.url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  sqs = localSqsClient(aws.url);
 });
 after(async () => {
   sqs.destroy();
