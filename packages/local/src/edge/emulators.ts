@@ -32,10 +32,11 @@ export async function startLocalSqs(
       for (const handle of [...queue.inflightMessages.keys()]) queue.changeVisibility(handle, 0);
     }
   }
-  const app = buildApp({
-    logger: false,
-    stores: { sqsStore, snsStore, s3Store: new internals.S3Store() } as never,
-  });
+  // The stores are fauxqs's own classes, typed here by the parts the local SQS uses.
+  const stores = { sqsStore, snsStore, s3Store: new internals.S3Store() } as unknown as NonNullable<
+    NonNullable<Parameters<typeof buildApp>[0]>["stores"]
+  >;
+  const app = buildApp({ logger: false, stores });
   await app.ready();
   return {
     async call(action, input) {
