@@ -7,7 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { applyProvision, planProvision } from "@junction/bridge";
-import { connect, IdempotencyKeyReusedError, type JunctionClient, type ReceivedMessage, rawCodec, ServiceError } from "@junction/sdk";
+import {
+  connect,
+  IdempotencyKeyReusedError,
+  type JunctionClient,
+  type ReceivedMessage,
+  rawCodec,
+  ServiceError,
+} from "@junction/sdk";
 import { captureMessages } from "@junction/sdk/testing";
 import { getMonitoring, startTestNats, type TestNats } from "@junction/testkit";
 import { authorizeBody, exampleConfig, newKey } from "./testdata/stack.ts";

@@ -1,6 +1,14 @@
 import { dirname, resolve } from "node:path";
 import type { LoadedConfig } from "@junction/bridge";
-import { type ConnectOptions, ConnectOptionsError, NatsAuthError, NatsConnectError, permissionDenied, redactServer, splitServerCredentials } from "@junction/sdk";
+import {
+  type ConnectOptions,
+  ConnectOptionsError,
+  NatsAuthError,
+  NatsConnectError,
+  permissionDenied,
+  redactServer,
+  splitServerCredentials,
+} from "@junction/sdk";
 import { CliExit, ExitCode } from "./exit-codes.ts";
 
 /** Where a command's NATS servers came from, to name what to fix in a message. */

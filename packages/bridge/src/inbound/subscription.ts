@@ -1,5 +1,12 @@
 import type { Message } from "@aws-sdk/client-sqs";
-import { type CompiledPattern, type InvalidSubjectError, matchPattern, outsideToken, parsePattern, validateSubject } from "@junction/sdk";
+import {
+  type CompiledPattern,
+  type InvalidSubjectError,
+  matchPattern,
+  outsideToken,
+  parsePattern,
+  validateSubject,
+} from "@junction/sdk";
 import type { SubscriptionConfig } from "../config/inbound-schema.ts";
 import { MappingError } from "../errors.ts";
 import { jsonPath } from "../routes/message.ts";

@@ -1,4 +1,10 @@
-import { type CompiledPattern, createSubjectRouter, parsePattern, patternCovers, type SubjectRouter } from "@junction/sdk";
+import {
+  type CompiledPattern,
+  createSubjectRouter,
+  parsePattern,
+  patternCovers,
+  type SubjectRouter,
+} from "@junction/sdk";
 import type { PathSegment, ReportProblem } from "../config/path.ts";
 import type { JunctionConfig, RouteConfig, StreamConfig } from "../config/schema.ts";
 import { type CompiledTarget, compileTarget } from "../targets/index.ts";

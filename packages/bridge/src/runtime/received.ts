@@ -1,4 +1,10 @@
-import { headerRecord, identityOf, type MessageIdentity, type SubjectMatch, type SubjectRouter } from "@junction/sdk";
+import {
+  headerRecord,
+  identityOf,
+  type MessageIdentity,
+  type SubjectMatch,
+  type SubjectRouter,
+} from "@junction/sdk";
 import type { CompiledRoute } from "../routes/compile.ts";
 import type { RouteMessage } from "../routes/message.ts";
 import type { MsgHeaders } from "./nats-types.ts";

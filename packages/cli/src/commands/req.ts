@@ -1,4 +1,12 @@
-import { type Codec, type JunctionClient, NoRespondersError, NoStreamError, RequestTimeoutError, rawCodec, ServiceError } from "@junction/sdk";
+import {
+  type Codec,
+  type JunctionClient,
+  NoRespondersError,
+  NoStreamError,
+  RequestTimeoutError,
+  rawCodec,
+  ServiceError,
+} from "@junction/sdk";
 import { DurableRequestTimeoutError } from "@junction/sdk/jetstream";
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";

@@ -1,5 +1,16 @@
 import { STATUS_CODES } from "node:http";
-import { CancelledError, CircuitOpenError, CodecError, IdempotencyKeyReusedError, JetStreamError, NoRespondersError, NoStreamError, PayloadTooLargeError, RequestTimeoutError, ServiceError } from "@junction/sdk";
+import {
+  CancelledError,
+  CircuitOpenError,
+  CodecError,
+  IdempotencyKeyReusedError,
+  JetStreamError,
+  NoRespondersError,
+  NoStreamError,
+  PayloadTooLargeError,
+  RequestTimeoutError,
+  ServiceError,
+} from "@junction/sdk";
 import { DurableRequestTimeoutError } from "@junction/sdk/jetstream";
 import { ClosedConnectionError, DrainingConnectionError } from "@nats-io/nats-core";
 import type { ResolvedSettings } from "../config/settings.ts";
