@@ -2,20 +2,13 @@ export { type AwsClientSet, type AwsEndpoint, awsEndpoint, createAwsClients } fr
 export { checkConfig, INBOUND_VOCABULARY } from "./config/check.ts";
 export type { InboundConfig, SubscriptionConfig } from "./config/inbound-schema.ts";
 export { type LoadedConfig, type LoadOptions, loadConfig, loadConfigFile } from "./config/load.ts";
-export {
-  type OperationRoute,
-  operationConsumer,
-  operationPath,
-  operationRoutes,
-  servedGateway,
-} from "./config/operation-routes.ts";
-export type { OperationConfig } from "./config/operations-schema.ts";
 export { configJsonSchema, renderConfigReference } from "./config/reference.ts";
 export { ConfigSchema, type JunctionConfig, type StreamConfig } from "./config/schema.ts";
 export type { TelemetryConfig } from "./config/telemetry-schema.ts";
 export { ConfigError, type ConfigProblem, EchoSkippedError, formatProblem, MappingError } from "./errors.ts";
 export * from "./inbound/index.ts";
 export * from "./kv-mirror/index.ts";
+export { createOpsAuth, type OpsAuth, type OpsAuthResult } from "./ops/auth.ts";
 export { type ConsoleDeps, type ConsoleHandler, createConsole } from "./ops/console/index.ts";
 export { type OpsServer, type OpsServerOptions, startOpsServer } from "./ops/server.ts";
 export {
@@ -59,7 +52,6 @@ export {
   type RedriveResult,
   redriveDeadLetters,
 } from "./runtime/dlq/store.ts";
-export { type Logger, silentLogger } from "./runtime/logger.ts";
 export { type BridgeMetrics, createBridgeMetrics } from "./runtime/metrics.ts";
 export type {
   AwsService,

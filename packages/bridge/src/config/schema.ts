@@ -1,10 +1,9 @@
+import { CredentialsSchema, GatewaySchema, OperationSchema } from "@junction/gateway/config";
 import { z } from "zod";
 import { AwsSchema } from "../aws/schema.ts";
 import { Name } from "../name.ts";
 import { RouteSchema } from "../routes/schema.ts";
-import { GatewaySchema } from "./gateway-schema.ts";
 import { InboundSchema, SubscriptionSchema } from "./inbound-schema.ts";
-import { OperationSchema } from "./operations-schema.ts";
 import { TelemetrySchema } from "./telemetry-schema.ts";
 
 // One schema is the single source of the config's types, defaults, JSON Schema and reference docs.
@@ -138,6 +137,9 @@ export const OpsSchema = z
       .describe(
         "Where `junction run` / `up` serve /metrics, /status, /healthz and /readyz (port 0 = random).",
       ),
+    auth: CredentialsSchema.optional().describe(
+      "Credentials every ops request needs except /healthz and /readyz (API keys as `X-Api-Key` or a Basic password, JWTs as `Bearer`), as `gateway.auth` defines them; with it the console may redrive off loopback.",
+    ),
   })
   .describe("Operations endpoint of the bridge.");
 

@@ -1,3 +1,4 @@
+import { parsePattern } from "@junction/sdk";
 import {
   clientPermissions,
   durableConsumerPermissions,
@@ -6,9 +7,8 @@ import {
   mergePermissions,
   type NatsPermissions,
   orderedConsumerPermissions,
-  parsePattern,
   streamPermissions,
-} from "@junction/sdk";
+} from "@junction/sdk/permissions";
 import { templatePattern } from "../config/check-inbound.ts";
 import type { LoadedConfig } from "../config/load.ts";
 import { CHECKPOINT_BUCKET } from "../kv-mirror/checkpoint.ts";

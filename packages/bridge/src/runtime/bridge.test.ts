@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { connect, type JunctionClient } from "@junction/sdk";
+import { sleep } from "@junction/sdk/resilience";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { Registry } from "prom-client";
 import type { AwsClientSet } from "../aws/clients.ts";
@@ -19,7 +20,6 @@ import type { TargetRequest } from "../targets/types.ts";
 import { createBridge } from "./bridge.ts";
 import type { DeadLetter } from "./dlq/format.ts";
 import { listDeadLetters } from "./dlq/store.ts";
-import { sleep } from "./retry.ts";
 
 const loaded = loadConfig(
   `streams:

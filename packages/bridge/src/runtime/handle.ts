@@ -1,3 +1,5 @@
+import { sleep } from "@junction/sdk/resilience";
+import type { Logger } from "@junction/sdk/telemetry";
 import type { RoutePolicy } from "../routes/policy.ts";
 import type { RouteMessage } from "../targets/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
@@ -5,8 +7,7 @@ import { contextOf, inSpan, SpanKind } from "../tracing/index.ts";
 import { attemptTargets, mappingError, type RouteTargets, type TargetResult } from "./deliver.ts";
 import type { DeliveredMemory } from "./delivered.ts";
 import type { DeadLetterInput } from "./dlq/format.ts";
-import type { Logger } from "./logger.ts";
-import { retryDelay, sleep } from "./retry.ts";
+import { retryDelay } from "./retry.ts";
 
 /** A message the runtime holds until it is settled: a JetStream delivery, or a core message. */
 export interface HeldMessage {

@@ -1,4 +1,7 @@
-import type { JunctionJetStream, Lanes, SubjectRouter } from "@junction/sdk";
+import type { SubjectRouter } from "@junction/sdk";
+import type { JunctionJetStream } from "@junction/sdk/jetstream";
+import type { Lanes } from "@junction/sdk/partitions";
+import { sleep } from "@junction/sdk/resilience";
 import type { CompiledRoute } from "../routes/compile.ts";
 import { createMessageScope, type RouteMessage } from "../targets/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
@@ -6,7 +9,6 @@ import { deliveredKey } from "./delivered.ts";
 import { type HandleDeps, handleMessage } from "./handle.ts";
 import type { Consumer, ConsumerMessages, JetStreamManager, JsMsg } from "./nats-types.ts";
 import { ownMatch, routeMessage } from "./received.ts";
-import { sleep } from "./retry.ts";
 
 export interface StreamRouteDeps extends HandleDeps {
   readonly js: JunctionJetStream;

@@ -1,7 +1,7 @@
 import type { Consumer, JetStreamClient, JsMsg } from "@nats-io/jetstream";
+import { sleep } from "../resilience/sleep.ts";
 import { partitionOf } from "./hash.ts";
 import type { Lanes } from "./lanes.ts";
-import { sleep } from "./sleep.ts";
 
 /** Why a partition stops: `fenced` means this member may no longer be its owner (see group.ts). */
 export type StopReason = "rebalance" | "stopping" | "fenced" | "stolen";

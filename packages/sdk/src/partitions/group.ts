@@ -6,10 +6,10 @@ import { jsonCodec } from "../codecs/index.ts";
 import { ensureConsumer } from "../jetstream/streams.ts";
 import { KvConflictError } from "../kv/errors.ts";
 import { type KvBucket, type KvEntry, type KvWatcher, openKv } from "../kv/kv.ts";
+import { sleep } from "../resilience/sleep.ts";
 import { type StopReason, settled } from "./consume.ts";
 import { PartitionCountMismatchError, PartitionJoinError, PartitionOptionsError } from "./errors.ts";
 import { assignPartitions } from "./hash.ts";
-import { sleep } from "./sleep.ts";
 
 export interface PartitionGroupOptions {
   /**

@@ -1,4 +1,5 @@
-import { DlqHeaders, type JunctionJetStream, type MessageIdentity, type PublishAck } from "@junction/sdk";
+import type { MessageIdentity } from "@junction/sdk";
+import { DlqHeaders, type JunctionJetStream, type PublishAck } from "@junction/sdk/jetstream";
 import type { MsgHeaders } from "../nats-types.ts";
 
 /** The SDK's dead-letter headers plus the bridge's own (docs/protocol.md). */

@@ -1,4 +1,4 @@
-import { type JunctionClient, matchPattern } from "@junction/sdk";
+import { Headers, type JunctionClient, matchPattern } from "@junction/sdk";
 import type { LoadedConfig } from "../../config/load.ts";
 import type { TargetSender } from "../../targets/delivery.ts";
 import type { AwsService } from "../../targets/index.ts";
@@ -88,8 +88,8 @@ async function redriveOne(
     data: letter.data,
     headers: letter.headers,
     id: letter.messageId,
-    correlationId: letter.headers["Junction-Correlation-Id"] ?? letter.messageId,
-    causationId: letter.headers["Junction-Causation-Id"],
+    correlationId: letter.headers[Headers.CorrelationId] ?? letter.messageId,
+    causationId: letter.headers[Headers.CausationId],
     seq: letter.seq,
     time: letter.time,
   };
