@@ -3,7 +3,6 @@ import { after, before, describe, it } from "node:test";
 import {
   type BatchWriteItemCommandInput,
   type BatchWriteItemCommandOutput,
-  CreateTableCommand,
   GetItemCommand,
   ScanCommand,
   type WriteRequest,
@@ -11,6 +10,7 @@ import {
 import { DeliveryErrorCode, type DeliveryOutcome } from "../delivery.ts";
 import { createSender } from "../index.ts";
 import { type LocalTargets, mapper, startLocalTargets } from "../testdata/local.ts";
+import { fixture } from "./testdata/conformance.ts";
 
 const map = mapper(`
   - name: update
@@ -30,16 +30,8 @@ describe("DynamoDB sender (local edge endpoint)", () => {
   let local: LocalTargets;
   before(async () => {
     local = await startLocalTargets();
-    for (const table of ["Things", "Many", "Flaky"]) {
-      await local.clients.dynamodb.send(
-        new CreateTableCommand({
-          TableName: table,
-          KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-          AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
-    }
+    // Tables keyed by a string `id`, as the conformance fixture makes them.
+    for (const table of ["Things", "Many", "Flaky"]) await fixture.create(local, table);
   });
   after(() => local.close());
 
