@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { headers } from "@nats-io/nats-core";
 import { Headers } from "./headers.ts";
 import { MessageKind } from "./identity.ts";
-import { writeHeaders } from "./nats-headers.ts";
+import { readHeader, writeHeaders } from "./nats-headers.ts";
 
 const identity = { id: "m1", correlationId: "c1", causationId: "p1" };
 
@@ -47,5 +48,22 @@ describe("writeHeaders", () => {
     );
     assert.throws(() => writeHeaders({ identity, headers: { "X-A": "v\r\nX-B: w" } }), /cannot contain/);
     assert.throws(() => writeHeaders({ identity, idempotencyKey: "k\n" }), /cannot contain/);
+  });
+});
+
+describe("readHeader", () => {
+  it("finds a header whatever its case, its first value, and nothing for empty or absent ones", () => {
+    const h = headers();
+    h.append("Traceparent", "00-abc");
+    h.append("X-Many", "one");
+    h.append("X-Many", "two");
+    h.append("X-Empty", "");
+    const msg = { headers: h };
+    assert.equal(readHeader(msg, "traceparent"), "00-abc");
+    assert.equal(readHeader(msg, "TRACEPARENT"), "00-abc");
+    assert.equal(readHeader(msg, "x-many"), "one");
+    assert.equal(readHeader(msg, "X-Empty"), undefined);
+    assert.equal(readHeader(msg, "X-Absent"), undefined);
+    assert.equal(readHeader({}, "traceparent"), undefined);
   });
 });

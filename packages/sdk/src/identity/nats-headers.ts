@@ -1,7 +1,6 @@
 import {
   canonicalMIMEHeaderKey,
   InvalidArgumentError,
-  Match,
   type Msg,
   type MsgHdrs,
   MsgHdrsImpl,
@@ -61,10 +60,19 @@ export function writeHeaders(meta: OutgoingMeta): MsgHdrs {
   return MsgHdrsImpl.fromRecord(h);
 }
 
-/** Reads a header of a received message regardless of case (peers write `Traceparent`). */
+/**
+ * Reads a header of a received message regardless of case (peers write `Traceparent`). One pass over
+ * the headers: nats.js's `get()` copies and filters every key, and replies are read several times each.
+ */
 export function readHeader(msg: Pick<Msg, "headers">, name: string): string | undefined {
-  const value = msg.headers?.get(name, Match.IgnoreCase);
-  return value === undefined || value === "" ? undefined : value;
+  if (msg.headers === undefined) return undefined;
+  const lower = name.toLowerCase();
+  for (const [key, values] of msg.headers) {
+    if (key.length !== name.length || (key !== name && key.toLowerCase() !== lower)) continue;
+    const value = values[0];
+    return value === undefined || value === "" ? undefined : value;
+  }
+  return undefined;
 }
 
 /** All headers of a received message, first value of each. */
