@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import { createGateway } from "@junction/gateway";
 import { connect } from "@junction/sdk";
 import { connect as connectRaw } from "@nats-io/transport-node";
-import { createLogger } from "junction/bench-support";
+import { createLogger, startTracing } from "junction/bench-support";
 import { serveWorker } from "./worker-process.ts";
 
 export interface GatewayWorkerSetup {
@@ -14,10 +14,13 @@ export interface GatewayWorkerSetup {
   readonly natsUrl: string;
   /** The subject the parent's echo responder answers. */
   readonly subject: string;
+  /** Junction with tracing on (`junction bench tracing`): spans exported to this OTLP/HTTP sink. */
+  readonly telemetry?: { readonly endpoint: string; readonly sampling: number };
 }
 
-serveWorker<GatewayWorkerSetup>(async ({ side, natsUrl, subject }) => {
+serveWorker<GatewayWorkerSetup>(async ({ side, natsUrl, subject, telemetry }) => {
   if (side === "junction") {
+    startTracing(telemetry === undefined ? undefined : { ...telemetry, serviceName: "junction-bench" });
     const client = await connect({ servers: natsUrl, name: "bench gateway" });
     const gateway = createGateway(
       { listen: "127.0.0.1:0", routes: [{ method: "POST", path: "/echo", request: subject }] },

@@ -36,6 +36,11 @@ export interface GatewayBenchOptions {
   readonly connections?: number;
   /** Interleaved (junction, baseline) pairs; default 3, medians reported. */
   readonly pairs?: number;
+  /**
+   * With tracing, both sides are Junction's gateway: "junction" with spans exported as given, the
+   * baseline without telemetry (`junction bench tracing`).
+   */
+  readonly tracing?: { readonly endpoint: string; readonly sampling: number };
   readonly onProgress?: (result: GatewayBenchResult) => void;
 }
 
@@ -70,10 +75,12 @@ export async function benchGateway(opts: GatewayBenchOptions = {}): Promise<Gate
       },
     });
     await responder.flush();
+    const tracing = opts.tracing;
     for (const side of ["junction", "baseline"] as const) {
       workers.push(
         await startWorkerProcess<GatewayWorkerSetup, string>("gateway-worker", side, {
-          side,
+          side: tracing === undefined ? side : "junction",
+          ...(tracing !== undefined && side === "junction" ? { telemetry: tracing } : {}),
           natsUrl: server.url,
           subject: ECHO_SUBJECT,
         }),
@@ -196,17 +203,9 @@ export async function runGatewayBench(
       "  junction: Junction's gateway (fastify, as `junction up` runs it: no access log lines)\n" +
       "  baseline: a bare node:http server doing the same request with raw nats.js\n",
   );
-  const cell = (s: string, w = 16) => s.padStart(w);
-  out.write(`${cell("metric", 26)}${cell("junction")}${cell("baseline")}${cell("ratio", 9)}\n`);
   const results = await benchGateway({
-    ...(opts.quick ? { requests: 3_000, latencyRequests: 1_000, pairs: 1 } : {}),
-    onProgress: (r) => {
-      const value = (n: number) => `${Math.round(n).toLocaleString("en-US")} ${r.unit}`;
-      out.write(
-        `${cell(r.rate === undefined ? `${r.metric} (${r.connections} conn)` : `${r.metric} @${r.rate}/s`, 26)}` +
-          `${cell(value(r.junction))}${cell(value(r.baseline))}${cell(`${r.ratio.toFixed(2)}×`, 9)}\n`,
-      );
-    },
+    ...(opts.quick ? QUICK : {}),
+    onProgress: printGatewayRows(out, ["junction", "baseline"]),
   });
   out.write("\nratio (1.00 = as fast as the bare server; higher is better)\n");
   out.write(
@@ -221,4 +220,23 @@ export async function runGatewayBench(
     );
   }
   return results.map((r) => ({ ...r }));
+}
+
+/** The options `--quick` runs the gateway benchmark with. */
+export const QUICK = { requests: 3_000, latencyRequests: 1_000, pairs: 1 } as const;
+
+/** Prints the table's header, then returns what prints each result as a row under it. */
+export function printGatewayRows(
+  out: NodeJS.WritableStream,
+  sides: readonly [string, string],
+): (r: GatewayBenchResult) => void {
+  const cell = (s: string, w = 16) => s.padStart(w);
+  out.write(`${cell("metric", 26)}${cell(sides[0])}${cell(sides[1])}${cell("ratio", 9)}\n`);
+  return (r) => {
+    const value = (n: number) => `${Math.round(n).toLocaleString("en-US")} ${r.unit}`;
+    out.write(
+      `${cell(r.rate === undefined ? `${r.metric} (${r.connections} conn)` : `${r.metric} @${r.rate}/s`, 26)}` +
+        `${cell(value(r.junction))}${cell(value(r.baseline))}${cell(`${r.ratio.toFixed(2)}×`, 9)}\n`,
+    );
+  };
 }

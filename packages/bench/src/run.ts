@@ -2,7 +2,7 @@ import { CliExit, ExitCode, progressBar } from "junction/bench-support";
 import { formatBars } from "./bars.ts";
 import { benchBridge } from "./bridge.ts";
 import { runFleetBench } from "./fleet.ts";
-import { runGatewayBench } from "./gateway.ts";
+import { printGatewayRows, QUICK as QUICK_GATEWAY, runGatewayBench } from "./gateway.ts";
 import { benchInbound } from "./inbound.ts";
 import { runLocal } from "./local.ts";
 import { runPaymentsBench } from "./payments.ts";
@@ -10,7 +10,7 @@ import type { PipelineBenchOptions, PipelineResult } from "./pipeline.ts";
 import { type BenchSection, writeReport } from "./report.ts";
 import { benchRoutes } from "./routes.ts";
 import { benchSdk } from "./sdk.ts";
-import { benchTracing } from "./tracing.ts";
+import { benchGatewayTracing, benchTracing } from "./tracing.ts";
 
 /** The options of `junction bench`, as the CLI parsed them. */
 export interface BenchOptions {
@@ -123,16 +123,30 @@ async function runBridge(out: Out, opts: BenchOptions): Promise<Record<string, u
 async function runTracing(out: Out, opts: BenchOptions): Promise<Record<string, unknown>[]> {
   const messages = opts.quick ? 5_000 : 50_000;
   out.write(
-    `tracing: the bridge workload (${fmt(messages)} messages of 256 B, JetStream → SQS) with telemetry: spans\n` +
-      "  exported over OTLP/HTTP to a sink, at 100% and 1% sampling, against the same bridge without telemetry\n",
+    `tracing: the bridge workload (${fmt(messages)} messages of 256 B, JetStream → SQS) and the gateway workload\n` +
+      "  (POST of 128 B JSON → NATS request → echo → HTTP reply) with telemetry: spans exported over OTLP/HTTP\n" +
+      "  to a sink, at 100% and 1% sampling, against the same bridge or gateway without telemetry\n",
   );
   const results: Record<string, unknown>[] = [];
   for (const sampling of [1, 0.01]) {
-    out.write(`\nsampling ${sampling * 100}% (junction = traced, baseline = untraced)\n`);
+    out.write(`\nbridge, sampling ${sampling * 100}% (junction = traced, baseline = untraced)\n`);
     const rows = await runPipeline(out, (watch) =>
       benchTracing({ messages, samplings: [sampling], ...(opts.quick ? { pairs: 1 } : {}), ...watch }),
     );
-    results.push(...rows);
+    results.push(...rows.map((r) => ({ component: "bridge", ...r })));
+  }
+  for (const sampling of [1, 0.01]) {
+    out.write(`\ngateway, sampling ${sampling * 100}%\n`);
+    const rows = await benchGatewayTracing({
+      samplings: [sampling],
+      ...(opts.quick ? QUICK_GATEWAY : {}),
+      onProgress: printGatewayRows(out, ["traced", "untraced"]),
+    });
+    out.write("\nratio (1.00 = as fast as the untraced gateway; higher is better)\n");
+    out.write(
+      formatBars(rows.map((r) => ({ label: r.metric, value: r.ratio, text: `${r.ratio.toFixed(2)}×` }))),
+    );
+    results.push(...rows.map((r) => ({ component: "gateway", ...r })));
   }
   return results;
 }

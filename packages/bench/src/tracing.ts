@@ -1,11 +1,16 @@
-// `junction bench tracing`: what tracing costs the bridge. The bridge benchmark's workload
-// (JetStream → SQS), Junction's bridge with `telemetry:` (spans exported over OTLP/HTTP to a sink here,
-// at 100% and at 1% sampling) against the same bridge without it, in the same run.
+// `junction bench tracing`: what tracing costs the bridge and the gateway. Each benchmark's workload
+// (JetStream → SQS; HTTP → NATS request/reply) with `telemetry:` (spans exported over OTLP/HTTP to a
+// sink here, at 100% and at 1% sampling) against the same component without it, in the same run.
 import { createServer } from "node:http";
 import { benchBridge } from "./bridge.ts";
+import { benchGateway, type GatewayBenchOptions, type GatewayBenchResult } from "./gateway.ts";
 import type { PipelineBenchOptions, PipelineResult } from "./pipeline.ts";
 
 export interface TracingResult extends PipelineResult {
+  readonly sampling: number;
+}
+
+export interface GatewayTracingResult extends GatewayBenchResult {
   readonly sampling: number;
 }
 
@@ -20,18 +25,34 @@ async function startSink(): Promise<{ url: string; close(): void }> {
   return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
-export async function benchTracing(
-  opts: PipelineBenchOptions & { readonly samplings?: readonly number[] } = {},
-): Promise<TracingResult[]> {
+/** Runs `bench` once per sampling with spans going to a sink, each result marked with its sampling. */
+async function perSampling<R>(
+  samplings: readonly number[],
+  bench: (tracing: { endpoint: string; sampling: number }) => Promise<R[]>,
+): Promise<(R & { sampling: number })[]> {
   const sink = await startSink();
   try {
-    const results: TracingResult[] = [];
-    for (const sampling of opts.samplings ?? [1, 0.01]) {
-      const runs = await benchBridge({ ...opts, tracing: { endpoint: sink.url, sampling } });
+    const results: (R & { sampling: number })[] = [];
+    for (const sampling of samplings) {
+      const runs = await bench({ endpoint: sink.url, sampling });
       results.push(...runs.map((r) => ({ ...r, sampling })));
     }
     return results;
   } finally {
     sink.close();
   }
+}
+
+/** The bridge traced ("junction") against the bridge untraced ("baseline"). */
+export function benchTracing(
+  opts: PipelineBenchOptions & { readonly samplings?: readonly number[] } = {},
+): Promise<TracingResult[]> {
+  return perSampling(opts.samplings ?? [1, 0.01], (tracing) => benchBridge({ ...opts, tracing }));
+}
+
+/** The gateway traced ("junction") against the gateway untraced ("baseline"). */
+export function benchGatewayTracing(
+  opts: GatewayBenchOptions & { readonly samplings?: readonly number[] } = {},
+): Promise<GatewayTracingResult[]> {
+  return perSampling(opts.samplings ?? [1, 0.01], (tracing) => benchGateway({ ...opts, tracing }));
 }

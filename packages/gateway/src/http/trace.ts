@@ -1,3 +1,4 @@
+import { tracingOff } from "@junction/sdk/telemetry";
 import {
   type Context,
   context,
@@ -23,7 +24,7 @@ export interface HttpTracing {
 
 /**
  * Spans go to the globally registered tracer provider (`junction run` / `up` register one with
- * `telemetry:`); without one they are no-ops. Only requests that go to NATS get one: probes and
+ * `telemetry:`); without one none is made at all. Only requests that go to NATS get one: probes and
  * refusals before NATS cost nothing.
  */
 export function createHttpTracing(): HttpTracing {
@@ -31,6 +32,7 @@ export function createHttpTracing(): HttpTracing {
   const spans = new WeakMap<FastifyRequest, Context>();
   return {
     within(req, fn) {
+      if (tracingOff()) return fn();
       let ctx = spans.get(req);
       if (ctx === undefined) {
         const parent =

@@ -1,4 +1,10 @@
-import { Match, type Msg, type MsgHdrs, headers as natsHeaders } from "@nats-io/nats-core";
+import {
+  canonicalMIMEHeaderKey,
+  InvalidArgumentError,
+  type Msg,
+  type MsgHdrs,
+  MsgHdrsImpl,
+} from "@nats-io/nats-core";
 import { Headers } from "./headers.ts";
 import {
   identityFromScan,
@@ -18,24 +24,55 @@ export interface OutgoingMeta {
   readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
-/** NATS headers for an outgoing message (docs/protocol.md). */
-export function writeHeaders(meta: OutgoingMeta): MsgHdrs {
-  const h = natsHeaders();
-  if (meta.headers) for (const [k, v] of Object.entries(meta.headers)) h.set(k, v);
-  h.set(Headers.MsgId, meta.identity.id);
-  h.set(Headers.CorrelationId, meta.identity.correlationId);
-  if (meta.identity.causationId !== undefined) h.set(Headers.CausationId, meta.identity.causationId);
-  if (meta.kind !== undefined) h.set(Headers.Kind, meta.kind);
-  if (meta.idempotencyKey !== undefined) h.set(Headers.IdempotencyKey, meta.idempotencyKey);
-  if (meta.contentType !== undefined && !h.has("Content-Type", Match.IgnoreCase))
-    h.set("Content-Type", meta.contentType);
-  return h;
+const CONTENT_TYPE = "content-type";
+const LINE_BREAK = /[\r\n]/;
+
+/** A header value as nats.js's `set()` takes it: no line breaks (they would split the header), trimmed. */
+function checkedValue(value: string): string {
+  if (LINE_BREAK.test(value)) {
+    throw InvalidArgumentError.format("header", "values cannot contain \\r or \\n");
+  }
+  return value.trim();
 }
 
-/** Reads a header of a received message regardless of case (peers write `Traceparent`). */
+/**
+ * NATS headers for an outgoing message (docs/protocol.md). Built as one record and handed over whole:
+ * nats.js's `set()` scans and copies every key already set, twice, and this runs for every message.
+ * The checks are `set()`'s: a name of printable ASCII without a colon, a value without line breaks.
+ */
+export function writeHeaders(meta: OutgoingMeta): MsgHdrs {
+  const h: Record<string, string[]> = Object.create(null);
+  let typed = false;
+  if (meta.headers) {
+    for (const k in meta.headers) {
+      canonicalMIMEHeaderKey(k); // throws for a name that is not one
+      h[k] = [checkedValue(meta.headers[k] as string)];
+      if (!typed && k.toLowerCase() === CONTENT_TYPE) typed = true;
+    }
+  }
+  h[Headers.MsgId] = [checkedValue(meta.identity.id)];
+  h[Headers.CorrelationId] = [checkedValue(meta.identity.correlationId)];
+  if (meta.identity.causationId !== undefined)
+    h[Headers.CausationId] = [checkedValue(meta.identity.causationId)];
+  if (meta.kind !== undefined) h[Headers.Kind] = [meta.kind];
+  if (meta.idempotencyKey !== undefined) h[Headers.IdempotencyKey] = [checkedValue(meta.idempotencyKey)];
+  if (meta.contentType !== undefined && !typed) h["Content-Type"] = [checkedValue(meta.contentType)];
+  return MsgHdrsImpl.fromRecord(h);
+}
+
+/**
+ * Reads a header of a received message regardless of case (peers write `Traceparent`). One pass over
+ * the headers: nats.js's `get()` copies and filters every key, and replies are read several times each.
+ */
 export function readHeader(msg: Pick<Msg, "headers">, name: string): string | undefined {
-  const value = msg.headers?.get(name, Match.IgnoreCase);
-  return value === undefined || value === "" ? undefined : value;
+  if (msg.headers === undefined) return undefined;
+  const lower = name.toLowerCase();
+  for (const [key, values] of msg.headers) {
+    if (key.length !== name.length || (key !== name && key.toLowerCase() !== lower)) continue;
+    const value = values[0];
+    return value === undefined || value === "" ? undefined : value;
+  }
+  return undefined;
 }
 
 /** All headers of a received message, first value of each. */

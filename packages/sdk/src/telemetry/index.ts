@@ -4,4 +4,5 @@ export { createMetrics, type JunctionMetrics, renderMetrics } from "./metrics.ts
 export { extractContext, headerGetter, headerSetter, injectContext } from "./propagation.ts";
 export { getOrCreateMetric, type MetricSeries, metricSeries } from "./series.ts";
 export { createTelemetry, type TelemetryOptions } from "./telemetry.ts";
+export { tracingOff } from "./tracing-off.ts";
 export { noopTelemetry, type Observation, type ProcessInfo, type SendInfo, type Telemetry } from "./types.ts";

@@ -13,6 +13,7 @@ import type { Registry } from "prom-client";
 import { errorType } from "./errors.ts";
 import { createMetrics, type JunctionMetrics } from "./metrics.ts";
 import { extractContext, injectContext } from "./propagation.ts";
+import { tracingOff } from "./tracing-off.ts";
 import type { Observation, ProcessInfo, SendInfo, Telemetry } from "./types.ts";
 
 export interface TelemetryOptions {
@@ -31,10 +32,24 @@ const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
  */
 export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   const tracer = options.tracer ?? trace.getTracer("@junction/sdk");
+  // A tracer given explicitly is used; the global one only once an OTel SDK is registered.
+  const untraced = options.tracer === undefined ? tracingOff : () => false;
   const metrics = options.meterRegistry === undefined ? undefined : createMetrics(options.meterRegistry);
 
   return {
     startSend(info) {
+      const labels = { operation: info.operation, direction: "send" };
+      metrics?.sent.inc({ operation: info.operation });
+      metrics?.inFlight.inc(labels);
+      const record = (seconds: number, outcome: string) => {
+        if (metrics === undefined) return;
+        metrics.inFlight.dec(labels);
+        // A core publish has no reply to wait for: it is counted as sent, not as a request.
+        if (info.operation === "publish") return;
+        metrics.requests.inc({ operation: info.operation, outcome });
+        metrics.requestDuration.observe({ operation: info.operation, outcome }, seconds);
+      };
+      if (untraced()) return observe(undefined, record, metrics);
       const producer = info.operation === "publish" || info.operation === "jetstream.publish";
       const parent = context.active();
       const span = tracer.startSpan(
@@ -51,25 +66,21 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
       );
       const spanContext = trace.setSpan(parent, span);
       injectContext(spanContext, info.headers);
-      const labels = { operation: info.operation, direction: "send" };
-      metrics?.sent.inc({ operation: info.operation });
-      metrics?.inFlight.inc(labels);
-      return observe(
-        span,
-        spanContext,
-        (seconds, outcome) => {
-          if (metrics === undefined) return;
-          metrics.inFlight.dec(labels);
-          // A core publish has no reply to wait for: it is counted as sent, not as a request.
-          if (info.operation === "publish") return;
-          metrics.requests.inc({ operation: info.operation, outcome });
-          metrics.requestDuration.observe({ operation: info.operation, outcome }, seconds);
-        },
-        metrics,
-      );
+      return observe({ span, context: spanContext }, record, metrics);
     },
 
     startProcess(info) {
+      const labels = { operation: info.operation, direction: "process" };
+      metrics?.inFlight.inc(labels);
+      const record = (seconds: number, outcome: string) => {
+        if (metrics === undefined) return;
+        metrics.inFlight.dec(labels);
+        metrics.processDuration.observe(
+          { operation: info.operation, destination: info.destination, outcome },
+          seconds,
+        );
+      };
+      if (untraced()) return observe(undefined, record, metrics);
       // Child of the sender's context, so one request is one trace; plus the link the semconv asks for.
       const parent = extractContext(context.active(), info.headers);
       const remote = trace.getSpanContext(parent);
@@ -89,21 +100,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
         },
         parent,
       );
-      const labels = { operation: info.operation, direction: "process" };
-      metrics?.inFlight.inc(labels);
-      return observe(
-        span,
-        trace.setSpan(parent, span),
-        (seconds, outcome) => {
-          if (metrics === undefined) return;
-          metrics.inFlight.dec(labels);
-          metrics.processDuration.observe(
-            { operation: info.operation, destination: info.destination, outcome },
-            seconds,
-          );
-        },
-        metrics,
-      );
+      return observe({ span, context: trace.setSpan(parent, span) }, record, metrics);
     },
 
     breakerState(subject, state) {
@@ -125,32 +122,32 @@ function messageAttributes(info: SendInfo | ProcessInfo): Attributes {
   };
 }
 
-/** An observation that ends its span and records its metrics exactly once. */
+/** An observation that ends its span (none while untraced) and records its metrics exactly once. */
 function observe(
-  span: Span,
-  spanContext: Context,
+  traced: { readonly span: Span; readonly context: Context } | undefined,
   record: (seconds: number, outcome: string) => void,
   metrics: JunctionMetrics | undefined,
 ): Observation {
   const started = performance.now();
   let ended = false;
   return {
-    run: (fn) => context.with(spanContext, fn),
+    run: (fn) => (traced === undefined ? fn() : context.with(traced.context, fn)),
     end(error) {
       if (ended) return;
       ended = true;
       let outcome = "ok";
+      const span = traced?.span;
       if (error !== undefined) {
         outcome = errorType(error);
-        span.setAttribute("error.type", outcome);
-        span.setStatus({
+        span?.setAttribute("error.type", outcome);
+        span?.setStatus({
           code: SpanStatusCode.ERROR,
           message: error instanceof Error ? error.message : String(error),
         });
-        if (error instanceof Error) span.recordException(error);
+        if (error instanceof Error) span?.recordException(error);
         metrics?.errors.inc({ code: outcome });
       }
-      span.end();
+      span?.end();
       record((performance.now() - started) / 1000, outcome);
     },
   };
