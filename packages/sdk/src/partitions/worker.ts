@@ -61,7 +61,7 @@ export async function startPartitionedWorker<T>(
       if (poison || attempt >= maxDeliver) {
         const message = state.termReason ?? (error instanceof Error ? error.message : String(error));
         await dlq?.send({
-          reason: poison ? "poison" : "failed",
+          reason: poison ? "rejected" : "exhausted",
           error: {
             message,
             code:
