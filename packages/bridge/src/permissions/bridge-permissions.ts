@@ -1,5 +1,7 @@
 import {
   clientPermissions,
+  DLQ_STREAM,
+  DLQ_SUBJECT_PREFIX,
   durableConsumerPermissions,
   jetStreamPublishPermissions,
   kvPermissions,
@@ -13,7 +15,6 @@ import { templatePattern } from "../config/check-inbound.ts";
 import type { LoadedConfig } from "../config/load.ts";
 import { CHECKPOINT_BUCKET } from "../kv-mirror/checkpoint.ts";
 import { DELIVERED_BUCKET } from "../runtime/delivered.ts";
-import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "../runtime/dlq/format.ts";
 
 /** The bucket of partition groups and elections (the SDK's default). */
 const GROUPS_BUCKET = "JUNCTION_GROUPS";

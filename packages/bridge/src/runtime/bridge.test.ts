@@ -4,7 +4,7 @@
 // up.test.ts, and examples/mistersmith/e2e.test.ts.)
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { connect, type JunctionClient } from "@junction/sdk";
+import { connect, type JunctionClient, type StoredDeadLetter } from "@junction/sdk";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { Registry } from "prom-client";
 import type { AwsClientSet } from "../aws/clients.ts";
@@ -17,7 +17,6 @@ import {
 } from "../targets/delivery.ts";
 import type { TargetRequest } from "../targets/types.ts";
 import { createBridge } from "./bridge.ts";
-import type { DeadLetter } from "./dlq/format.ts";
 import { listDeadLetters } from "./dlq/store.ts";
 import { sleep } from "./retry.ts";
 
@@ -146,7 +145,7 @@ describe("bridge runtime (real NATS, scripted senders)", { timeout: 60_000 }, ()
   });
 
   const js = () => client.jetstream();
-  const deadLetters = (route: string): Promise<DeadLetter[]> => listDeadLetters(client, { route });
+  const deadLetters = (route: string): Promise<StoredDeadLetter[]> => listDeadLetters(client, { route });
 
   it("keeps per-key order under parallelism and retries", async () => {
     const keys = ["a", "b", "c", "d"];
@@ -200,7 +199,7 @@ describe("bridge runtime (real NATS, scripted senders)", { timeout: 60_000 }, ()
     await js().publish("evt.bad.x1", { other: 1 });
     await waitFor("dead letter", async () => (await deadLetters("bad")).length === 1 || "none yet");
     const [letter] = await deadLetters("bad");
-    assert.equal(letter?.target, "sqs#0");
+    assert.deepEqual(letter?.origin, { route: "bad", target: "sqs#0" });
     assert.equal(letter?.subject, "evt.bad.x1");
     assert.equal(letter?.reason, "rejected");
     assert.match(letter?.error.message ?? "", /missing/);

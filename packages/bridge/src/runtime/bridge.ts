@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { BreakerOptions, JunctionClient, JunctionJetStream } from "@junction/sdk";
-import { createLanes, defaultMemberId } from "@junction/sdk";
+import { createLanes, defaultMemberId, writeDeadLetter } from "@junction/sdk";
 import type { Registry } from "prom-client";
 import type { AwsClientSet } from "../aws/clients.ts";
 import type { LoadedConfig } from "../config/load.ts";
@@ -12,7 +12,7 @@ import { createTargetChannel, type TargetChannel } from "./channel.ts";
 import { watchConnection } from "./connection.ts";
 import { type CoreRoute, startCoreRoute } from "./core-route.ts";
 import { createDeliveredMemory, type DeliveredMemory } from "./delivered.ts";
-import { ensureDlqStream, writeDeadLetter } from "./dlq/format.ts";
+import { ensureDlqStream } from "./dlq/format.ts";
 import type { HandleDeps } from "./handle.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { type BridgeMetrics, createBridgeMetrics } from "./metrics.ts";
@@ -112,7 +112,7 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
     js = deps.client.jetstream();
     const jsm = await js.manager();
     const fleet = loaded.config.fleet;
-    await ensureDlqStream(js, fleet.replicas);
+    await ensureDlqStream(js, { replicas: fleet.replicas, dlq: loaded.config.dlq });
     memory = deps.delivered ?? createDeliveredMemory(deps.client, { replicas: fleet.replicas });
     watchConnection(deps.client, logger, metrics);
     const jetstream = js;
@@ -121,7 +121,7 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
       policy: routePolicy(config),
       memory: memory ?? createDeliveredMemory(deps.client, { replicas: fleet.replicas }),
       deadLetter: async (letter) => {
-        await writeDeadLetter(jetstream, letter);
+        await writeDeadLetter((subject, data, o) => jetstream.publish(subject, data, o), letter);
       },
       logger,
       stopping: stopping.signal,

@@ -1,9 +1,9 @@
+import type { DeadLetterReason, DeadLetterRecord } from "@junction/sdk";
 import type { RouteMessage } from "../routes/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import { contextOf, inSpan, SpanKind } from "../tracing/index.ts";
 import { attemptTargets, mappingError, type RouteTargets, type TargetResult } from "./deliver.ts";
 import type { DeliveredMemory } from "./delivered.ts";
-import type { DeadLetterInput } from "./dlq/format.ts";
 import type { Logger } from "./logger.ts";
 import type { RoutePolicy } from "./policy.ts";
 import { retryDelay, sleep } from "./retry.ts";
@@ -25,7 +25,7 @@ export interface HandleDeps {
   readonly rt: RouteTargets;
   readonly policy: RoutePolicy;
   readonly memory: DeliveredMemory;
-  readonly deadLetter: (letter: DeadLetterInput) => Promise<void>;
+  readonly deadLetter: (letter: DeadLetterRecord) => Promise<void>;
   readonly logger: Logger;
   /** Aborted by stop(): waits end, and held messages are handed back instead of retried. */
   readonly stopping: AbortSignal;
@@ -173,15 +173,14 @@ async function deadLetter(
   i: number,
   result: { readonly code: string; readonly message: string },
   attempt: number,
-  reason: DeadLetterInput["reason"],
+  reason: DeadLetterReason,
 ): Promise<boolean> {
   const target = deps.rt.channels[i]?.label ?? `#${i}`;
   const route = deps.rt.route.name;
   try {
     await deps.deadLetter({
       reason,
-      route,
-      target,
+      origin: { route, target },
       subject: message.subject,
       headers: message.headers,
       data: message.data,

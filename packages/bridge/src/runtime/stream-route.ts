@@ -128,7 +128,10 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
     }
     const { key } = prepared;
     await deps.lanes.run(key === undefined ? undefined : `${route.name}\u0000${key}`, () =>
-      deliverStreamMessage(deps, m, prepared, m),
+      deliverStreamMessage(deps, m, prepared, {
+        ack: () => m.ack(),
+        nak: (delay) => loop.handBack(m, delay),
+      }),
     );
   };
 
@@ -146,7 +149,7 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
         await handle(m);
       } catch (err) {
         log.error({ err, seq: m.info.streamSequence }, "message handling failed");
-        m.nak(1000);
+        loop.handBack(m, 1000);
       }
     },
     paused,
@@ -177,7 +180,7 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
     paused,
     async stop() {
       clearInterval(sampler);
-      // What the pull under way still brings is handed straight back (nak), in order (handle.ts).
+      // What the pull under way still brings is handed back (handle.ts), in order once it has ended.
       halt.abort();
       await loop.done;
     },

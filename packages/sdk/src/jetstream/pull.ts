@@ -44,6 +44,13 @@ export interface PullOptions {
 export interface Pull {
   /** Messages held now. */
   held(): number;
+  /**
+   * Hands a message back for redelivery (nak). Once stopping, the nak waits until the pull under way
+   * has ended, and all such naks go out together in stream order: a nak while that pull is still open
+   * would have the server redeliver the message into it, and its next hand-back would queue it behind
+   * later messages of its key.
+   */
+  handBack(m: JsMsg, delayMs?: number): void;
   /** Resolves once fetching has ended and nothing is held: false when a pull ended abnormally. */
   readonly done: Promise<boolean>;
 }
@@ -88,6 +95,11 @@ export function pullMessages(o: PullOptions): Pull {
   let wakeSlot: (() => void) | undefined;
   let drained: (() => void) | undefined;
   let lost = false;
+  const handedBack: JsMsg[] = [];
+  const handBack = (m: JsMsg, delayMs?: number) => {
+    if (o.signal.aborted) handedBack.push(m);
+    else m.nak(delayMs);
+  };
 
   const dispatch = (m: JsMsg) => {
     held.set(m, performance.now());
@@ -170,11 +182,13 @@ export function pullMessages(o: PullOptions): Pull {
       }
     }
     if (held.size > 0) await new Promise<void>((resolve) => (drained = resolve));
+    handedBack.sort((a, b) => a.info.streamSequence - b.info.streamSequence);
+    for (const m of handedBack.splice(0)) m.nak();
     return !lost;
   };
   const done = run().finally(() => {
     clearInterval(heartbeat);
     o.signal.removeEventListener("abort", wake);
   });
-  return { held: () => held.size, done };
+  return { held: () => held.size, handBack, done };
 }

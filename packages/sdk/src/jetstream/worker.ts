@@ -145,7 +145,7 @@ export async function startWorker<T>(
     signal: halt.signal,
     ordered: false,
     // What the pull under way brings after stop() goes back at once, for another worker.
-    dispatch: (m) => (halt.signal.aborted ? Promise.resolve(m.nak()) : runInSlot(m)),
+    dispatch: async (m) => (halt.signal.aborted ? loop.handBack(m) : runInSlot(m)),
     onError: (err) => {
       if (ctx.nc.isClosed()) halt.abort();
       else report(err);

@@ -73,7 +73,7 @@ export async function consumePartition(o: ConsumePartitionOptions): Promise<bool
         ack: () => m.ack(),
         nak: (delayMs) => {
           handedBack = true;
-          m.nak(delayMs);
+          loop.handBack(m, delayMs);
         },
       };
       try {
@@ -85,7 +85,7 @@ export async function consumePartition(o: ConsumePartitionOptions): Promise<bool
       }
     });
   };
-  const clean = await pullMessages({
+  const loop = pullMessages({
     js: o.js,
     stream: o.stream,
     consumer: o.consumer,
@@ -99,6 +99,7 @@ export async function consumePartition(o: ConsumePartitionOptions): Promise<bool
     extending: () => !abandoned(),
     ...(o.paused === undefined ? {} : { paused: o.paused }),
     ...(o.onError === undefined ? {} : { onError: o.onError }),
-  }).done;
+  });
+  const clean = await loop.done;
   return clean && !handedBack;
 }
