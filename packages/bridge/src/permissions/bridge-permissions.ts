@@ -31,6 +31,8 @@ export function bridgePermissions(loaded: LoadedConfig): NatsPermissions {
     clientPermissions(),
     streamPermissions(DLQ_STREAM, { create: true }),
     jetStreamPublishPermissions(`${DLQ_SUBJECT_PREFIX}.>`),
+    // The ops console lists dead letters with an ordered consumer.
+    orderedConsumerPermissions(DLQ_STREAM),
     kvPermissions(DELIVERED_BUCKET, { create: true, write: true }),
   ];
   // Partitioned consumer groups (ordered routes) and elections (KV mirrors) keep their membership and
