@@ -91,7 +91,8 @@ export async function settled(
  */
 export function pullMessages(o: PullOptions): Pull {
   const expires = o.expiresMs ?? FETCH_EXPIRES_MS;
-  const held = new Map<JsMsg, number>();
+  /** Held messages: when fetched, and when their ack deadline last started (fetch or `working()`). */
+  const held = new Map<JsMsg, { readonly since: number; at: number }>();
   let wakeSlot: (() => void) | undefined;
   let drained: (() => void) | undefined;
   let lost = false;
@@ -102,7 +103,8 @@ export function pullMessages(o: PullOptions): Pull {
   };
 
   const dispatch = (m: JsMsg) => {
-    held.set(m, performance.now());
+    const now = performance.now();
+    held.set(m, { since: now, at: now });
     o.onHeld?.(held.size);
     void o
       .dispatch(m)
@@ -115,13 +117,20 @@ export function pullMessages(o: PullOptions): Pull {
       });
   };
 
-  const beatMs = Math.max(100, o.ackWaitMs / 3);
+  // A deadline is restarted once a third of the ack wait has passed, checked every sixth: half the ack
+  // wait is left for a busy event loop, whose late timers would otherwise let a held message expire
+  // and come back as a duplicate.
+  const extendAfterMs = Math.max(100, o.ackWaitMs / 3);
   const maxExtendMs = o.maxExtendMs ?? Number.POSITIVE_INFINITY;
   const heartbeat = setInterval(() => {
     if (o.extending?.() === false) return;
     const now = performance.now();
-    for (const [m, since] of held) if (since <= now - beatMs && now - since < maxExtendMs) m.working();
-  }, beatMs);
+    for (const [m, h] of held) {
+      if (now - h.at < extendAfterMs || now - h.since >= maxExtendMs) continue;
+      m.working();
+      h.at = now;
+    }
+  }, extendAfterMs / 2);
   heartbeat.unref();
   const wake = () => wakeSlot?.();
   o.signal.addEventListener("abort", wake, { once: true });
