@@ -2,13 +2,11 @@
 // random ones), the example's service as its own process, and HTTP calls through the gateway.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type JunctionProcess, spawnJunction, waitFor } from "@junction/testkit";
+import { type JunctionUp, startJunctionUp, waitFor } from "@junction/testkit";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const tsx = import.meta.resolve("tsx");
@@ -62,8 +60,7 @@ async function call(method: string, url: string, body?: unknown, headers: Record
 }
 
 describe("gaming example", { timeout: 180_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), "junction-gaming-"));
-  let up: JunctionProcess;
+  let up: JunctionUp<{ nats: string; gateway: string }>;
   let service: ReturnType<typeof startService>;
   let gateway: string;
 
@@ -73,16 +70,12 @@ describe("gaming example", { timeout: 180_000 }, () => {
       .replace("natsPort: 4222, awsPort: 4566", "natsPort: 0, awsPort: 0")
       .replace("listen: 127.0.0.1:8080", "listen: 127.0.0.1:0");
     assert.notEqual(moved, yaml, "the example's ports are where this test expects them");
-    writeFileSync(join(dir, "junction.yaml"), `${moved}\nops: { listen: "127.0.0.1:0" }\n`);
-    up = spawnJunction(["up", "-c", "junction.yaml"], { cwd: dir });
-    await up.waitForOutput(/ready in/, 60_000);
-    const endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8")) as {
-      nats: string;
-      gateway: string;
-    };
-    gateway = endpoints.gateway;
+    up = await startJunctionUp(`${moved}\nops: { listen: "127.0.0.1:0" }\n`, {
+      args: ["-c", "junction.yaml"],
+    });
+    gateway = up.endpoints.gateway;
     assert.match(gateway, /^http:\/\/127\.0\.0\.1:\d+$/);
-    service = startService(endpoints.nats);
+    service = startService(up.endpoints.nats);
     await waitFor(
       "the service",
       async () => service.output().includes("gaming services ready") || service.output(),
@@ -93,8 +86,7 @@ describe("gaming example", { timeout: 180_000 }, () => {
   });
   after(async () => {
     if (service?.child.exitCode === null) service.child.kill("SIGKILL");
-    await up?.kill();
-    rmSync(dir, { recursive: true, force: true });
+    await up?.stop();
   });
 
   it("streams an NPC's answer token by token as Server-Sent Events", async () => {

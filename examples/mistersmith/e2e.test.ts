@@ -1,7 +1,7 @@
 // The mistersmith example end to end: `junction up` on a copy of junction.yaml (random ports), messages
 // published on NATS, and what arrived read back with the stock AWS SDK clients, as an AWS consumer would.
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -25,37 +25,39 @@ import {
 } from "@aws-sdk/client-sqs";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { connect, type JunctionClient, ServiceError } from "@junction/sdk";
-import { type JunctionProcess, spawnJunction, waitFor } from "@junction/testkit";
+import {
+  type JunctionUp,
+  spawnJunction,
+  startJunctionUp,
+  type UpEndpoints,
+  waitFor,
+} from "@junction/testkit";
 import { parseDocument } from "yaml";
 
 const example = fileURLToPath(new URL(".", import.meta.url));
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 
-/** The example as it is, but on random loopback ports so tests can run side by side. */
-function copyExample(dir: string): string {
-  cpSync(join(example, "fns"), join(dir, "fns"), { recursive: true });
+/** The example's config as it is, but on random loopback ports so tests can run side by side. */
+function exampleConfig(): string {
   const doc = parseDocument(readFileSync(join(example, "junction.yaml"), "utf8"));
   doc.setIn(["local"], doc.createNode({ natsPort: 0, awsPort: 0 }));
   doc.setIn(["ops"], doc.createNode({ listen: "127.0.0.1:0" }));
   if (doc.hasIn(["gateway", "listen"])) doc.setIn(["gateway", "listen"], "127.0.0.1:0");
-  const file = join(dir, "junction.yaml");
-  writeFileSync(file, doc.toString());
-  return file;
+  return doc.toString();
 }
 
 describe("mistersmith end to end (junction up)", { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "junction-mistersmith-"));
-  let up: JunctionProcess;
+  let up: JunctionUp;
   let client: JunctionClient;
   let sqs: SQSClient;
-  let endpoints: { nats: string; aws: string };
+  let endpoints: UpEndpoints;
   let observed: string;
 
   before(async () => {
-    copyExample(dir);
-    up = spawnJunction(["up"], { cwd: dir });
-    await up.waitForOutput(/ready in \d+ ms/, 60_000);
-    endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
+    cpSync(join(example, "fns"), join(dir, "fns"), { recursive: true });
+    up = await startJunctionUp(exampleConfig(), { dir, ready: /ready in \d+ ms/ });
+    endpoints = up.endpoints;
     const aws = { endpoint: endpoints.aws, region: "us-east-1", credentials };
     sqs = new SQSClient(aws);
     client = await connect(endpoints.nats);
@@ -85,8 +87,7 @@ describe("mistersmith end to end (junction up)", { timeout: 120_000 }, () => {
   after(async () => {
     await client?.drain();
     sqs?.destroy();
-    await up?.kill("SIGTERM");
-    rmSync(dir, { recursive: true, force: true });
+    await up?.stop("SIGTERM");
   });
 
   /** Receives until `count` messages came (or the time is up), deleting them. */

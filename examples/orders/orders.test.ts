@@ -2,21 +2,16 @@
 // as its own process, orders placed through the stream, and `junction trace` on a flow.
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import {
-  type CommandAck,
-  connect,
-  type JunctionClient,
-  type ReceivedMessage,
-  sendCommand,
-} from "@junction/sdk";
+import { connect, type JunctionClient, type ReceivedMessage } from "@junction/sdk";
+import { type CommandAck, sendCommand } from "@junction/sdk/commands";
 import { captureMessages } from "@junction/sdk/testing";
-import { type JunctionProcess, spawnJunction } from "@junction/testkit";
+import { type JunctionUp, spawnJunction, startJunctionUp } from "@junction/testkit";
 import { parseDocument } from "yaml";
 import type { Order, PlaceOrder } from "./src/domain.ts";
 
@@ -60,7 +55,7 @@ const order = (orderId: string, over: Partial<PlaceOrder> = {}): PlaceOrder => (
 
 describe("orders example end to end (junction up + service)", { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "junction-orders-"));
-  let up: JunctionProcess;
+  let up: JunctionUp;
   let service: ReturnType<typeof start>;
   let client: JunctionClient;
   let nats: string;
@@ -99,10 +94,8 @@ describe("orders example end to end (junction up + service)", { timeout: 180_000
     const doc = parseDocument(readFileSync(join(example, "junction.yaml"), "utf8"));
     doc.setIn(["local"], doc.createNode({ natsPort: 0, awsPort: 0 }));
     doc.setIn(["ops"], doc.createNode({ listen: "127.0.0.1:0" }));
-    writeFileSync(join(dir, "junction.yaml"), doc.toString());
-    up = spawnJunction(["up"], { cwd: dir });
-    await up.waitForOutput(/ready in \d+ ms/, 60_000);
-    nats = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8")).nats;
+    up = await startJunctionUp(doc.toString(), { dir, ready: /ready in \d+ ms/ });
+    nats = up.endpoints.nats;
     service = start("service.ts", { NATS_URL: nats }, dir);
     await service.ready(/orders service ready/, 30_000);
     client = await connect(nats);
@@ -111,8 +104,7 @@ describe("orders example end to end (junction up + service)", { timeout: 180_000
     await client?.drain();
     service?.child.kill("SIGTERM");
     await service?.exited;
-    await up?.kill("SIGTERM");
-    rmSync(dir, { recursive: true, force: true });
+    await up?.stop("SIGTERM");
   });
 
   it("an order goes through (the README's script), and junction trace prints its whole flow", async () => {

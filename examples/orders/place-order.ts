@@ -1,6 +1,7 @@
 // Places an order and prints its acknowledgement, then how fulfilment ended:
 //   npx tsx examples/orders/place-order.ts '{"orderId":"o-1","customer":"ada","items":[{"sku":"sku-1","qty":2}],"amount":120,"country":"FR"}'
-import { connect, jsonCodec, type ReceivedMessage, receivedMessage, sendCommand } from "@junction/sdk";
+import { connect, jsonCodec, type ReceivedMessage, receivedMessage } from "@junction/sdk";
+import { sendCommand } from "@junction/sdk/commands";
 import { natsUrl } from "./src/connection.ts";
 import { Subjects } from "./src/domain.ts";
 

@@ -3,7 +3,9 @@
 //   npx junction up -c examples/orders/junction.yaml      # terminal 1
 //   npx tsx examples/orders/service.ts                    # terminal 2 (same directory)
 // Saga states, orders and payment dedup records are in KV: a restarted service carries sagas on.
-import { connect, createKvDedupStore, createSagaCoordinator } from "@junction/sdk";
+import { connect } from "@junction/sdk";
+import { createKvDedupStore } from "@junction/sdk/dedup";
+import { createSagaCoordinator } from "@junction/sdk/saga";
 import { natsUrl } from "./src/connection.ts";
 import { type Order, type PlaceOrder, Streams, Subjects } from "./src/domain.ts";
 import { fulfilment } from "./src/fulfilment.ts";

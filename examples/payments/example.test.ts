@@ -3,18 +3,18 @@
 // and started again, and `junction trace` of the stored command.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type JunctionProcess, spawnJunction } from "@junction/testkit";
+import { type JunctionUp, spawnJunction, startJunctionUp } from "@junction/testkit";
 import { parseDocument } from "yaml";
 import { EXAMPLE_CONFIG, setOperationTimeout } from "./testdata/stack.ts";
 import { startWorkerProcess, type WorkerProcess } from "./testdata/workers.ts";
 
 describe("payments example end to end (junction up + the Node worker)", { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "junction-payments-"));
-  let up: JunctionProcess;
+  let up: JunctionUp<{ nats: string; gateway: string }>;
   let worker: WorkerProcess;
   let gateway: string;
   let nats: string;
@@ -44,19 +44,18 @@ describe("payments example end to end (junction up + the Node worker)", { timeou
     doc.setIn(["ops"], doc.createNode({ listen: "127.0.0.1:0" }));
     doc.setIn(["gateway", "listen"], "127.0.0.1:0");
     setOperationTimeout(doc, "payments.authorize", 1500);
-    writeFileSync(join(dir, "junction.yaml"), doc.toString());
-    up = spawnJunction(["up"], { cwd: dir });
-    await up.waitForOutput(/ready in \d+ ms/, 60_000);
+    up = await startJunctionUp<{ nats: string; gateway: string }>(doc.toString(), {
+      dir,
+      ready: /ready in \d+ ms/,
+    });
     assert.match(up.output(), /starting the gateway \(0 routes, 35 operations\)/);
-    const endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
-    gateway = endpoints.gateway;
-    nats = endpoints.nats;
+    gateway = up.endpoints.gateway;
+    nats = up.endpoints.nats;
     worker = await startWorkerProcess("node", { NATS_URL: nats });
   });
   after(async () => {
     await worker?.stop();
-    await up?.kill("SIGTERM");
-    rmSync(dir, { recursive: true, force: true });
+    await up?.stop("SIGTERM");
   });
 
   it("authorizes, answers a duplicate with the same outcome (another body: 422), and refuses a declined card with a stored 402", async () => {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createReplay } from "@junction/sdk";
+import { createReplay } from "@junction/sdk/replay";
 import { waitFor } from "@junction/testkit";
 import {
   authorizeBody,

@@ -1,4 +1,4 @@
-import { defineSaga } from "@junction/sdk";
+import { defineSaga } from "@junction/sdk/saga";
 import { type PlaceOrder, Subjects } from "./domain.ts";
 
 /**

@@ -1,4 +1,5 @@
-import { type CommandHandler, createCommandHandler, type JunctionClient } from "@junction/sdk";
+import type { JunctionClient } from "@junction/sdk";
+import { type CommandHandler, createCommandHandler } from "@junction/sdk/commands";
 import { z } from "zod";
 import { Item, Subjects } from "./domain.ts";
 

@@ -1,13 +1,8 @@
-import {
-  type CommandHandler,
-  createCommandHandler,
-  type JunctionClient,
-  type KvBucket,
-  KvConflictError,
-  type SagaOutcome,
-  ServiceError,
-  type Worker,
-} from "@junction/sdk";
+import { type JunctionClient, ServiceError } from "@junction/sdk";
+import { type CommandHandler, createCommandHandler } from "@junction/sdk/commands";
+import type { Worker } from "@junction/sdk/jetstream";
+import { type KvBucket, KvConflictError } from "@junction/sdk/kv";
+import type { SagaOutcome } from "@junction/sdk/saga";
 import { type Order, OrderRef, PlaceOrder, Streams, Subjects } from "./domain.ts";
 
 /** `order.place`: stores the order (once per order id) and emits `order.placed`, which starts fulfilment. */

@@ -1,10 +1,6 @@
-import {
-  type CommandHandler,
-  createCommandHandler,
-  type DedupStore,
-  idempotent,
-  type JunctionClient,
-} from "@junction/sdk";
+import type { JunctionClient } from "@junction/sdk";
+import { type CommandHandler, createCommandHandler } from "@junction/sdk/commands";
+import { type DedupStore, idempotent } from "@junction/sdk/dedup";
 import { z } from "zod";
 import { Subjects } from "./domain.ts";
 

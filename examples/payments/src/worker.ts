@@ -1,7 +1,8 @@
 // The Node worker: `payments.authorize` as a durable responder (one run per idempotency key, outcome
 // stored) and `payments.sync` as a plain service, both with @junction/sdk. go-worker/ does the same
 // from docs/protocol.md alone.
-import type { JunctionClient, Worker, WorkerOptions } from "@junction/sdk";
+import type { JunctionClient } from "@junction/sdk";
+import type { Worker, WorkerOptions } from "@junction/sdk/jetstream";
 import type { Connector } from "./connector.ts";
 
 export interface PaymentsWorkerOptions {

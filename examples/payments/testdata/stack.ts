@@ -2,14 +2,8 @@
 // the gateway serving the example's operation catalogue (as `junction run` / `up` build it) on a random
 // loopback port, and Node workers in this process, each on its own connection as a worker process has.
 import { readFileSync } from "node:fs";
-import {
-  applyProvision,
-  type JunctionConfig,
-  loadConfig,
-  planProvision,
-  servedGateway,
-} from "@junction/bridge";
-import { createGateway, type Gateway } from "@junction/gateway";
+import { applyProvision, type JunctionConfig, loadConfig, planProvision } from "@junction/bridge";
+import { createGateway, type Gateway, servedGateway } from "@junction/gateway";
 import { connect, type JunctionClient } from "@junction/sdk";
 import { startTestNats, type TestNats } from "@junction/testkit";
 import { Registry } from "prom-client";

@@ -2,14 +2,6 @@ export { type AwsClientSet, type AwsEndpoint, awsEndpoint, createAwsClients } fr
 export { checkConfig, INBOUND_VOCABULARY } from "./config/check.ts";
 export type { InboundConfig, SubscriptionConfig } from "./config/inbound-schema.ts";
 export { type LoadedConfig, type LoadOptions, loadConfig, loadConfigFile } from "./config/load.ts";
-export {
-  type OperationRoute,
-  operationConsumer,
-  operationPath,
-  operationRoutes,
-  servedGateway,
-} from "./config/operation-routes.ts";
-export type { OperationConfig } from "./config/operations-schema.ts";
 export { configJsonSchema, renderConfigReference } from "./config/reference.ts";
 export {
   ConfigSchema,
@@ -22,6 +14,7 @@ export type { TelemetryConfig } from "./config/telemetry-schema.ts";
 export { ConfigError, type ConfigProblem, EchoSkippedError, formatProblem, MappingError } from "./errors.ts";
 export * from "./inbound/index.ts";
 export * from "./kv-mirror/index.ts";
+export { createOpsAuth, type OpsAuth, type OpsAuthResult } from "./ops/auth.ts";
 export { type ConsoleDeps, type ConsoleHandler, createConsole } from "./ops/console/index.ts";
 export { type OpsServer, type OpsServerOptions, startOpsServer } from "./ops/server.ts";
 export {
@@ -53,7 +46,6 @@ export {
   type RedriveResult,
   redriveDeadLetters,
 } from "./runtime/dlq/store.ts";
-export { type Logger, silentLogger } from "./runtime/logger.ts";
 export { type BridgeMetrics, createBridgeMetrics } from "./runtime/metrics.ts";
 export type { AwsService, CompiledTarget, TargetRequest } from "./targets/index.ts";
 export { createSender } from "./targets/index.ts";

@@ -113,4 +113,10 @@ describe("junction CLI", () => {
     assert.equal(junction("frobnicate").code, 2);
     assert.equal(junction("translate", "--bogus").code, 2);
   });
+
+  it("bench loads @junction/bench: an unknown benchmark is invalid usage, naming the ones it has", () => {
+    const r = junction("bench", "frobnicate");
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^junction: unknown benchmark "frobnicate" \(bridge, .*sdk.*\)$/m);
+  });
 });

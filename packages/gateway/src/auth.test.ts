@@ -6,10 +6,10 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { Headers } from "@junction/sdk";
 import { startTestNats, type TestNats } from "@junction/testkit";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { GatewayConfigError } from "./errors.ts";
-import { PRINCIPAL_HEADER } from "./http/headers.ts";
 import { type Harness, type Problem, post, startHarness } from "./testdata/harness.ts";
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
@@ -113,7 +113,7 @@ describe("gateway auth", () => {
         },
       },
     );
-    await h.service.serve("who", (ctx) => ({ principal: ctx.message.header(PRINCIPAL_HEADER) ?? null }));
+    await h.service.serve("who", (ctx) => ({ principal: ctx.message.header(Headers.Principal) ?? null }));
     await h.service.serve("pay.{merchantId}", (ctx) => {
       paid.push(ctx.captures.merchantId ?? "");
       return { merchant: ctx.captures.merchantId };
@@ -272,6 +272,26 @@ describe("gateway auth", () => {
           "gateway.routes[1].headers[0]: Authorization cannot be passed on to NATS",
           'gateway.routes[2].tenant: API key "shop" names no tenants: give it `tenants` (a list, or "*")',
         ],
+      );
+      return true;
+    });
+  });
+
+  it("refuses to start a config written in code that its schema rejects, naming each field", async () => {
+    const { createGateway } = await import("./gateway.ts");
+    const gateway = createGateway(
+      {
+        listen: "127.0.0.1:0",
+        limits: { maxStreams: 0 },
+        routes: [{ method: "POST", path: "no-slash", request: "x", timeoutMs: -1 }],
+      },
+      { client: h.client, env: {}, baseDir: dir },
+    );
+    await assert.rejects(gateway.start(), (err: unknown) => {
+      assert.ok(err instanceof GatewayConfigError);
+      assert.deepEqual(
+        err.problems.map((p) => p.path),
+        ["gateway.limits.maxStreams", "gateway.routes[0].path", "gateway.routes[0].timeoutMs"],
       );
       return true;
     });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { connect, rawCodec } from "@junction/sdk";
 import { startTestNats, type TestNats } from "@junction/testkit";
-import { HEADER_RESERVE_BYTES } from "./config.ts";
+import { HEADER_RESERVE_BYTES } from "./config/settings.ts";
 import { GatewayConfigError } from "./errors.ts";
 import { createGateway } from "./gateway.ts";
 import { type Harness, type Problem, post, startHarness } from "./testdata/harness.ts";

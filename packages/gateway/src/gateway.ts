@@ -1,9 +1,12 @@
 import type { JunctionClient, MessageIdentity } from "@junction/sdk";
+import { silentLogger } from "@junction/sdk/telemetry";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Registry } from "prom-client";
 import { createAuthenticator } from "./auth/authenticate.ts";
-import { checkGatewayConfig, formatGatewayPath } from "./check.ts";
-import { bodyCeiling, type GatewayConfig, HEADER_RESERVE_BYTES, resolveSettings } from "./config.ts";
+import { checkGatewayConfig, formatGatewayPath } from "./config/check.ts";
+import { OPS_PATHS, pathParams } from "./config/paths.ts";
+import { type GatewayConfigInput, GatewayConfigSchema } from "./config/schema.ts";
+import { bodyCeiling, HEADER_RESERVE_BYTES, resolveSettings } from "./config/settings.ts";
 import { AlreadyStartedError, GatewayConfigError } from "./errors.ts";
 import { createBodies } from "./http/body.ts";
 import { registerGuards } from "./http/guards.ts";
@@ -12,16 +15,16 @@ import { CORRELATION_HEADER, requestIdentity } from "./http/identity.ts";
 import { PROBLEM_CONTENT_TYPE, problemBody, problemOf } from "./http/problem.ts";
 import { useCheckingSchemas } from "./http/schemas.ts";
 import { createHttpTracing } from "./http/trace.ts";
-import { type GatewayLogger, silentLogger } from "./logger.ts";
+import type { GatewayLogger } from "./logger.ts";
 import { createGatewayMetrics, createRequestObserver } from "./ops/metrics.ts";
 import { openApiDocument } from "./ops/openapi.ts";
-import { OPS_PATHS, registerOps } from "./ops/routes.ts";
+import { registerOps } from "./ops/routes.ts";
 import type { ActiveStream, GatewayContext, RouteRuntime } from "./routes/context.ts";
 import { createLimiter } from "./routes/limiter.ts";
 import { publishHandler } from "./routes/publish.ts";
 import { requestHandler } from "./routes/request.ts";
 import { streamHandler } from "./routes/stream.ts";
-import { compileSubject, pathParams } from "./routes/subject.ts";
+import { compileSubject } from "./routes/subject.ts";
 import { waitUntil } from "./wait.ts";
 
 export interface GatewayDeps {
@@ -54,8 +57,15 @@ export interface Gateway {
 /** The status counted for a request whose caller hung up (nginx's "client closed request"). */
 const CALLER_GONE = 499;
 
-/** The HTTP → NATS gateway for a `gateway:` config (docs/gateway.md). */
-export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
+/**
+ * The HTTP → NATS gateway for a `gateway:` config (docs/gateway.md), written in code or loaded from
+ * junction.yaml: the gateway's schema applies the defaults either way.
+ */
+export function createGateway(input: GatewayConfigInput, deps: GatewayDeps): Gateway {
+  const parsed = GatewayConfigSchema.safeParse(input);
+  // A config that does not parse is reported by start() with every other problem; the defaults stand
+  // in until then.
+  const config = parsed.success ? parsed.data : GatewayConfigSchema.parse({});
   const maxPayload = deps.client.nc.info?.max_payload;
   const settings = resolveSettings(config, maxPayload);
   const logger = deps.logger ?? silentLogger;
@@ -108,8 +118,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   };
 
   const build = async (): Promise<FastifyInstance> => {
-    const problems: { path: string; message: string }[] = [];
-    const bodyBytes = config.limits?.bodyBytes;
+    const problems: { path: string; message: string }[] = (parsed.error?.issues ?? []).map((issue) => ({
+      path: `gateway.${formatGatewayPath(issue.path.map((s) => (typeof s === "number" ? s : String(s))))}`,
+      message: issue.message,
+    }));
+    if (problems.length > 0) throw new GatewayConfigError(problems);
+    const bodyBytes = config.limits.bodyBytes;
     const ceiling = bodyCeiling(maxPayload);
     if (bodyBytes !== undefined && ceiling !== undefined && bodyBytes > ceiling) {
       problems.push({
@@ -118,7 +132,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       });
     }
     const auth = await createAuthenticator(
-      config.auth,
+      config.auth ?? {},
       { env: deps.env ?? process.env, baseDir: deps.baseDir ?? process.cwd() },
       problems,
     );
@@ -127,7 +141,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       problems.push({ path: `gateway.${formatGatewayPath(p.at)}`, message: p.message });
     }
     if (problems.length > 0) throw new GatewayConfigError(problems);
-    const routes = (config.routes ?? []).map((route, i): RouteRuntime | undefined => {
+    const routes = config.routes.map((route, i): RouteRuntime | undefined => {
       const kind =
         route.request !== undefined ? "request" : route.publish !== undefined ? "publish" : "stream";
       const source = route.request ?? route.publish ?? route.stream ?? "";
@@ -140,7 +154,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         config: route,
         label: route.path,
         subject,
-        timeoutMs: route.timeoutMs ?? 5000,
+        timeoutMs: route.timeoutMs,
         limiter: createLimiter(route.maxInFlight ?? settings.maxInFlight, "route"),
         auth: auth.forRoute(route),
         forward: createHeaderForwarder([...settings.requestHeaders, ...(route.headers ?? [])]),

@@ -1,24 +1,5 @@
-export {
-  type Authenticator,
-  type AuthRequest,
-  createAuthenticator,
-  type RouteAuth,
-} from "./auth/authenticate.ts";
-export { type Principal, principalHeader } from "./auth/principal.ts";
-export {
-  type CheckOptions,
-  checkGatewayConfig,
-  type GatewayConfigPath,
-  type GatewayProblem,
-} from "./check.ts";
-export type {
-  ApiKeyConfig,
-  GatewayAuthConfig,
-  GatewayConfig,
-  GatewayRouteConfig,
-  HttpMethod,
-  JwtConfig,
-} from "./config.ts";
+export * from "./auth/index.ts";
+export * from "./config/index.ts";
 export {
   AlreadyStartedError,
   BadRequestError,
@@ -33,7 +14,6 @@ export {
   UnauthorizedError,
 } from "./errors.ts";
 export { createGateway, type Gateway, type GatewayDeps } from "./gateway.ts";
-export { PRINCIPAL_HEADER } from "./http/headers.ts";
 export { PROBLEM_BASE, PROBLEM_CONTENT_TYPE } from "./http/problem.ts";
 export type { GatewayLogger } from "./logger.ts";
 export { openApiDocument } from "./ops/openapi.ts";

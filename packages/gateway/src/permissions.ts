@@ -1,11 +1,11 @@
+import { parsePattern } from "@junction/sdk";
 import {
   clientPermissions,
   durableRequestPermissions,
   mergePermissions,
   type NatsPermissions,
-  parsePattern,
-} from "@junction/sdk";
-import type { GatewayConfig } from "./config.ts";
+} from "@junction/sdk/permissions";
+import type { GatewayConfig } from "./config/schema.ts";
 
 /**
  * Everything the gateway does on NATS for these routes: requests, publishes and streamed requests on
@@ -14,7 +14,7 @@ import type { GatewayConfig } from "./config.ts";
  */
 export function gatewayPermissions(config: Pick<GatewayConfig, "routes">): NatsPermissions {
   const sets: NatsPermissions[] = [clientPermissions()];
-  for (const route of config.routes ?? []) {
+  for (const route of config.routes) {
     const subjects = [
       route.request,
       route.publish,

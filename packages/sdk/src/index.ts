@@ -1,18 +1,12 @@
+/**
+ * The core: connect, request/publish/serve, identity, envelopes, subjects, codecs and the shared errors.
+ * Everything else has its own entry point (`@junction/sdk/jetstream`, `/kv`, `/streaming`, `/saga` …,
+ * listed in package.json `exports`), so an import names the part of the SDK it uses.
+ */
 export * from "./client/index.ts";
 export * from "./codecs/index.ts";
-export * from "./commands/index.ts";
 export * from "./connect/index.ts";
-export * from "./dedup/index.ts";
 export * from "./envelopes/index.ts";
-export { JunctionError } from "./errors.ts";
+export * from "./errors/index.ts";
 export * from "./identity/index.ts";
-export * from "./jetstream/index.ts";
-export * from "./kv/index.ts";
-export * from "./partitions/index.ts";
-export * from "./permissions/index.ts";
-export * from "./replay/index.ts";
-export * from "./resilience/index.ts";
-export * from "./saga/index.ts";
-export * from "./streaming/index.ts";
 export * from "./subjects/index.ts";
-export * from "./telemetry/index.ts";

@@ -24,6 +24,12 @@ export { TestkitDisposedError, TestkitTimeoutError } from "./errors.ts";
 export { freePorts } from "./free-ports.ts";
 export { DEFAULT_FUZZ_SEED, fuzzParameters } from "./fuzz.ts";
 export { type JunctionProcess, spawnJunction } from "./junction-process.ts";
+export {
+  type JunctionUp,
+  type JunctionUpOptions,
+  startJunctionUp,
+  type UpEndpoints,
+} from "./junction-up.ts";
 export { getMonitoring, type Jsz, type Routez } from "./monitoring.ts";
 export { startTestNats, type TestNats, type TestNatsOptions } from "./nats.ts";
 export {

@@ -173,4 +173,24 @@ gateway: { listen: 127.0.0.1:0, routes: [{ method: POST, path: "/v1/x/:id", requ
       ]);
     });
   });
+
+  it("checks ops.auth's credentials by the gateway's rules", () => {
+    assert.deepEqual(
+      problems(`
+ops:
+  listen: 0.0.0.0:9464
+  auth:
+    apiKeys:
+      good: { env: OPS_KEY }
+      both: { sha256: ${"ab".repeat(32)}, env: OPS_KEY }
+    jwt:
+      good: { jwks: ftp://keys.example/jwks.json }
+`),
+      [
+        "ops.auth.apiKeys.both: needs exactly one of `sha256`, `env` (line 7)",
+        'ops.auth.jwt.good: "good" is also an API key name (line 9)',
+        "ops.auth.jwt.good.jwks: use a file path or an http(s):// URL (line 9)",
+      ],
+    );
+  });
 });

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { operationPath, operationRoutes } from "@junction/gateway/config";
 import { loadConfig } from "./load.ts";
-import { operationPath, operationRoutes } from "./operation-routes.ts";
 import { problems } from "./testdata/problems.ts";
 
 const streams = `

@@ -1,10 +1,9 @@
+import { checkCredentials, checkGatewaySections } from "@junction/gateway/config";
 import { parsePattern, patternsOverlap, validateSubject } from "@junction/sdk";
 import { checkKvMirrors } from "../kv-mirror/check.ts";
 import { compileTemplate, type TemplateVocabulary } from "../templates/index.ts";
-import { checkGateway } from "./check-gateway.ts";
 import { checkInbound } from "./check-inbound.ts";
 import { checkNats } from "./check-nats.ts";
-import { checkOperations } from "./check-operations.ts";
 import type { PathSegment, ReportProblem } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
 
@@ -25,8 +24,10 @@ export function checkConfig(config: JunctionConfig, report: ReportProblem): void
     checkTemplate(inbound.to, INBOUND_VOCABULARY, ["inbound", i, "to"], report);
   });
   checkInbound(config, report);
-  checkGateway(config, report);
-  checkOperations(config, report);
+  checkGatewaySections(config, report);
+  // The ops listener's credentials follow the gateway's rules (a key: exactly one of sha256, env …).
+  if (config.ops.auth !== undefined)
+    checkCredentials({ auth: config.ops.auth }, (at, m) => report(["ops", ...at], m));
 }
 
 function checkStreams(config: JunctionConfig, report: ReportProblem): void {

@@ -1,11 +1,10 @@
+import { CredentialsSchema, GatewaySchema, OperationSchema } from "@junction/gateway/config";
 import { z } from "zod";
 import { DynamoDbTargetSchema } from "../targets/dynamodb/config.ts";
 import { EventBridgeTargetSchema } from "../targets/eventbridge/config.ts";
 import { LambdaTargetSchema } from "../targets/lambda/config.ts";
 import { SqsTargetSchema } from "../targets/sqs/config.ts";
-import { GatewaySchema } from "./gateway-schema.ts";
 import { InboundSchema, SubscriptionSchema } from "./inbound-schema.ts";
-import { OperationSchema } from "./operations-schema.ts";
 import { TelemetrySchema } from "./telemetry-schema.ts";
 
 // One schema is the single source of the config's types, defaults, JSON Schema and reference docs.
@@ -222,6 +221,9 @@ export const OpsSchema = z
       .describe(
         "Where `junction run` / `up` serve /metrics, /status, /healthz and /readyz (port 0 = random).",
       ),
+    auth: CredentialsSchema.optional().describe(
+      "Credentials every ops request needs except /healthz and /readyz (API keys as `X-Api-Key` or a Basic password, JWTs as `Bearer`), as `gateway.auth` defines them; with it the console may redrive off loopback.",
+    ),
   })
   .describe("Operations endpoint of the bridge.");
 

@@ -2,9 +2,6 @@ import type { Message } from "@aws-sdk/client-sqs";
 import { Headers, type MessageIdentity } from "@junction/sdk";
 import { traceparentOf } from "../aws/trace-context.ts";
 
-/** The header that says where a message came from (`sqs:<queue>`, `eventbridge:<bus>`). */
-export const ORIGIN_HEADER = "Junction-Origin";
-
 const IDENTITY = new Set(
   [Headers.MsgId, Headers.CorrelationId, Headers.CausationId].map((h) => h.toLowerCase()),
 );
@@ -37,7 +34,7 @@ export function restoreIdentity(
     const traceparent = traceparentOf(message.Attributes?.AWSTraceHeader);
     if (traceparent !== undefined) headers.traceparent = traceparent;
   }
-  headers[ORIGIN_HEADER] = origin;
+  headers[Headers.Origin] = origin;
   return {
     identity: { id, correlationId, ...(causationId === undefined ? {} : { causationId }) },
     headers,

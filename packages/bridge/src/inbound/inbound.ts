@@ -1,10 +1,10 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { JunctionClient } from "@junction/sdk";
+import { sleep } from "@junction/sdk/resilience";
+import type { Logger } from "@junction/sdk/telemetry";
 import type { Registry } from "prom-client";
 import type { AwsClientSet } from "../aws/clients.ts";
 import type { LoadedConfig } from "../config/load.ts";
-import type { Logger } from "../runtime/logger.ts";
-import { sleep } from "../runtime/retry.ts";
 import { createInboundMetrics } from "./metrics.ts";
 import { type Poller, type PollerOptions, startPoller } from "./poller.ts";
 import { queueMapper } from "./queue.ts";

@@ -1,4 +1,3 @@
-export { ORIGIN_HEADER } from "./attributes.ts";
 export { type AwsInbound, type AwsInboundDeps, createAwsInbound } from "./inbound.ts";
 export { createInboundMetrics, type InboundMetrics } from "./metrics.ts";
 export { type Mapped, type Poller, type PollerOptions, type Publication, startPoller } from "./poller.ts";

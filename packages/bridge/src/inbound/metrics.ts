@@ -1,4 +1,5 @@
-import { Counter, type Metric, type Registry } from "prom-client";
+import { metricSeries } from "@junction/sdk/telemetry";
+import type { Counter, Registry } from "prom-client";
 
 /** AWS → NATS counters, by inbound (or subscription) name. */
 export interface InboundMetrics {
@@ -13,9 +14,8 @@ export interface InboundMetrics {
 }
 
 export function createInboundMetrics(registry: Registry): InboundMetrics {
-  const counter = (name: string, help: string) =>
-    (registry.getSingleMetric(name) as Metric as Counter<"inbound"> | undefined) ??
-    new Counter({ name, help, labelNames: ["inbound"], registers: [registry] });
+  const series = metricSeries(registry);
+  const counter = (name: string, help: string) => series.counter(name, help, ["inbound"]);
   return {
     received: counter("junction_inbound_received_total", "SQS messages received"),
     published: counter("junction_inbound_published_total", "Messages stored in JetStream"),

@@ -1,8 +1,9 @@
 import type { Message } from "@aws-sdk/client-sqs";
-import type { JunctionJetStream, MessageIdentity } from "@junction/sdk";
+import type { MessageIdentity } from "@junction/sdk";
+import type { JunctionJetStream } from "@junction/sdk/jetstream";
+import { backoff, sleep } from "@junction/sdk/resilience";
+import type { Logger } from "@junction/sdk/telemetry";
 import type { BatchCalls } from "../aws/batch-calls.ts";
-import type { Logger } from "../runtime/logger.ts";
-import { sleep } from "../runtime/retry.ts";
 import { contextOf, inSpan, SpanKind } from "../tracing/index.ts";
 import type { InboundMetrics } from "./metrics.ts";
 
@@ -154,11 +155,14 @@ export function startPoller(options: PollerOptions, deps: PollerDeps): Poller {
       );
     }
     // Back sooner than a full visibility timeout, later with every receive.
-    const backoff = (m: Message) =>
-      Math.min(options.visibilitySeconds, 2 ** Number(m.Attributes?.ApproximateReceiveCount ?? 1));
+    const visibility = (m: Message) =>
+      backoff(Number(m.Attributes?.ApproximateReceiveCount ?? 1), {
+        baseMs: 1,
+        maxMs: options.visibilitySeconds,
+      });
     await changeVisibility(
       failed.map(([m]) => m),
-      backoff,
+      visibility,
     );
   };
 
@@ -205,7 +209,7 @@ export function startPoller(options: PollerOptions, deps: PollerDeps): Poller {
       } catch (err) {
         if (stopped) break;
         log.warn({ err }, "receive failed");
-        await sleep(Math.min(10_000, 200 * 2 ** failures++), halt.signal);
+        await sleep(backoff(failures++, { baseMs: 200, maxMs: 10_000 }), halt.signal);
         continue;
       }
       if (messages.length === 0) continue;

@@ -1,4 +1,4 @@
-import { retryDelay, sleep } from "../runtime/retry.ts";
+import { backoff, sleep } from "@junction/sdk/resilience";
 
 export interface RetryTiming {
   /** First retry delay; it doubles up to `maxMs` (with jitter). */
@@ -11,6 +11,8 @@ export class MirrorStopped extends Error {}
 
 /** Waits before retry number `attempt` (1 = the first): doubling from `baseMs`, capped, jittered. */
 export function waitToRetry(retry: RetryTiming, attempt: number, signal: AbortSignal): Promise<void> {
-  const base = Math.min(retry.maxMs, retry.baseMs * 2 ** Math.min(attempt - 1, 30));
-  return sleep(retryDelay([base], 1), signal);
+  return sleep(
+    Math.round(backoff(attempt - 1, { baseMs: retry.baseMs, maxMs: retry.maxMs, jitter: "equal" })),
+    signal,
+  );
 }

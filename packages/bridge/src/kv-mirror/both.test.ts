@@ -19,7 +19,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { startLocalAws } from "@junction/local";
-import { connect, type JunctionClient, type KvBucket, stringCodec } from "@junction/sdk";
+import { connect, type JunctionClient, stringCodec } from "@junction/sdk";
+import type { KvBucket } from "@junction/sdk/kv";
 import { startDynamoDbLocal, startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { Registry } from "prom-client";
 import { type AwsClientSet, createAwsClients } from "../aws/clients.ts";

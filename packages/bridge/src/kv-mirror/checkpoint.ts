@@ -1,4 +1,5 @@
-import { type JunctionClient, KvConflictError } from "@junction/sdk";
+import type { JunctionClient } from "@junction/sdk";
+import { KvConflictError } from "@junction/sdk/kv";
 
 /** Junction's own bucket of mirror checkpoints (JetStream, so as durable as the bucket mirrored). */
 export const CHECKPOINT_BUCKET = "JUNCTION_KV_MIRROR";

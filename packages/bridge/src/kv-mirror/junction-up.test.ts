@@ -1,22 +1,19 @@
 // The mirror as `junction up` runs it: the real CLI process, its embedded NATS and AWS endpoint.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { connect, stringCodec } from "@junction/sdk";
-import { type JunctionProcess, spawnJunction, waitFor } from "@junction/testkit";
+import { type JunctionUp, startJunctionUp, waitFor } from "@junction/testkit";
+
+type Endpoints = { nats: string; aws: string; metrics: string };
 
 describe("junction up runs the KV mirror", () => {
-  const dir = mkdtempSync(join(tmpdir(), "junction-kv-up-"));
-  let up: JunctionProcess;
-  let endpoints: { nats: string; aws: string; metrics: string };
+  let up: JunctionUp<Endpoints>;
+  let endpoints: Endpoints;
 
   before(async () => {
-    writeFileSync(
-      join(dir, "junction.yaml"),
+    up = await startJunctionUp<Endpoints>(
       `nats: { servers: local }
 aws: { endpoint: local }
 local: { natsPort: 0, awsPort: 0 }
@@ -26,13 +23,10 @@ kv:
   - { bucket: NOTES, table: notes, direction: both }
 `,
     );
-    up = spawnJunction(["up"], { cwd: dir });
-    await up.waitForOutput(/ready in/, 30_000);
-    endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
+    endpoints = up.endpoints;
   });
   after(async () => {
-    await up?.kill();
-    rmSync(dir, { recursive: true, force: true });
+    await up?.stop();
   });
 
   it("runs direction both: an item written in DynamoDB reaches the bucket (the endpoint has Streams)", async () => {

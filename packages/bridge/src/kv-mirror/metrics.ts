@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Metric, Registry } from "prom-client";
+import { metricSeries } from "@junction/sdk/telemetry";
+import { type Counter, type Gauge, Registry } from "prom-client";
 
 type Labels = "bucket" | "table";
 
@@ -25,24 +26,14 @@ export interface KvMirrorMetrics {
 
 /** The mirror's metrics on `registry`; reuses those already registered, so mirrors share a registry. */
 export function createKvMirrorMetrics(registry: Registry = new Registry()): KvMirrorMetrics {
-  const registers = [registry];
-  const get = <M extends Metric>(name: string, make: () => M): M =>
-    (registry.getSingleMetric(name) as M | undefined) ?? make();
-  const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
-    get(name, () => new Counter<L>({ name, help, labelNames, registers }));
-  const gauge = (name: string, help: string) =>
-    get(name, () => new Gauge<Labels>({ name, help, labelNames: ["bucket", "table"], registers }));
+  const { counter, gauge: series } = metricSeries(registry);
+  const gauge = (name: string, help: string) => series<Labels>(name, help, ["bucket", "table"]);
   return {
-    owned: get(
-      "junction_kv_mirror_owned",
-      () =>
-        new Gauge<Labels | "member">({
-          name: "junction_kv_mirror_owned",
-          help: "1 while this process is the mirror's elected writer",
-          labelNames: ["bucket", "table", "member"],
-          registers,
-        }),
-    ),
+    owned: series("junction_kv_mirror_owned", "1 while this process is the mirror's elected writer", [
+      "bucket",
+      "table",
+      "member",
+    ]),
     writes: counter("junction_kv_mirror_writes_total", "DynamoDB writes made by the KV mirror", [
       "bucket",
       "table",

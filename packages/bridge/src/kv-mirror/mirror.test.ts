@@ -11,7 +11,8 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { connect, type JunctionClient, type KvBucket, rawCodec } from "@junction/sdk";
+import { connect, type JunctionClient, rawCodec } from "@junction/sdk";
+import type { KvBucket } from "@junction/sdk/kv";
 import { startTcpProxy, startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { Registry } from "prom-client";
 import { loadConfig } from "../config/load.ts";

@@ -1,9 +1,11 @@
 import { setMaxListeners } from "node:events";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
-import { createLanes, type JunctionClient, type KvBucket, rawCodec } from "@junction/sdk";
+import { type JunctionClient, rawCodec } from "@junction/sdk";
+import type { KvBucket } from "@junction/sdk/kv";
+import { createLanes } from "@junction/sdk/partitions";
+import { type Logger, silentLogger } from "@junction/sdk/telemetry";
 import type { Registry } from "prom-client";
-import { type Logger, silentLogger } from "../runtime/logger.ts";
 import { streamsClientFor } from "./aws.ts";
 import { MirrorStopped, type RetryTiming, waitToRetry } from "./backoff.ts";
 import { type CheckpointStore, openCheckpoints } from "./checkpoint.ts";

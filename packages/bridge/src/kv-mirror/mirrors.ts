@@ -1,5 +1,5 @@
-import type { PartitionGroup } from "@junction/sdk";
-import { type Logger, silentLogger } from "../runtime/logger.ts";
+import type { PartitionGroup } from "@junction/sdk/partitions";
+import { type Logger, silentLogger } from "@junction/sdk/telemetry";
 import type { KvMirrorConfig } from "./layout.ts";
 import { createKvMirrorMetrics } from "./metrics.ts";
 import { createKvMirror, type KvMirror, type KvMirrorDeps } from "./mirror.ts";

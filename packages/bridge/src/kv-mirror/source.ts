@@ -1,4 +1,4 @@
-import type { JunctionJetStream } from "@junction/sdk";
+import type { JunctionJetStream } from "@junction/sdk/jetstream";
 import type { JetStreamClient } from "../runtime/nats-types.ts";
 import type { MirrorEntry } from "./layout.ts";
 

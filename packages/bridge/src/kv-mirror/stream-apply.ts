@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import type { AttributeValue as DynamoDbValue } from "@aws-sdk/client-dynamodb";
 import type { AttributeValue, _Record as StreamRecord } from "@aws-sdk/client-dynamodb-streams";
-import { checkKey, KvArgumentError, type KvBucket, KvConflictError } from "@junction/sdk";
-import type { Logger } from "../runtime/logger.ts";
+import { checkKey, KvArgumentError, type KvBucket, KvConflictError } from "@junction/sdk/kv";
+import type { Logger } from "@junction/sdk/telemetry";
 import { MirrorStopped, type RetryTiming, waitToRetry } from "./backoff.ts";
 import { decodeValue } from "./encode.ts";
 import { Attr } from "./layout.ts";

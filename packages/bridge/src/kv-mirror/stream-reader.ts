@@ -7,8 +7,8 @@ import {
   type Shard,
   type _Record as StreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
-import type { Logger } from "../runtime/logger.ts";
-import { sleep } from "../runtime/retry.ts";
+import { sleep } from "@junction/sdk/resilience";
+import type { Logger } from "@junction/sdk/telemetry";
 import { classifyError } from "../targets/classify.ts";
 import { MirrorStopped, type RetryTiming, waitToRetry } from "./backoff.ts";
 import type { CheckpointStore, StreamPosition } from "./checkpoint.ts";

@@ -3,7 +3,7 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from "@aws-sdk/client-dynamodb";
-import { sleep } from "../runtime/retry.ts";
+import { backoff, sleep } from "@junction/sdk/resilience";
 import { classifyError } from "../targets/classify.ts";
 import { KvMirrorError, KvMirrorErrorCode } from "./errors.ts";
 import { type KvMirrorConfig, tableKeys } from "./layout.ts";
@@ -56,7 +56,7 @@ export async function checkTable(
       const error = classifyError(err, `DynamoDB DescribeTable "${table}"`);
       if (!error.retryable || attempt >= DESCRIBE_TRIES)
         throw new KvMirrorError(KvMirrorErrorCode.Table, error.message, { cause: err });
-      await sleep(200 * 2 ** attempt, signal);
+      await sleep(backoff(attempt, { baseMs: 200 }), signal);
     }
   }
 }

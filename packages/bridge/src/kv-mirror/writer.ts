@@ -1,5 +1,5 @@
 import { DeleteItemCommand, type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import type { Logger } from "../runtime/logger.ts";
+import type { Logger } from "@junction/sdk/telemetry";
 import { classifyError } from "../targets/classify.ts";
 import { DeliveryErrorCode } from "../targets/delivery.ts";
 import { MirrorStopped, type RetryTiming, waitToRetry } from "./backoff.ts";

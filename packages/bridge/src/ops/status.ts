@@ -1,5 +1,6 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { DLQ_STREAM, DLQ_SUBJECT_PREFIX, type JunctionClient } from "@junction/sdk";
+import type { JunctionClient } from "@junction/sdk";
+import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "@junction/sdk/jetstream";
 import type { Registry } from "prom-client";
 import type { JunctionConfig } from "../config/schema.ts";
 

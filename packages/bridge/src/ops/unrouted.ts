@@ -1,7 +1,7 @@
 import { type JunctionClient, matchPattern, parsePattern } from "@junction/sdk";
-import { Counter, type Registry } from "prom-client";
+import { type Logger, metricSeries } from "@junction/sdk/telemetry";
+import type { Registry } from "prom-client";
 import type { LoadedConfig } from "../config/load.ts";
-import type { Logger } from "../runtime/logger.ts";
 import type { JetStreamClient } from "../runtime/nats-types.ts";
 
 type OrderedOptions = NonNullable<Exclude<Parameters<JetStreamClient["consumers"]["get"]>[1], string>>;
@@ -23,14 +23,11 @@ export function createUnroutedWatch(
   deps: { readonly client: JunctionClient; readonly registry: Registry; readonly logger: Logger },
 ): UnroutedWatch {
   const name = "junction_bridge_unrouted_total";
-  const unrouted =
-    (deps.registry.getSingleMetric(name) as Counter<"stream"> | undefined) ??
-    new Counter({
-      name,
-      help: "Messages stored in a stream that no route matches",
-      labelNames: ["stream"],
-      registers: [deps.registry],
-    });
+  const unrouted = metricSeries(deps.registry).counter(
+    name,
+    "Messages stored in a stream that no route matches",
+    ["stream"],
+  );
   const logger = deps.logger.child({ component: "unrouted" });
   const routed = new Set(loaded.routes.routes.flatMap((r) => (r.stream === undefined ? [] : [r.stream])));
   const streams = loaded.config.streams.filter((s) => routed.has(s.name));

@@ -1,16 +1,15 @@
+import { parsePattern } from "@junction/sdk";
+import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "@junction/sdk/jetstream";
 import {
   clientPermissions,
-  DLQ_STREAM,
-  DLQ_SUBJECT_PREFIX,
   durableConsumerPermissions,
   jetStreamPublishPermissions,
   kvPermissions,
   mergePermissions,
   type NatsPermissions,
   orderedConsumerPermissions,
-  parsePattern,
   streamPermissions,
-} from "@junction/sdk";
+} from "@junction/sdk/permissions";
 import { templatePattern } from "../config/check-inbound.ts";
 import type { LoadedConfig } from "../config/load.ts";
 import { CHECKPOINT_BUCKET } from "../kv-mirror/checkpoint.ts";

@@ -4,7 +4,9 @@
 // up.test.ts, and examples/mistersmith/e2e.test.ts.)
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { connect, type JunctionClient, type StoredDeadLetter } from "@junction/sdk";
+import { connect, type JunctionClient } from "@junction/sdk";
+import type { StoredDeadLetter } from "@junction/sdk/jetstream";
+import { sleep } from "@junction/sdk/resilience";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { Registry } from "prom-client";
 import type { AwsClientSet } from "../aws/clients.ts";
@@ -18,7 +20,6 @@ import {
 import type { TargetRequest } from "../targets/types.ts";
 import { createBridge } from "./bridge.ts";
 import { listDeadLetters } from "./dlq/store.ts";
-import { sleep } from "./retry.ts";
 
 const loaded = loadConfig(
   `streams:

@@ -1,4 +1,5 @@
-import { type BreakerOptions, type BreakerState, CircuitBreaker, CircuitOpenError } from "@junction/sdk";
+import { CircuitOpenError } from "@junction/sdk";
+import { type BreakerOptions, type BreakerState, CircuitBreaker } from "@junction/sdk/resilience";
 import {
   DeliveryError,
   DeliveryErrorCode,

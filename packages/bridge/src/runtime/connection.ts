@@ -1,5 +1,5 @@
 import type { JunctionClient } from "@junction/sdk";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "@junction/sdk/telemetry";
 import type { BridgeMetrics } from "./metrics.ts";
 
 /**

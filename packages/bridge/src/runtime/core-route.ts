@@ -1,12 +1,12 @@
-import type { Lanes } from "@junction/sdk";
 import { type JunctionClient, MessageKind, type SubjectRouter, serviceErrorHeaders } from "@junction/sdk";
+import type { Lanes } from "@junction/sdk/partitions";
+import { sleep } from "@junction/sdk/resilience";
 import type { CompiledRoute } from "../routes/compile.ts";
 import { createMessageScope, type RouteMessage } from "../routes/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import type { TargetChannel } from "./channel.ts";
 import { type HandleDeps, handleMessage } from "./handle.ts";
 import { ownMatch, routeMessage } from "./received.ts";
-import { sleep } from "./retry.ts";
 
 export const QUEUE_GROUP = "junction";
 

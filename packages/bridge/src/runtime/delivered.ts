@@ -1,4 +1,5 @@
-import type { JunctionClient, KvBucket } from "@junction/sdk";
+import type { JunctionClient } from "@junction/sdk";
+import type { KvBucket } from "@junction/sdk/kv";
 
 export const DELIVERED_BUCKET = "JUNCTION_DELIVERED";
 

@@ -1,12 +1,13 @@
-import type { DeadLetterReason, DeadLetterRecord } from "@junction/sdk";
+import type { DeadLetterReason, DeadLetterRecord } from "@junction/sdk/jetstream";
+import { sleep } from "@junction/sdk/resilience";
+import type { Logger } from "@junction/sdk/telemetry";
 import type { RouteMessage } from "../routes/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import { contextOf, inSpan, SpanKind } from "../tracing/index.ts";
 import { attemptTargets, mappingError, type RouteTargets, type TargetResult } from "./deliver.ts";
 import type { DeliveredMemory } from "./delivered.ts";
-import type { Logger } from "./logger.ts";
 import type { RoutePolicy } from "./policy.ts";
-import { retryDelay, sleep } from "./retry.ts";
+import { retryDelay } from "./retry.ts";
 
 /** A message the runtime holds until it is settled: a JetStream delivery, or a core message. */
 export interface HeldMessage {

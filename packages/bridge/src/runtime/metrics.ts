@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Metric, Registry } from "prom-client";
+import { metricSeries } from "@junction/sdk/telemetry";
+import { type Counter, type Gauge, type Histogram, Registry } from "prom-client";
 
 export interface BridgeMetrics {
   readonly messagesIn: Counter<"route">;
@@ -31,15 +32,7 @@ export interface BridgeMetrics {
  * already registered under the same name, so two bridges may share a registry.
  */
 export function createBridgeMetrics(registry: Registry = new Registry()): BridgeMetrics {
-  const get = <M extends Metric>(name: string, make: () => M): M =>
-    (registry.getSingleMetric(name) as M | undefined) ?? make();
-  const registers = [registry];
-  const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
-    get(name, () => new Counter<L>({ name, help, labelNames, registers }));
-  const gauge = <L extends string>(name: string, help: string, labelNames: L[]) =>
-    get(name, () => new Gauge<L>({ name, help, labelNames, registers }));
-  const histogram = <L extends string>(name: string, help: string, labelNames: L[], buckets: number[]) =>
-    get(name, () => new Histogram<L>({ name, help, labelNames, buckets, registers }));
+  const { counter, gauge, histogram } = metricSeries(registry);
   return {
     messagesIn: counter("junction_bridge_messages_in_total", "Messages received per route", ["route"]),
     skipped: counter("junction_bridge_messages_skipped_total", "Messages left to a more specific route", [

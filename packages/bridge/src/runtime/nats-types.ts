@@ -1,4 +1,4 @@
-import type { JunctionJetStream } from "@junction/sdk";
+import type { JunctionJetStream } from "@junction/sdk/jetstream";
 
 // nats.js types reached through the SDK's, so the bridge needs no direct @nats-io dependency.
 export type JetStreamClient = JunctionJetStream["js"];

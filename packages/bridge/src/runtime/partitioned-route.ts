@@ -1,4 +1,4 @@
-import { consumePartition, type PartitionGroupEvent } from "@junction/sdk";
+import { consumePartition, type PartitionGroupEvent } from "@junction/sdk/partitions";
 import type { JsMsg } from "./nats-types.ts";
 import {
   deliverStreamMessage,

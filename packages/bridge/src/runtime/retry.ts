@@ -1,3 +1,5 @@
+import { withJitter } from "@junction/sdk/resilience";
+
 /**
  * Delay before retry number `attempt` (1 = the first retry): the schedule's entry for it (the last
  * one repeats), with "equal jitter" (between half and all of it) so that messages failed together do
@@ -9,9 +11,5 @@ export function retryDelay(
   random: () => number = Math.random,
 ): number {
   const index = Math.min(Math.max(1, attempt), backoffMs.length) - 1;
-  const base = backoffMs[index] ?? 0;
-  return Math.round(base / 2 + random() * (base / 2));
+  return Math.round(withJitter(backoffMs[index] ?? 0, "equal", random));
 }
-
-/** Resolves after `ms`, or at once when `signal` aborts (it never rejects): the SDK's, shared. */
-export { sleep } from "@junction/sdk";

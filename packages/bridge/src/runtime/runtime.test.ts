@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createLanes, readDeadLetter } from "@junction/sdk";
+import { readDeadLetter } from "@junction/sdk/jetstream";
+import { createLanes } from "@junction/sdk/partitions";
+import { sleep } from "@junction/sdk/resilience";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome } from "../targets/delivery.ts";
 import type { TargetRequest } from "../targets/types.ts";
 import { createBatcher } from "./batcher.ts";
-import { retryDelay, sleep } from "./retry.ts";
+import { retryDelay } from "./retry.ts";
 
 const req = (n: number, body = "x"): TargetRequest => ({
   service: "sqs",

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { connect, type JunctionClient } from "@junction/sdk";
+import { sleep } from "@junction/sdk/resilience";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { Registry } from "prom-client";
 import type { AwsClientSet } from "../aws/clients.ts";
@@ -10,7 +11,6 @@ import { loadConfig } from "../config/load.ts";
 import type { TargetSender } from "../targets/delivery.ts";
 import type { TargetRequest } from "../targets/types.ts";
 import { type Bridge, createBridge } from "./bridge.ts";
-import { sleep } from "./retry.ts";
 
 const loaded = loadConfig(
   `streams:

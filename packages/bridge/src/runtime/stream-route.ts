@@ -1,4 +1,6 @@
-import { type JunctionJetStream, type Lanes, pullMessages, type SubjectRouter } from "@junction/sdk";
+import type { SubjectRouter } from "@junction/sdk";
+import { type JunctionJetStream, pullMessages } from "@junction/sdk/jetstream";
+import type { Lanes } from "@junction/sdk/partitions";
 import type { CompiledRoute } from "../routes/compile.ts";
 import { createMessageScope, type RouteMessage } from "../routes/message.ts";
 import type { TemplateScope } from "../templates/index.ts";

@@ -2,13 +2,8 @@
 // the DLQ, not be redelivered forever or dropped by the server.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import {
-  connect,
-  DLQ_STREAM,
-  type JunctionClient,
-  readDeadLetter,
-  type StoredDeadLetter,
-} from "@junction/sdk";
+import { connect, type JunctionClient } from "@junction/sdk";
+import { DLQ_STREAM, readDeadLetter, type StoredDeadLetter } from "@junction/sdk/jetstream";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Registry } from "prom-client";

@@ -59,22 +59,6 @@ export function chunk<T>(
   return chunks;
 }
 
-/** Resolves after `ms`, or early when `signal` aborts (the next AWS call then fails as aborted). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** The SDK's per-call options: only pass `abortSignal` when there is one (exactOptionalPropertyTypes). */
 export function callOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
   return signal === undefined ? {} : { abortSignal: signal };

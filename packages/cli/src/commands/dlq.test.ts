@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { DLQ_STREAM, PoisonMessageError } from "@junction/sdk";
+import { PoisonMessageError } from "@junction/sdk";
+import { DLQ_STREAM } from "@junction/sdk/jetstream";
 import { spawnJunction, waitFor } from "@junction/testkit";
 import { type RunStack, startRunStack } from "./testdata/run-stack.ts";
 

@@ -6,7 +6,7 @@ import {
   listDeadLetters,
   redriveDeadLetters,
 } from "@junction/bridge";
-import { originText, type StoredDeadLetter } from "@junction/sdk";
+import { originText, type StoredDeadLetter } from "@junction/sdk/jetstream";
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { progressBar } from "../format/progress.ts";

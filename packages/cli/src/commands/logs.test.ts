@@ -2,51 +2,33 @@
 // for; a stream message no route takes is counted and warned about once per subject pattern.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
-import { connect, type JunctionClient } from "@junction/sdk";
-import { freePorts, spawnJunction, startTestNats, type TestNats } from "@junction/testkit";
+import type { JunctionClient } from "@junction/sdk";
+import { spawnJunction } from "@junction/testkit";
+import { type OrdersConfig, writeOrdersConfig } from "./testdata/orders-config.ts";
 
 const main = join(dirname(fileURLToPath(import.meta.resolve("junction/package.json"))), "src", "main.ts");
 
 describe("junction's logs", { timeout: 180_000 }, () => {
-  let nats: TestNats;
+  let stack: OrdersConfig;
   let client: JunctionClient;
   let dir: string;
   let ops: string;
 
   before(async () => {
-    nats = await startTestNats();
-    client = await connect(nats.url);
-    await (await client.jetstream().manager()).streams.add({ name: "ORDERS", subjects: ["orders.>"] });
-    dir = mkdtempSync(join(tmpdir(), "junction-logs-"));
-    const [opsPort, deadAws] = await freePorts(2);
-    ops = `http://127.0.0.1:${opsPort}`;
-    writeFileSync(
-      join(dir, "junction.yaml"),
-      `nats: { servers: "${nats.url}" }
-aws: { region: us-east-1, endpoint: "http://127.0.0.1:${deadAws}" }
-ops: { listen: "127.0.0.1:${opsPort}" }
-streams:
-  - { name: ORDERS, subjects: ["orders.>"] }
-routes:
+    stack = await writeOrdersConfig(`routes:
   - name: placed
     from: { subject: "orders.{id}.placed", stream: ORDERS }
     to:
       - { type: sqs, queue: orders-out }
-`,
-    );
+`);
+    ({ client, dir, ops } = stack);
   });
 
-  after(async () => {
-    await client?.drain();
-    await nats?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stack?.dispose());
 
   it("on a terminal: coloured readable lines; unrouted messages counted, warned about once", async () => {
     // `script` gives the command a terminal, as a person running it has.

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import type { JunctionConfig, LoadedConfig } from "@junction/bridge";
-import { connect, type JunctionClient, type Telemetry } from "@junction/sdk";
+import { connect, type JunctionClient } from "@junction/sdk";
+import type { Telemetry } from "@junction/sdk/telemetry";
 import type { Command } from "commander";
 import { type NatsTarget, natsFailure, natsTarget, type ServerOrigin } from "../nats-options.ts";
 import { readStackEndpoints } from "../stack-endpoints.ts";

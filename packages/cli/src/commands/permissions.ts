@@ -1,6 +1,6 @@
-import { bridgePermissions, servedGateway } from "@junction/bridge";
-import { gatewayPermissions } from "@junction/gateway";
-import { mergePermissions, type NatsPermissions } from "@junction/sdk";
+import { bridgePermissions } from "@junction/bridge";
+import { gatewayPermissions, servedGateway } from "@junction/gateway";
+import { mergePermissions, type NatsPermissions } from "@junction/sdk/permissions";
 import { type Command, Option } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { loadConfigOrExit } from "./config-file.ts";

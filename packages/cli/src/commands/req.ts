@@ -1,6 +1,5 @@
 import {
   type Codec,
-  DurableRequestTimeoutError,
   type JunctionClient,
   NoRespondersError,
   NoStreamError,
@@ -8,6 +7,7 @@ import {
   rawCodec,
   ServiceError,
 } from "@junction/sdk";
+import { DurableRequestTimeoutError } from "@junction/sdk/jetstream";
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { collectHeader, parseHeaders, parsePositive } from "./args.ts";

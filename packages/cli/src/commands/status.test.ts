@@ -1,62 +1,36 @@
 // `junction status` against a running bridge whose target is down: the breaker opens, dead letters
 // pile up, and the status says so, read from the ops endpoint.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { StackStatus } from "@junction/bridge";
-import { connect, type JunctionClient } from "@junction/sdk";
-import {
-  freePorts,
-  type JunctionProcess,
-  spawnJunction,
-  startTestNats,
-  type TestNats,
-} from "@junction/testkit";
+import type { JunctionClient } from "@junction/sdk";
+import { type JunctionProcess, spawnJunction } from "@junction/testkit";
+import { type OrdersConfig, writeOrdersConfig } from "./testdata/orders-config.ts";
 
 describe("junction status", { timeout: 180_000 }, () => {
-  let nats: TestNats;
+  let stack: OrdersConfig;
   let client: JunctionClient;
   let dir: string;
   let run: JunctionProcess;
   let ops: string;
 
   before(async () => {
-    nats = await startTestNats();
-    client = await connect(nats.url);
-    const jsm = await client.jetstream().manager();
-    await jsm.streams.add({ name: "ORDERS", subjects: ["orders.>"] });
-    dir = mkdtempSync(join(tmpdir(), "junction-status-"));
     // Nothing listens on the AWS port: every call fails as an outage, which is what opens a breaker.
-    const [opsPort, deadAws] = await freePorts(2);
-    ops = `http://127.0.0.1:${opsPort}`;
-    writeFileSync(
-      join(dir, "junction.yaml"),
-      `nats: { servers: "${nats.url}" }
-aws: { region: us-east-1, endpoint: "http://127.0.0.1:${deadAws}" }
-ops: { listen: "127.0.0.1:${opsPort}" }
-streams:
-  - { name: ORDERS, subjects: ["orders.>"] }
-routes:
+    stack = await writeOrdersConfig(`routes:
   - name: orders
     from: { subject: "orders.{id}", stream: ORDERS }
     retry: { maxDeliver: 2, backoffMs: [100] }
     batch: { count: 1 }
     to:
       - { type: sqs, queue: orders-out }
-`,
-    );
-    run = spawnJunction(["run"], { cwd: dir, env: { AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x" } });
-    await run.waitForOutput(/bridge running/, 60_000);
+`);
+    ({ client, dir, ops } = stack);
+    run = await stack.startRun();
   });
 
-  after(async () => {
-    await run?.kill();
-    await client?.drain();
-    await nats?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stack?.dispose());
 
   const status = async (...args: string[]): Promise<{ code: number | string; stdout: string }> => {
     const child = spawnJunction(["status", "--ops", ops, ...args], { cwd: dir });

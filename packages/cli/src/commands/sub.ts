@@ -1,4 +1,4 @@
-import { type ReceivedMessage, rawCodec, receivedMessage } from "@junction/sdk";
+import { Headers, type ReceivedMessage, rawCodec, receivedMessage } from "@junction/sdk";
 import type { Command } from "commander";
 import { parsePositive } from "./args.ts";
 import {
@@ -62,7 +62,7 @@ function asJson(msg: Message): { subject: string; headers: Readonly<Record<strin
 function readable(msg: Message, n: number): string {
   const { headers } = msg;
   // Identity only when the message carries one: a bare NATS message has no id to show.
-  const identity = msg.header("Nats-Msg-Id") === undefined ? undefined : msg.identity;
+  const identity = msg.header(Headers.MsgId) === undefined ? undefined : msg.identity;
   const lines = [`#${n} ${msg.subject}${msg.raw.reply ? ` (reply to ${msg.raw.reply})` : ""}`];
   if (identity !== undefined) {
     lines.push(

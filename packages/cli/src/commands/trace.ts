@@ -1,12 +1,6 @@
 import { existsSync } from "node:fs";
-import {
-  type CausationNode,
-  DEFAULT_FLOW_SCAN_LIMIT,
-  type Flow,
-  type JunctionClient,
-  NoStreamError,
-  readFlow,
-} from "@junction/sdk";
+import { type JunctionClient, NoStreamError } from "@junction/sdk";
+import { type CausationNode, DEFAULT_FLOW_SCAN_LIMIT, type Flow, readFlow } from "@junction/sdk/replay";
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { parsePositive } from "./args.ts";

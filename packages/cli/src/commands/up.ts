@@ -37,10 +37,7 @@ export function registerUp(program: Command): void {
       "run the whole stack locally: nats-server, the AWS edge endpoint, provisioning; Ctrl-C stops it",
     )
     .option("-c, --config <file>", "config file", "junction.yaml")
-    .option(
-      "--persist",
-      `keep JetStream and DynamoDB data for the next run, in ${STACK_DIR}/ (SQS messages not yet)`,
-    )
+    .option("--persist", `keep JetStream, DynamoDB and SQS data for the next run, in ${STACK_DIR}/`)
     .option("--reset", "start with no data even with --persist")
     .option("--nats-port <port>", "port of the embedded nats-server (local.natsPort; 0 = random)", parsePort)
     .option("--aws-port <port>", "port of the AWS edge endpoint (local.awsPort; 0 = random)", parsePort)

@@ -1,7 +1,8 @@
 import type { StackStatus } from "@junction/bridge";
+import type { GroupStatus } from "../partition-groups.ts";
 
 /** `junction status` for people: one table per part of the stack, columns aligned. */
-export function formatStatus(status: StackStatus): string {
+export function formatStatus(status: StackStatus, groups: readonly GroupStatus[] = []): string {
   const parts: string[] = [];
   if (status.routes.length > 0) {
     parts.push(
@@ -44,6 +45,22 @@ export function formatStatus(status: StackStatus): string {
       table(
         ["kv bucket", "table", "lag"],
         status.kv.map((k) => [k.bucket, k.table, k.lag]),
+      ),
+    );
+  }
+  if (groups.length > 0) {
+    parts.push(
+      table(
+        ["group", "member", "partitions", "lease age"],
+        groups.flatMap((g) => [
+          ...g.members.map((m) => [
+            g.group,
+            m.id,
+            m.partitions.join(", ") || "-",
+            m.leaseAgeMs === undefined ? "gone" : `${(m.leaseAgeMs / 1000).toFixed(1)} s`,
+          ]),
+          ...(g.unowned.length > 0 ? [[g.group, "(unowned)", g.unowned.join(", "), "-"]] : []),
+        ]),
       ),
     );
   }

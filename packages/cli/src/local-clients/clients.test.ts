@@ -2,31 +2,28 @@
 // JavaScript v3 (JSON protocol), and Debian's AWS CLI (`awscli`) and boto3 (`python3-boto3`), which
 // speak SQS's query protocol. The Debian packages must be installed: a missing one fails, naming it.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type JunctionProcess, spawnJunction } from "@junction/testkit";
+import { type JunctionUp, startJunctionUp } from "@junction/testkit";
 import { type AwsClient, awsCliClient, boto3Client, sdkV3Client } from "./clients.ts";
 import { SCENARIO_FUNCTIONS, SCENARIO_HANDLERS, scenarios } from "./scenarios.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "junction-local-clients-"));
-let up: JunctionProcess;
+let up: JunctionUp;
 let endpoint: string;
 
 before(async () => {
   for (const [file, text] of Object.entries(SCENARIO_HANDLERS)) writeFileSync(join(dir, file), text);
-  writeFileSync(
-    join(dir, "junction.yaml"),
+  up = await startJunctionUp(
     `nats: { servers: local }\naws: { endpoint: local }\nlocal: { natsPort: 0, awsPort: 0 }\n${SCENARIO_FUNCTIONS}`,
+    { dir },
   );
-  up = spawnJunction(["up"], { cwd: dir });
-  await up.waitForOutput(/ready in/, 60_000);
-  endpoint = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8")).aws;
+  endpoint = up.endpoints.aws;
 });
 after(async () => {
-  await up?.kill("SIGTERM");
-  rmSync(dir, { recursive: true, force: true });
+  await up?.stop("SIGTERM");
 });
 
 const clients: Record<string, { prefix: string; open: () => Promise<AwsClient> }> = {

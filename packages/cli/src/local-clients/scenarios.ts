@@ -137,6 +137,44 @@ export const scenarios: readonly Scenario[] = [
     },
   },
   {
+    name: "SQS FIFO: one receive returns a group's messages together; the group waits while they are in flight",
+    async run(context) {
+      const { client, prefix } = context;
+      const { QueueUrl } = ok(
+        await client.call("sqs", "CreateQueue", {
+          QueueName: `${prefix}-groups.fifo`,
+          Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" },
+        }),
+      );
+      ok(
+        await client.call("sqs", "SendMessageBatch", {
+          QueueUrl,
+          Entries: ["a1", "a2", "b1", "a3"].map((body, i) => ({
+            Id: String(i),
+            MessageBody: body,
+            MessageGroupId: body.slice(0, 1),
+          })),
+        }),
+      );
+      const receive = async () =>
+        (ok(await client.call("sqs", "ReceiveMessage", { QueueUrl, MaxNumberOfMessages: 10 })).Messages ??
+          []) as Output[];
+      const first = await receive();
+      assert.deepEqual(
+        first.map((m) => m.Body).filter((b) => b.startsWith("a")),
+        ["a1", "a2", "a3"],
+      );
+      const second = await receive();
+      assert.deepEqual(
+        second.map((m) => m.Body).filter((b) => b.startsWith("a")),
+        [],
+        "group A gave more while its messages were in flight",
+      );
+      for (const message of [...first, ...second])
+        ok(await client.call("sqs", "DeleteMessage", { QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+    },
+  },
+  {
     name: "SQS: a message received too often moves to the dead-letter queue",
     async run(context) {
       const { client, prefix } = context;

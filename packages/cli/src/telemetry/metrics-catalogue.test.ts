@@ -1,18 +1,14 @@
 // One /metrics per process: a real `junction up` serves the bridge's, inbound's, KV mirror's, gateway's
 // and SDK's series on its ops listener; docs/metrics.md lists exactly those, and deploy/ queries no other.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type JunctionProcess, spawnJunction } from "@junction/testkit";
+import { type JunctionUp, startJunctionUp } from "@junction/testkit";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
-const dir = mkdtempSync(join(tmpdir(), "junction-metrics-"));
-writeFileSync(
-  join(dir, "junction.yaml"),
-  `nats: { servers: local }
+const CONFIG = `nats: { servers: local }
 aws: { endpoint: local }
 local: { natsPort: 0, awsPort: 0 }
 ops: { listen: "127.0.0.1:0" }
@@ -30,8 +26,7 @@ gateway:
   listen: 127.0.0.1:0
   routes:
     - { method: POST, path: "/v1/orders/:id", publish: "orders.{id}.placed" }
-`,
-);
+`;
 
 /** `name → type` from the `# TYPE` lines of a Prometheus text exposition. */
 function served(text: string): Map<string, string> {
@@ -70,18 +65,15 @@ function queried(): { name: string; file: string }[] {
 }
 
 describe("one /metrics per process", () => {
-  let up: JunctionProcess;
+  let up: JunctionUp;
   let metrics: Map<string, string>;
 
   before(async () => {
-    up = spawnJunction(["up"], { cwd: dir });
-    await up.waitForOutput(/ready in/, 60_000);
-    const { ops } = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
-    metrics = served(await (await fetch(`${ops}/metrics`)).text());
+    up = await startJunctionUp(CONFIG);
+    metrics = served(await (await fetch(`${up.endpoints.ops}/metrics`)).text());
   });
   after(async () => {
-    await up.kill();
-    rmSync(dir, { recursive: true, force: true });
+    await up?.stop();
   });
 
   it("serves the bridge, inbound, KV mirror, gateway, SDK and process series on the ops listener", () => {

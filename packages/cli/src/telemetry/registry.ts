@@ -1,4 +1,4 @@
-import { createTelemetry, type Telemetry } from "@junction/sdk";
+import { createTelemetry, type Telemetry } from "@junction/sdk/telemetry";
 import { collectDefaultMetrics, Registry } from "prom-client";
 
 /** What one `junction run` / `up` process measures: one registry, served once by the ops listener. */

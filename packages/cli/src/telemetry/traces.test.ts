@@ -3,13 +3,10 @@
 // side that reads the SQS message continues it into JetStream.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { connect } from "@junction/sdk";
-import { type JunctionProcess, spawnJunction, waitFor } from "@junction/testkit";
+import { type JunctionUp, startJunctionUp, waitFor } from "@junction/testkit";
 
 interface ExportedSpan {
   readonly traceId: string;
@@ -54,17 +51,16 @@ async function startReceiver(): Promise<{ url: string; spans: ExportedSpan[]; se
   return { url: `http://127.0.0.1:${port}`, spans, server };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "junction-traces-"));
+type Endpoints = { nats: string; gateway: string };
 
 describe("traces end to end", () => {
-  let up: JunctionProcess;
+  let up: JunctionUp<Endpoints>;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let endpoints: { nats: string; gateway: string };
+  let endpoints: Endpoints;
 
   before(async () => {
     receiver = await startReceiver();
-    writeFileSync(
-      join(dir, "junction.yaml"),
+    up = await startJunctionUp<Endpoints>(
       `nats: { servers: local }
 aws: { endpoint: local }
 local: { natsPort: 0, awsPort: 0 }
@@ -84,14 +80,11 @@ gateway:
     - { method: POST, path: "/v1/orders/:id", publish: "orders.{id}.placed" }
 `,
     );
-    up = spawnJunction(["up"], { cwd: dir });
-    await up.waitForOutput(/ready in/, 60_000);
-    endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
+    endpoints = up.endpoints;
   });
   after(async () => {
-    await up.kill();
+    await up?.stop();
     receiver.server.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("joins gateway, NATS, bridge, SQS and the inbound side into the caller's trace", async () => {

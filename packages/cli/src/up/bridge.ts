@@ -1,18 +1,23 @@
+import { dirname, resolve } from "node:path";
 import {
   type AwsClientSet,
   type AwsService,
+  ConfigError,
   createAwsInbound,
   createBridge,
   createConsole,
   createKvMirrors,
+  createOpsAuth,
   createSender,
   createStatusReader,
   createUnroutedWatch,
+  formatProblem,
   KvMirrorError,
   type LoadedConfig,
   startOpsServer,
 } from "@junction/bridge";
-import { defaultMemberId, type JunctionClient } from "@junction/sdk";
+import type { JunctionClient } from "@junction/sdk";
+import { defaultMemberId } from "@junction/sdk/partitions";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { CliExit, ExitCode } from "../exit-codes.ts";
@@ -54,17 +59,23 @@ export async function startBridge(loaded: LoadedConfig, deps: Deps): Promise<Run
     registries: () => [registry],
   });
   const senders = new Map<AwsService, ReturnType<typeof createSender>>();
+  const auth = await opsAuth(loaded).catch((err: unknown) => {
+    status.close();
+    throw err;
+  });
   const ops = await startOpsServer({
     listen: loaded.config.ops.listen,
     registry,
     ready: () => pipeline.ready(),
     status: () => status.read(),
+    ...(auth === undefined ? {} : { auth }),
     console: createConsole({
-      loaded,
+      loaded: () => current,
       client: deps.client,
       registry,
       status: () => status.read(),
       listen: loaded.config.ops.listen,
+      authenticated: auth !== undefined,
       senderFor: (service) => {
         const sender = senders.get(service) ?? createSender(service, deps.aws);
         senders.set(service, sender);
@@ -105,6 +116,23 @@ export async function startBridge(loaded: LoadedConfig, deps: Deps): Promise<Run
       status.close();
     },
   };
+}
+
+/**
+ * The ops listener's auth (`ops.auth`), or undefined when it has none. An unset key variable or an
+ * unreadable JWKS ends the command like any config problem: exit 2, one `path: message` line each.
+ */
+async function opsAuth(loaded: LoadedConfig) {
+  const config = loaded.config.ops.auth;
+  if (config === undefined) return undefined;
+  const baseDir = loaded.file === undefined ? process.cwd() : dirname(resolve(loaded.file));
+  try {
+    return await createOpsAuth(config, { env: process.env, baseDir });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const lines = err.problems.map(formatProblem).join("\n");
+    throw new CliExit(ExitCode.Invalid, `${loaded.file ?? "config"}:\n${lines}`, { cause: err });
+  }
 }
 
 interface Pipeline {

@@ -2,20 +2,17 @@
 // against a real `junction up` with traffic: routes render, numbers move, a dead letter appears and its
 // redrive button delivers it. Writes the screenshots in docs/.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { type JunctionProcess, spawnJunction, waitFor } from "@junction/testkit";
+import { type JunctionUp, startJunctionUp, waitFor } from "@junction/testkit";
 import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "docs");
-const dir = mkdtempSync(join(tmpdir(), "junction-console-"));
-writeFileSync(
-  join(dir, "junction.yaml"),
-  `nats: { servers: local }
+const CONFIG = `nats: { servers: local }
 aws: { endpoint: local }
 local: { natsPort: 0, awsPort: 0 }
 ops: { listen: "127.0.0.1:0" }
@@ -37,8 +34,7 @@ gateway:
   routes:
     - { method: POST, path: "/v1/orders/:id", publish: "orders.{id}.placed" }
     - { method: POST, path: "/v1/late/:id", publish: "late.{id}" }
-`,
-);
+`;
 
 const text = async (l: Locator) => (await l.textContent()) ?? "";
 
@@ -53,9 +49,11 @@ const FLAGS = [
   "--disable-sync",
 ];
 
+type Endpoints = { aws: string; gateway: string; ops: string };
+
 describe("the console", () => {
-  let up: JunctionProcess;
-  let endpoints: { aws: string; gateway: string; ops: string };
+  let up: JunctionUp<Endpoints>;
+  let endpoints: Endpoints;
   let browser: BrowserContext;
   let page: Page;
   const profile = mkdtempSync(join(tmpdir(), "junction-chromium-"));
@@ -63,9 +61,12 @@ describe("the console", () => {
 
   before(async () => {
     // --open without a display: says so and carries on.
-    up = spawnJunction(["up", "--open"], { cwd: dir, env: { DISPLAY: "", WAYLAND_DISPLAY: "" } });
-    await up.waitForOutput(/no browser to open here/, 60_000);
-    endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
+    up = await startJunctionUp<Endpoints>(CONFIG, {
+      args: ["--open"],
+      env: { DISPLAY: "", WAYLAND_DISPLAY: "" },
+      ready: /no browser to open here/,
+    });
+    endpoints = up.endpoints;
     assert.ok(up.output().includes(`console  ${endpoints.ops}/`));
     // Traffic for the whole test, bounded: one order every 100 ms until the test ends.
     let n = 0;
@@ -90,8 +91,7 @@ describe("the console", () => {
   after(async () => {
     if (traffic !== undefined) clearInterval(traffic);
     await browser?.close();
-    await up.kill();
-    rmSync(dir, { recursive: true, force: true });
+    await up?.stop();
     rmSync(profile, { recursive: true, force: true });
   });
 

@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { type LoadedConfig, servedGateway } from "@junction/bridge";
-import { createGateway, GatewayConfigError } from "@junction/gateway";
+import type { LoadedConfig } from "@junction/bridge";
+import { createGateway, GatewayConfigError, servedGateway } from "@junction/gateway";
 import type { JunctionClient } from "@junction/sdk";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";

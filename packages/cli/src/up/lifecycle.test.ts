@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import {
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -22,8 +23,11 @@ const dir = mkdtempSync(join(tmpdir(), "junction-lifecycle-"));
 
 // A project that depends on junction: its bin in node_modules/.bin (running from source, as every
 // end-to-end test does: the loader comes in through NODE_OPTIONS) and an npm script that runs it.
+// The project takes this repository's .npmrc, whose bash script shell execs junction in place of
+// itself, so a signal npm passes to its child reaches junction.
 before(() => {
   mkdirSync(join(dir, "node_modules", ".bin"), { recursive: true });
+  copyFileSync(fileURLToPath(new URL("../../../../.npmrc", import.meta.url)), join(dir, ".npmrc"));
   const bin = join(dir, "junction.mjs");
   writeFileSync(bin, `#!/usr/bin/env node\nawait import(${JSON.stringify(main)});\n`, { mode: 0o755 });
   symlinkSync(bin, join(dir, "node_modules", ".bin", "junction"));
@@ -108,11 +112,17 @@ describe("junction up under a wrapper", { timeout: 300_000 }, () => {
       await assertNothingLeft(started);
     });
 
-    // Ctrl-C in a terminal: SIGINT to every process of the foreground group. (SIGINT to npm's pid alone
-    // does not reach junction: npm passes it to its shell, which waits for its child and keeps it.)
+    // Ctrl-C in a terminal: SIGINT to every process of the foreground group.
     it(`stops everything on Ctrl-C (SIGINT to ${wrapper}'s process group)`, async () => {
       const started = await startThrough(wrapper);
       process.kill(-(started.wrapper.pid as number), "SIGINT");
+      await assertNothingLeft(started);
+    });
+
+    // `kill -INT` of the wrapper alone, as a supervisor or a test runner does: npm passes it to its child.
+    it(`stops everything on SIGINT to ${wrapper}'s pid alone`, async () => {
+      const started = await startThrough(wrapper);
+      started.wrapper.kill("SIGINT");
       await assertNothingLeft(started);
     });
   }

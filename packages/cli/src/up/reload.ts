@@ -2,8 +2,9 @@ import { watch } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { ConfigError, formatProblem, type JunctionConfig, type LoadedConfig } from "@junction/bridge";
+import { metricSeries } from "@junction/sdk/telemetry";
 import type { Logger } from "pino";
-import { Counter, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 
 /** Settles editors' multi-step saves (truncate, write, rename) into one reload. */
 const DEBOUNCE_MS = 300;
@@ -37,15 +38,11 @@ export interface ConfigWatch {
  * into one more. Each reload is one log line and one `junction_config_reloads_total{result}`.
  */
 export function watchConfig(options: ReloadOptions): ConfigWatch {
-  const name = "junction_config_reloads_total";
-  const reloads =
-    (options.registry.getSingleMetric(name) as Counter<"result"> | undefined) ??
-    new Counter({
-      name,
-      help: "Config reloads by result: applied, unchanged, invalid, refused, failed",
-      labelNames: ["result"],
-      registers: [options.registry],
-    });
+  const reloads = metricSeries(options.registry).counter(
+    "junction_config_reloads_total",
+    "Config reloads by result: applied, unchanged, invalid, refused, failed",
+    ["result"],
+  );
   const { logger, file } = options;
 
   const once = async (trigger: string): Promise<ReloadResult> => {

@@ -6,6 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateQueueCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { connect } from "@junction/sdk";
 import { type JunctionProcess, spawnJunction } from "@junction/testkit";
 
@@ -61,6 +68,34 @@ const dynamodb = (aws: string) =>
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
   });
 
+const sqs = (aws: string) =>
+  new SQSClient({
+    endpoint: aws,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+
+async function queueUrlOf(aws: string, name: string): Promise<string> {
+  const client = sqs(aws);
+  try {
+    return (await client.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function receiveBodies(aws: string, queueUrl: string): Promise<string[]> {
+  const client = sqs(aws);
+  try {
+    const { Messages } = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }),
+    );
+    return (Messages ?? []).map((m) => m.Body as string).sort();
+  } finally {
+    client.destroy();
+  }
+}
+
 describe("junction up's state", { timeout: 300_000 }, () => {
   it("keeps configs apart, starts empty, runs once per config and stops with junction down", async () => {
     const a = await up("-c", "a.yaml");
@@ -99,7 +134,7 @@ describe("junction up's state", { timeout: 300_000 }, () => {
     }
   });
 
-  it("keeps streams and tables with --persist, and empties them with --reset", async () => {
+  it("keeps streams, tables and queues with --persist, and empties them with --reset", async () => {
     const key = { orderId: { S: "7" } };
     const first = await up("-c", "a.yaml", "--persist");
     try {
@@ -107,6 +142,13 @@ describe("junction up's state", { timeout: 300_000 }, () => {
       await dynamodb(first.aws).send(
         new PutItemCommand({ TableName: "Orders", Item: { ...key, n: { N: "1" } } }),
       );
+      const client = sqs(first.aws);
+      const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: "jobs" }));
+      for (const body of ["job 1", "job 2"])
+        await client.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+      client.destroy();
+      // Both in flight (for 10 minutes) when the stack stops.
+      assert.deepEqual(await receiveBodies(first.aws, QueueUrl as string), ["job 1", "job 2"]);
     } finally {
       assert.equal(await first.up.kill("SIGTERM"), 0);
     }
@@ -115,6 +157,10 @@ describe("junction up's state", { timeout: 300_000 }, () => {
       assert.equal(await storedOrders(second.nats), 1);
       const item = await dynamodb(second.aws).send(new GetItemCommand({ TableName: "Orders", Key: key }));
       assert.deepEqual(item.Item?.n, { N: "1" });
+      assert.deepEqual(await receiveBodies(second.aws, await queueUrlOf(second.aws, "jobs")), [
+        "job 1",
+        "job 2",
+      ]);
     } finally {
       assert.equal(await second.up.kill("SIGTERM"), 0);
     }
@@ -123,6 +169,7 @@ describe("junction up's state", { timeout: 300_000 }, () => {
       assert.equal(await storedOrders(reset.nats), 0);
       const item = await dynamodb(reset.aws).send(new GetItemCommand({ TableName: "Orders", Key: key }));
       assert.equal(item.Item, undefined);
+      await assert.rejects(queueUrlOf(reset.aws, "jobs"), { name: "QueueDoesNotExist" });
     } finally {
       assert.equal(await reset.up.kill("SIGTERM"), 0);
     }

@@ -30,7 +30,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { connect } from "@junction/sdk";
-import { type JunctionProcess, spawnJunction } from "@junction/testkit";
+import { type JunctionUp, spawnJunction, startJunctionUp, type UpEndpoints } from "@junction/testkit";
 
 const dir = mkdtempSync(join(tmpdir(), "junction-up-"));
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
@@ -44,9 +44,7 @@ export async function handler(event) {
 }
 `,
 );
-writeFileSync(
-  join(dir, "junction.yaml"),
-  `nats: { servers: local }
+const CONFIG = `nats: { servers: local }
 aws: { endpoint: local }
 local: { natsPort: 0, awsPort: 0 }
 ops: { listen: "127.0.0.1:0" }
@@ -67,8 +65,7 @@ routes:
       - { type: sqs, queue: "late-{id}" }
 kv:
   - { bucket: CARTS, table: carts }
-`,
-);
+`;
 
 async function waitFor<T>(
   what: string,
@@ -85,17 +82,15 @@ async function waitFor<T>(
 }
 
 describe("junction up", () => {
-  let up: JunctionProcess;
-  let endpoints: { nats: string; aws: string };
+  let up: JunctionUp;
+  let endpoints: UpEndpoints;
 
   before(async () => {
-    up = spawnJunction(["up"], { cwd: dir });
-    await up.waitForOutput(/ready in/, 30_000);
-    endpoints = JSON.parse(readFileSync(join(dir, ".junction", "endpoints.json"), "utf8"));
+    up = await startJunctionUp(CONFIG, { dir });
+    endpoints = up.endpoints;
   });
   after(async () => {
-    await up.kill();
-    rmSync(dir, { recursive: true, force: true });
+    await up?.stop();
   });
 
   it("writes its endpoints and provisions what the config needs", async () => {

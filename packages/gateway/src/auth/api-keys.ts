@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ApiKeyConfig } from "../config.ts";
+import type { ApiKeyConfig } from "../config/schema.ts";
 import type { Principal } from "./principal.ts";
 
 export type ConfigProblems = { path: string; message: string }[];
@@ -13,6 +13,7 @@ export function createApiKeys(
   keys: Readonly<Record<string, ApiKeyConfig>>,
   env: Readonly<Record<string, string | undefined>>,
   problems: ConfigProblems,
+  at = "gateway.auth",
 ): (presented: string) => Principal | undefined {
   const byDigest = new Map<string, Principal>();
   for (const [name, key] of Object.entries(keys)) {
@@ -20,7 +21,7 @@ export function createApiKeys(
     if (key.env !== undefined) {
       const value = env[key.env];
       if (value === undefined || value === "") {
-        problems.push({ path: `gateway.auth.apiKeys.${name}.env`, message: `${key.env} is not set` });
+        problems.push({ path: `${at}.apiKeys.${name}.env`, message: `${key.env} is not set` });
         continue;
       }
       digest = sha256(value);

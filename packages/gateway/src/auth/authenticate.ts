@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { GatewayAuthConfig, GatewayRouteConfig } from "../config.ts";
+import type { CredentialsConfig, GatewayAuthConfig, GatewayRoute } from "../config/schema.ts";
 import { ForbiddenError, UnauthorizedError } from "../errors.ts";
 import { first } from "../http/identity.ts";
 import { type ConfigProblems, createApiKeys } from "./api-keys.ts";
@@ -17,7 +17,7 @@ export type RouteAuth = (req: AuthRequest) => Promise<Principal>;
 
 export interface Authenticator {
   /** The route's check, or undefined when the route is open. */
-  forRoute(route: GatewayRouteConfig): RouteAuth | undefined;
+  forRoute(route: Pick<GatewayRoute, "auth" | "scopes" | "tenant">): RouteAuth | undefined;
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
@@ -28,20 +28,25 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
  * missing scope, or a tenant (the route's `tenant` path parameter) the credential may not act for.
  */
 export async function createAuthenticator(
-  config: GatewayAuthConfig | undefined,
-  deps: { readonly env: Readonly<Record<string, string | undefined>>; readonly baseDir: string },
+  config: CredentialsConfig & Pick<GatewayAuthConfig, "default">,
+  deps: {
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly baseDir: string;
+    /** Where the credentials are in junction.yaml, for problems: default `gateway.auth`. */
+    readonly at?: string;
+  },
   problems: ConfigProblems,
 ): Promise<Authenticator> {
-  const apiKey = createApiKeys(config?.apiKeys ?? {}, deps.env, problems);
+  const apiKey = createApiKeys(config.apiKeys ?? {}, deps.env, problems, deps.at);
   const issuers: JwtIssuer[] = [];
-  for (const [name, jwt] of Object.entries(config?.jwt ?? {})) {
-    const issuer = await createJwtIssuer(name, jwt, deps.baseDir, problems);
+  for (const [name, jwt] of Object.entries(config.jwt ?? {})) {
+    const issuer = await createJwtIssuer(name, jwt, deps.baseDir, problems, deps.at);
     if (issuer !== undefined) issuers.push(issuer);
   }
 
   return {
     forRoute(route) {
-      const accepted = route.auth ?? config?.default ?? "none";
+      const accepted = route.auth ?? config.default ?? "none";
       if (accepted === "none") return undefined;
       const allowed = new Set(accepted);
       const required = route.scopes ?? [];

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from "jose";
-import type { JwtConfig } from "../config.ts";
+import type { JwtConfig } from "../config/schema.ts";
 import type { ConfigProblems } from "./api-keys.ts";
 import type { Principal } from "./principal.ts";
 
@@ -20,8 +20,9 @@ export async function createJwtIssuer(
   config: JwtConfig,
   baseDir: string,
   problems: ConfigProblems,
+  at = "gateway.auth",
 ): Promise<JwtIssuer | undefined> {
-  const path = `gateway.auth.jwt.${name}.jwks`;
+  const path = `${at}.jwt.${name}.jwks`;
   let keys: Parameters<typeof jwtVerify>[1];
   if (/^https?:\/\//i.test(config.jwks)) {
     keys = createRemoteJWKSet(new URL(config.jwks));

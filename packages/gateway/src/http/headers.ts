@@ -1,16 +1,19 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { Headers } from "@junction/sdk";
+import { isForwardable } from "../config/forwarding.ts";
 import { first } from "./identity.ts";
 import { hasControl } from "./text.ts";
-
-/** Header Junction adds to NATS messages: who called, as the gateway authenticated them. */
-export const PRINCIPAL_HEADER = "Junction-Principal";
 
 // Trace context always travels; everything else only when allow-listed.
 const ALWAYS = ["traceparent", "tracestate"];
 
-/** Builds the NATS headers of one route's requests from HTTP headers, by an allow-list. */
+/**
+ * Builds the NATS headers of one route's requests from HTTP headers, by an allow-list. Credentials
+ * (`Authorization`, `X-Api-Key`), hop-by-hop headers and Junction's own names never pass, whatever the
+ * list says: the config check reports them, and this holds even for a config that skipped it.
+ */
 export function createHeaderForwarder(allowList: readonly string[]) {
-  const names = [...new Set([...ALWAYS, ...allowList.map((n) => n.toLowerCase())])];
+  const names = [...new Set([...ALWAYS, ...allowList.filter(isForwardable).map((n) => n.toLowerCase())])];
   return (headers: IncomingHttpHeaders, contentType: string | undefined, principal: string | undefined) => {
     const out: Record<string, string> = {};
     for (const name of names) {
@@ -18,7 +21,7 @@ export function createHeaderForwarder(allowList: readonly string[]) {
       if (value !== undefined && value !== "" && !hasControl(value, true)) out[name] = value;
     }
     if (contentType !== undefined) out["Content-Type"] = contentType;
-    if (principal !== undefined) out[PRINCIPAL_HEADER] = principal;
+    if (principal !== undefined) out[Headers.Principal] = principal;
     return out;
   };
 }

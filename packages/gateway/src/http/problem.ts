@@ -3,7 +3,6 @@ import {
   CancelledError,
   CircuitOpenError,
   CodecError,
-  DurableRequestTimeoutError,
   IdempotencyKeyReusedError,
   JetStreamError,
   NoRespondersError,
@@ -12,8 +11,9 @@ import {
   RequestTimeoutError,
   ServiceError,
 } from "@junction/sdk";
+import { DurableRequestTimeoutError } from "@junction/sdk/jetstream";
 import { ClosedConnectionError, DrainingConnectionError } from "@nats-io/nats-core";
-import type { ResolvedSettings } from "../config.ts";
+import type { ResolvedSettings } from "../config/settings.ts";
 import {
   BadRequestError,
   DrainingError,

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { getOrCreateMetric } from "@junction/sdk/telemetry";
+import { Counter, Gauge, Histogram, type Metric, type Registry } from "prom-client";
 
 /**
  * The gateway's Prometheus series. `route` is the configured path pattern (`/v1/agents/:agentId`), never
@@ -22,8 +23,8 @@ const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const registers = [registry];
   // A second gateway on the same registry shares the series instead of throwing.
-  const series = <M>(name: string, make: (name: string) => M): M =>
-    (registry.getSingleMetric(name) as M | undefined) ?? make(name);
+  const series = <M extends Metric>(name: string, make: (name: string) => M): M =>
+    getOrCreateMetric(registry, name, make);
   return {
     requests: series(
       "junction_gateway_requests_total",

@@ -1,6 +1,6 @@
-import type { GatewayConfig, GatewayRouteConfig } from "../config.ts";
+import { pathParams } from "../config/paths.ts";
+import type { GatewayConfig, GatewayRoute } from "../config/schema.ts";
 import { PROBLEM_BASE } from "../http/problem.ts";
-import { pathParams } from "../routes/subject.ts";
 
 /**
  * An OpenAPI 3.1 document of the configured routes: paths, parameters, the JSON Schemas of bodies and
@@ -10,7 +10,7 @@ export function openApiDocument(config: GatewayConfig): Record<string, unknown> 
   const paths: Record<string, Record<string, unknown>> = {};
   const apiKeys = Object.keys(config.auth?.apiKeys ?? {});
   const jwts = Object.keys(config.auth?.jwt ?? {});
-  for (const route of config.routes ?? []) {
+  for (const route of config.routes) {
     const path = route.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = operation(route, config);
@@ -51,7 +51,7 @@ export function openApiDocument(config: GatewayConfig): Record<string, unknown> 
   };
 }
 
-function operation(route: GatewayRouteConfig, config: GatewayConfig): Record<string, unknown> {
+function operation(route: GatewayRoute, config: GatewayConfig): Record<string, unknown> {
   const auth = route.auth ?? config.auth?.default ?? "none";
   const kind = route.request !== undefined ? "request" : route.publish !== undefined ? "publish" : "stream";
   const subject = route.request ?? route.publish ?? route.stream ?? "";

@@ -8,9 +8,6 @@ export interface OpsDeps {
   readonly openApi: Record<string, unknown>;
 }
 
-/** Paths the gateway serves itself; the config check keeps routes off them. */
-export const OPS_PATHS = ["/healthz", "/readyz", "/metrics", "/openapi.json"] as const;
-
 /**
  * `/healthz` answers while the process serves (liveness), `/readyz` only while it should get traffic
  * (readiness: a load balancer stops sending during a drain or a NATS outage), `/metrics` is Prometheus

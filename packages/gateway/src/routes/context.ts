@@ -1,7 +1,8 @@
 import type { JunctionClient, MessageIdentity } from "@junction/sdk";
 import type { FastifyRequest } from "fastify";
 import type { RouteAuth } from "../auth/authenticate.ts";
-import type { GatewayRouteConfig, ResolvedSettings } from "../config.ts";
+import type { GatewayRoute } from "../config/schema.ts";
+import type { ResolvedSettings } from "../config/settings.ts";
 import type { Bodies } from "../http/body.ts";
 import type { HttpTracing } from "../http/trace.ts";
 import type { GatewayMetrics } from "../ops/metrics.ts";
@@ -10,7 +11,7 @@ import type { SubjectTemplate } from "./subject.ts";
 
 /** One configured route, compiled. */
 export interface RouteRuntime {
-  readonly config: GatewayRouteConfig;
+  readonly config: GatewayRoute;
   /** The path pattern: the route's name in metrics and logs. */
   readonly label: string;
   readonly subject: SubjectTemplate;

@@ -1,4 +1,4 @@
-import { idempotencyScope } from "@junction/sdk";
+import { idempotencyScope } from "@junction/sdk/jetstream";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { CORRELATION_HEADER } from "../http/identity.ts";
 import { admitted } from "./admit.ts";

@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from "node:util";
 import { ServiceError } from "@junction/sdk";
+import { pathParams } from "../config/paths.ts";
 import { GatewayConfigError } from "../errors.ts";
 import { type Answer, createRouteCall } from "./call.ts";
 import type { GatewayContext, RouteRuntime } from "./context.ts";
 import type { Outbound } from "./prepare.ts";
-import { compileSubject, pathParams } from "./subject.ts";
+import { compileSubject } from "./subject.ts";
 
 type Params = Readonly<Record<string, string | undefined>>;
 

@@ -51,11 +51,3 @@ function paramToken(name: string, value: string): string {
     );
   }
 }
-
-/** The `:name` parameters of a fastify path. */
-export function pathParams(path: string): string[] {
-  return path
-    .split("/")
-    .filter((s) => s.startsWith(":"))
-    .map((s) => s.slice(1));
-}

@@ -2,7 +2,7 @@
 import { connect, type JunctionClient } from "@junction/sdk";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { Registry } from "prom-client";
-import type { GatewayConfig } from "../config.ts";
+import type { GatewayConfigInput } from "../config/schema.ts";
 import { createGateway, type Gateway, type GatewayDeps } from "../gateway.ts";
 
 export interface Harness {
@@ -20,7 +20,7 @@ export interface Harness {
 
 /** Starts NATS (or reuses `nats`), two connections and the gateway. `dispose()` undoes it all. */
 export async function startHarness(
-  config: GatewayConfig,
+  config: GatewayConfigInput,
   options: { nats?: TestNats; deps?: Partial<GatewayDeps> } = {},
 ): Promise<Harness> {
   const nats = options.nats ?? (await startTestNats());

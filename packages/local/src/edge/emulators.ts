@@ -4,13 +4,39 @@ import dynalite from "dynalite";
 import { buildApp } from "fauxqs";
 import type { AwsRequest, LocalService } from "../aws/index.ts";
 import { EMULATOR_HOST, type SqsEmulator } from "../sqs/index.ts";
+import { applySqsRules } from "./fauxqs-queues.ts";
+import { fauxqsInternals, openPersistence } from "./fauxqs-store.ts";
 
 /**
  * SQS: fauxqs in this process, no port of its own, called with JSON-protocol requests (the edge
- * translates the query protocol and queue URLs; see ../sqs).
+ * translates the query protocol and queue URLs; see ../sqs), with AWS's FIFO receive and in-flight
+ * limits (./fauxqs-queues.ts). With `path` its queues and messages live in SQLite there (fauxqs's own
+ * persistence); messages that were in flight when it stopped are visible again, since the receipt
+ * handles of the run that took them are gone with it.
  */
-export async function startLocalSqs(): Promise<SqsEmulator> {
-  const app = buildApp({ logger: false });
+export async function startLocalSqs(
+  options: { readonly path?: string; readonly inFlightLimit?: number } = {},
+): Promise<SqsEmulator> {
+  const internals = await fauxqsInternals();
+  const sqsStore = new internals.SqsStore();
+  const snsStore = new internals.SnsStore();
+  applySqsRules(sqsStore, internals, options.inFlightLimit);
+  const persistence = options.path === undefined ? undefined : openPersistence(internals, options.path);
+  if (persistence !== undefined) {
+    // Loaded before the stores get it, as startFauxqs does: loading must not write back what it reads.
+    persistence.loadSqsAndSns(sqsStore, snsStore);
+    sqsStore.persistence = persistence;
+    snsStore.persistence = persistence;
+    for (const queue of sqsStore.allQueues()) {
+      queue.persistence = persistence;
+      for (const handle of [...queue.inflightMessages.keys()]) queue.changeVisibility(handle, 0);
+    }
+  }
+  // The stores are fauxqs's own classes, typed here by the parts the local SQS uses.
+  const stores = { sqsStore, snsStore, s3Store: new internals.S3Store() } as unknown as NonNullable<
+    NonNullable<Parameters<typeof buildApp>[0]>["stores"]
+  >;
+  const app = buildApp({ logger: false, stores });
   await app.ready();
   return {
     async call(action, input) {
@@ -26,7 +52,10 @@ export async function startLocalSqs(): Promise<SqsEmulator> {
       });
       return { status: answer.statusCode, body: answer.body === "" ? {} : answer.json() };
     },
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      persistence?.close();
+    },
   };
 }
 

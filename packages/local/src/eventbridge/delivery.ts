@@ -1,3 +1,4 @@
+import { backoff } from "@junction/sdk/resilience";
 import { archiveEvent } from "./archives.ts";
 import { eventTime } from "./arns.ts";
 import type { State } from "./buses.ts";
@@ -35,7 +36,7 @@ export interface Dispatcher {
 const FAILURES_KEPT_PER_RULE = 100;
 
 /** AWS backs off exponentially over up to 24 hours; locally retries come within seconds. */
-const defaultRetryDelay = (attempt: number): number => Math.min(5000, 100 * 2 ** (attempt - 1));
+const defaultRetryDelay = (attempt: number): number => backoff(attempt - 1, { baseMs: 100, maxMs: 5000 });
 
 /**
  * Matches events against the ENABLED rules of their bus and delivers them to every target of each

@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import { type AwsRequest, LOCAL_ACCOUNT_ID, sendAwsError, sendJson } from "../aws/index.ts";
 import type { ResolvedFunction } from "./config.ts";
 import { LambdaServiceError } from "./errors.ts";
+import { type EventInvokeConfig, eventInvokeConfigBody, eventInvokeConfigOf } from "./event-invoke-config.ts";
 import { MEMORY_MB } from "./function-runner.ts";
 import { resolveFunctionRef } from "./names.ts";
 import type { InvocationType, InvokeOptions, InvokeResult } from "./types.ts";
@@ -15,6 +16,12 @@ export interface LambdaApi {
   /** Reserved concurrency of a function (undefined: none reserved); setting undefined removes it. */
   reservedConcurrency(functionName: string): number | undefined;
   setReservedConcurrency(functionName: string, reserved: number | undefined): void;
+  /** The function's DeadLetterConfig target (an SQS queue ARN), set by UpdateFunctionConfiguration. */
+  deadLetterTarget(functionName: string): string | undefined;
+  setDeadLetterTarget(functionName: string, targetArn: string | undefined): void;
+  eventInvokeConfig(functionName: string): EventInvokeConfig | undefined;
+  /** Undefined removes it. */
+  setEventInvokeConfig(functionName: string, config: EventInvokeConfig | undefined): void;
   readonly functions: ReadonlyMap<string, ResolvedFunction>;
   readonly createdAt: Date;
 }
@@ -42,8 +49,14 @@ const CONCURRENCY = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency
 /** AWS keeps 100 of an account's 1,000 concurrent executions unreserved. */
 const MAX_RESERVED = 900;
 
+/** Put (PUT), Update (POST), Get and Delete FunctionEventInvokeConfig. */
+const EVENT_INVOKE_CONFIG = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config$/;
+
 async function route(req: AwsRequest, res: ServerResponse, api: LambdaApi): Promise<void> {
   const url = new URL(req.url, "http://local");
+  const eventConfig = EVENT_INVOKE_CONFIG.exec(url.pathname);
+  if (eventConfig !== null)
+    return eventInvokeConfig(req, res, api, decodeURIComponent(eventConfig[1] as string));
   const concurrency = CONCURRENCY.exec(url.pathname);
   if (concurrency !== null)
     return functionConcurrency(
@@ -70,14 +83,13 @@ async function route(req: AwsRequest, res: ServerResponse, api: LambdaApi): Prom
   ) {
     return invoke(req, res, api, name, qualifier);
   }
+  if (rest !== undefined && req.method === "PUT" && name !== undefined && action === "configuration")
+    return updateFunctionConfiguration(req, res, api, name);
   if (rest !== undefined && req.method === "GET") {
     if (name === undefined) return listFunctions(res, api, url.searchParams);
     if (parts.length === 1 || (parts.length === 2 && action === "configuration")) {
       const ref = resolveFunctionRef(name, qualifier, (n) => api.functions.has(n));
-      const configuration = functionConfiguration(
-        api.functions.get(ref.name) as ResolvedFunction,
-        api.createdAt,
-      );
+      const configuration = functionConfiguration(api.functions.get(ref.name) as ResolvedFunction, api);
       return sendJson(
         res,
         200,
@@ -89,7 +101,7 @@ async function route(req: AwsRequest, res: ServerResponse, api: LambdaApi): Prom
   throw new LambdaServiceError(
     404,
     "UnknownOperationException",
-    `The local Lambda serves Invoke, GetFunction, GetFunctionConfiguration, ListFunctions and Put/Get/DeleteFunctionConcurrency, not ${req.method} ${url.pathname}`,
+    `The local Lambda serves Invoke, GetFunction, GetFunctionConfiguration, UpdateFunctionConfiguration (DeadLetterConfig), ListFunctions, Put/Get/DeleteFunctionConcurrency and Put/Update/Get/DeleteFunctionEventInvokeConfig, not ${req.method} ${url.pathname}`,
   );
 }
 
@@ -171,6 +183,48 @@ function functionConcurrency(
   );
 }
 
+function eventInvokeConfig(req: AwsRequest, res: ServerResponse, api: LambdaApi, functionName: string): void {
+  const ref = resolveFunctionRef(functionName, undefined, (n) => api.functions.has(n));
+  const fn = api.functions.get(ref.name) as ResolvedFunction;
+  const current = api.eventInvokeConfig(fn.name);
+  if (req.method === "PUT" || req.method === "POST") {
+    let body: Record<string, unknown>;
+    try {
+      body = req.body.length === 0 ? {} : (JSON.parse(req.body.toString("utf8")) as Record<string, unknown>);
+    } catch {
+      throw new LambdaServiceError(
+        400,
+        "InvalidRequestContentException",
+        "Could not parse request body into json",
+      );
+    }
+    const config = eventInvokeConfigOf(body, current, req.method === "POST");
+    api.setEventInvokeConfig(fn.name, config);
+    sendJson(res, 200, eventInvokeConfigBody(fn.arn, config), JSON_TYPE);
+    return;
+  }
+  if (req.method === "GET" || req.method === "DELETE") {
+    if (current === undefined)
+      throw new LambdaServiceError(
+        404,
+        "ResourceNotFoundException",
+        `The function ${fn.arn}:$LATEST doesn't have an EventInvokeConfig`,
+      );
+    if (req.method === "GET") sendJson(res, 200, eventInvokeConfigBody(fn.arn, current), JSON_TYPE);
+    else {
+      api.setEventInvokeConfig(fn.name, undefined);
+      res.writeHead(204, { "x-amzn-RequestId": crypto.randomUUID() });
+      res.end();
+    }
+    return;
+  }
+  throw new LambdaServiceError(
+    404,
+    "UnknownOperationException",
+    `The local Lambda does not serve ${req.method} ${req.url}`,
+  );
+}
+
 /** All functions in one page unless `MaxItems` asks for fewer; `Marker` is the next index. */
 function listFunctions(res: ServerResponse, api: LambdaApi, params: URLSearchParams): void {
   const all = [...api.functions.values()];
@@ -182,15 +236,60 @@ function listFunctions(res: ServerResponse, api: LambdaApi, params: URLSearchPar
     res,
     200,
     {
-      Functions: page.map((fn) => functionConfiguration(fn, api.createdAt)),
+      Functions: page.map((fn) => functionConfiguration(fn, api)),
       ...(next < all.length ? { NextMarker: String(next) } : {}),
     },
     JSON_TYPE,
   );
 }
 
+/**
+ * UpdateFunctionConfiguration: functions come from junction.yaml, so only their DeadLetterConfig
+ * (where failed `Event` invocations go) can change here.
+ */
+function updateFunctionConfiguration(
+  req: AwsRequest,
+  res: ServerResponse,
+  api: LambdaApi,
+  name: string,
+): void {
+  const ref = resolveFunctionRef(name, undefined, (n) => api.functions.has(n));
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(req.body.toString("utf8") || "{}") as Record<string, unknown>;
+  } catch {
+    throw new LambdaServiceError(
+      400,
+      "InvalidRequestContentException",
+      "Could not parse request body into json",
+    );
+  }
+  const others = Object.keys(body).filter((key) => key !== "DeadLetterConfig");
+  if (others.length > 0)
+    throw new LambdaServiceError(
+      400,
+      "InvalidParameterValueException",
+      `The local Lambda takes its functions from junction.yaml: UpdateFunctionConfiguration changes only DeadLetterConfig, not ${others.join(", ")}`,
+    );
+  const target = (body.DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn;
+  if (
+    target !== undefined &&
+    target !== "" &&
+    (typeof target !== "string" || !target.startsWith("arn:aws:sqs:"))
+  )
+    throw new LambdaServiceError(
+      400,
+      "InvalidParameterValueException",
+      `The local Lambda's dead-letter queue is an SQS queue, not ${String(target)}`,
+    );
+  if (body.DeadLetterConfig !== undefined)
+    api.setDeadLetterTarget(ref.name, target === "" ? undefined : (target as string | undefined));
+  sendJson(res, 200, functionConfiguration(api.functions.get(ref.name) as ResolvedFunction, api), JSON_TYPE);
+}
+
 /** A minimal but well-formed FunctionConfiguration, enough for tools that discover functions. */
-function functionConfiguration(fn: ResolvedFunction, createdAt: Date) {
+function functionConfiguration(fn: ResolvedFunction, api: LambdaApi) {
+  const deadLetterTarget = api.deadLetterTarget(fn.name);
   return {
     FunctionName: fn.name,
     FunctionArn: fn.arn,
@@ -202,10 +301,11 @@ function functionConfiguration(fn: ResolvedFunction, createdAt: Date) {
     Timeout: Math.ceil(fn.timeoutMs / 1000),
     MemorySize: MEMORY_MB,
     // AWS's format: milliseconds and a +0000 offset instead of Z.
-    LastModified: createdAt.toISOString().replace("Z", "+0000"),
+    LastModified: api.createdAt.toISOString().replace("Z", "+0000"),
     CodeSha256: "",
     Version: "$LATEST",
     ...(Object.keys(fn.env).length === 0 ? {} : { Environment: { Variables: fn.env } }),
+    ...(deadLetterTarget === undefined ? {} : { DeadLetterConfig: { TargetArn: deadLetterTarget } }),
     TracingConfig: { Mode: "PassThrough" },
     State: "Active",
     LastUpdateStatus: "Successful",

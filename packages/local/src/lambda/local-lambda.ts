@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { AsyncInvocations } from "./async-invocations.ts";
 import { type ResolvedFunction, resolveFunctions } from "./config.ts";
 import { LambdaServiceError } from "./errors.ts";
+import type { EventInvokeConfig } from "./event-invoke-config.ts";
 import { type Completion, FunctionRunner, type Job } from "./function-runner.ts";
 import { handleLambdaHttp } from "./http.ts";
 import { resolveFunctionRef } from "./names.ts";
@@ -17,8 +19,6 @@ export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
 export const EVENT_PAYLOAD_LIMIT = 1024 * 1024;
 /** The response quota, in the number AWS's own error message gives. */
 const RESPONSE_LIMIT = 6_291_556;
-/** AWS runs a failed asynchronous invocation up to two more times. */
-const EVENT_ATTEMPTS = 3;
 const TYPES: readonly InvocationType[] = ["RequestResponse", "Event", "DryRun"];
 
 /**
@@ -37,8 +37,6 @@ export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
   const reserved = new Map<string, number>();
   /** Invocations of each function queued or running (the local stand-in for concurrent executions). */
   const inFlight = new Map<string, number>();
-  /** Event invocations accepted while the function's reserved concurrency is 0; run when it is raised. */
-  const held = new Map<string, Job[]>();
 
   const run = (name: string, job: Job): Promise<Completion> => {
     const done = (runners.get(name) as FunctionRunner).run(job);
@@ -48,31 +46,18 @@ export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
     return done;
   };
 
-  /**
-   * Queued behind the function's other invocations; a failed attempt (error, crash or timeout) is
-   * queued again, up to 3 attempts in all. AWS waits a minute, then two, between attempts: locally
-   * they follow at once. What the function returns is dropped, as AWS drops it (its log still reaches
-   * `onLog`). While the function's reserved concurrency is 0 the event waits, as AWS keeps throttled
-   * events, and runs once it is raised.
-   */
-  const runEvent = (name: string, job: Job, attempt = 1): void => {
-    if (reserved.get(name) === 0) {
-      held.set(name, [...(held.get(name) ?? []), job]);
-      return;
-    }
-    // The first attempt throws (429, closed) to the caller; later ones are dropped if they can't queue.
-    run(name, job).then(
-      (completion) => {
-        if (completion.ok || attempt >= EVENT_ATTEMPTS) return;
-        try {
-          runEvent(name, job, attempt + 1);
-        } catch {
-          // Closed or full: the event is dropped, as AWS drops events it cannot deliver.
-        }
-      },
-      () => {},
-    );
-  };
+  const eventConfigs = new Map<string, EventInvokeConfig>();
+  const deadLetterTargets = new Map<string, string>();
+  const events = new AsyncInvocations({
+    run,
+    throttled: (name) => reserved.get(name) === 0,
+    config: (name) => eventConfigs.get(name),
+    deadLetterTarget: (name) => deadLetterTargets.get(name),
+    functionArn: (name) => (functions.get(name) as ResolvedFunction).arn,
+    send: options.sendInvocationRecord,
+    sendDeadLetter: options.sendDeadLetter,
+    timeScale: options.asyncTimeScale ?? 1,
+  });
 
   const functionNamed = (functionName: string): string =>
     resolveFunctionRef(functionName, undefined, (name) => runners.has(name)).name;
@@ -104,7 +89,7 @@ export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
       ...(type === "RequestResponse" && clientContext !== undefined ? { clientContext } : {}),
     };
     if (type === "Event") {
-      runEvent(ref.name, job);
+      events.accept(ref.name, job);
       return { statusCode: 202, requestId, payload: new Uint8Array() } satisfies InvokeResult;
     }
     const limit = reserved.get(ref.name);
@@ -143,15 +128,25 @@ export function createLocalLambda(options: LocalLambdaOptions): LocalLambda {
           const name = functionNamed(functionName);
           if (limit === undefined) reserved.delete(name);
           else reserved.set(name, limit);
-          if (limit === 0) return;
-          const waiting = held.get(name) ?? [];
-          held.delete(name);
-          for (const job of waiting) runEvent(name, job);
+          if (limit !== 0) events.release(name);
+        },
+        deadLetterTarget: (functionName) => deadLetterTargets.get(functionNamed(functionName)),
+        setDeadLetterTarget: (functionName, targetArn) => {
+          const name = functionNamed(functionName);
+          if (targetArn === undefined) deadLetterTargets.delete(name);
+          else deadLetterTargets.set(name, targetArn);
+        },
+        eventInvokeConfig: (functionName) => eventConfigs.get(functionNamed(functionName)),
+        setEventInvokeConfig: (functionName, config) => {
+          const name = functionNamed(functionName);
+          if (config === undefined) eventConfigs.delete(name);
+          else eventConfigs.set(name, config);
         },
         functions: functions as ReadonlyMap<string, ResolvedFunction>,
         createdAt,
       }),
     close: async () => {
+      events.close();
       await Promise.all([...runners.values()].map((runner) => runner.close()));
     },
   };

@@ -1,4 +1,5 @@
 import type { LocalService } from "../aws/index.ts";
+import type { DeadLetterAttributes, InvocationRecord } from "./async-invocations.ts";
 
 /** One function served by the local Lambda (the `functions:` entries of junction.yaml). */
 export interface LocalFunction {
@@ -18,6 +19,19 @@ export interface LocalLambdaOptions {
   readonly onLog?: (functionName: string, line: string) => void;
   /** Invocations that may wait per function before Invoke answers 429; default 1000. */
   readonly maxQueued?: number;
+  /** Sends an `Event` invocation's record to its OnSuccess / OnFailure destination (an SQS, Lambda or EventBridge ARN). */
+  readonly sendInvocationRecord?: (destinationArn: string, record: InvocationRecord) => Promise<void>;
+  /** Sends a failed `Event` invocation's event to the function's dead-letter queue (an SQS ARN), with AWS's attributes. */
+  readonly sendDeadLetter?: (
+    queueArn: string,
+    event: string,
+    attributes: DeadLetterAttributes,
+  ) => Promise<void>;
+  /**
+   * How fast `Event` retries and event ages run: 1 (the default) is AWS's, retries after about 1 and
+   * 2 minutes; tests lower it (0.01: after 0.6 and 1.2 seconds).
+   */
+  readonly asyncTimeScale?: number;
 }
 
 export type InvocationType = "RequestResponse" | "Event" | "DryRun";

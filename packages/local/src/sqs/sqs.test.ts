@@ -6,10 +6,11 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { type LocalAws, startLocalAws } from "../stack/local-aws.ts";
 import { DedupWindow, type FirstSend } from "./index.ts";
+import { localSqsClient } from "./testdata/client.ts";
 
 const FORM = { "content-type": "application/x-www-form-urlencoded; charset=utf-8" };
 
@@ -18,11 +19,7 @@ let sqs: SQSClient;
 
 before(async () => {
   aws = await startLocalAws({ port: 0, functions: {}, baseDir: "." });
-  sqs = new SQSClient({
-    endpoint: aws.url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  sqs = localSqsClient(aws.url);
 });
 after(async () => {
   sqs.destroy();
@@ -139,11 +136,7 @@ describe("local SQS: JSON protocol", () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "json-q" }));
     assert.equal(QueueUrl, `${aws.url}/000000000000/json-q`);
     const port = new URL(aws.url).port;
-    const other = new SQSClient({
-      endpoint: `http://localhost:${port}`,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    const other = localSqsClient(`http://localhost:${port}`);
     try {
       // The URL names the queue whatever its host (here AWS's own form).
       await other.send(

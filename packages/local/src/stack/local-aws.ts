@@ -13,6 +13,7 @@ import { createLocalEventBridge } from "../eventbridge/index.ts";
 import { createLocalLambda, type LocalFunction } from "../lambda/index.ts";
 import { createLocalSqs } from "../sqs/index.ts";
 import { eventTargets } from "./event-targets.ts";
+import { invocationDestinations } from "./invocation-destinations.ts";
 
 export interface LocalAwsOptions {
   /** Edge endpoint port on 127.0.0.1; 0 = random. */
@@ -20,8 +21,15 @@ export interface LocalAwsOptions {
   /** Lambda functions served locally, handler paths relative to `baseDir`. */
   readonly functions: Readonly<Record<string, LocalFunction>>;
   readonly baseDir: string;
-  /** Keep DynamoDB data in `<persistDir>/dynamodb` (LevelDB) instead of memory. */
+  /**
+   * Keep DynamoDB data in `<persistDir>/dynamodb` (LevelDB) and SQS queues and messages in
+   * `<persistDir>/sqs` (SQLite) instead of memory.
+   */
   readonly persistDir?: string;
+  /** How fast Lambda's `Event` retries and event ages run: 1 (AWS's: 1 and 2 minutes) unless lowered (tests). */
+  readonly lambdaAsyncTimeScale?: number;
+  /** Messages in flight per queue at which SQS refuses to hand out more; AWS's 120,000 unless lowered (tests). */
+  readonly sqsInFlightLimit?: number;
 }
 
 export interface LocalAws {
@@ -36,7 +44,10 @@ export interface LocalAws {
  * EventBridge delivers to SQS through the edge itself, exactly as it would reach real SQS.
  */
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
-  const sqsEmulator = await startLocalSqs();
+  const sqsEmulator = await startLocalSqs({
+    ...(options.persistDir === undefined ? {} : { path: join(options.persistDir, "sqs") }),
+    ...(options.sqsInFlightLimit === undefined ? {} : { inFlightLimit: options.sqsInFlightLimit }),
+  });
   const sqs = createLocalSqs(sqsEmulator);
   const dynamodbEmulator = await startLocalDynamoDb(
     options.persistDir === undefined ? {} : { path: join(options.persistDir, "dynamodb") },
@@ -49,8 +60,15 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     if (streamsFile !== undefined) writeFileSync(streamsFile, JSON.stringify(streams.saved()));
   });
   const dynamodbstreams = createLocalDynamoDbStreams(streams);
-  const lambda = createLocalLambda({ functions: options.functions, baseDir: options.baseDir });
+  const lambda = createLocalLambda({
+    functions: options.functions,
+    baseDir: options.baseDir,
+    sendInvocationRecord: (arn, record) => invocationRecords.send(arn, record),
+    sendDeadLetter: (arn, event, attributes) => invocationRecords.sendDeadLetter(arn, event, attributes),
+    ...(options.lambdaAsyncTimeScale === undefined ? {} : { asyncTimeScale: options.lambdaAsyncTimeScale }),
+  });
   const eventbridge = createLocalEventBridge(eventTargets({ sqs, lambda }));
+  const invocationRecords = invocationDestinations({ sqs, lambda, eventbridge });
   const close = async () => {
     await Promise.allSettled([
       eventbridge.close(),

@@ -1,15 +1,4 @@
-export { type ClientOptions, connect, createClient, type JunctionClient } from "./client.ts";
 export type { ClientContext, Stoppable } from "./context.ts";
-export {
-  CancelledError,
-  CircuitOpenError,
-  CodecError,
-  ErrorCode,
-  NoRespondersError,
-  PayloadTooLargeError,
-  RequestTimeoutError,
-  ServiceError,
-} from "./errors.ts";
 export { type ReceivedMessage, receivedMessage } from "./message.ts";
 export { type Outgoing, type OutgoingOptions, prepareOutgoing } from "./outgoing.ts";
 export type { ExpectedReply } from "./reply-mux.ts";

@@ -1,8 +1,8 @@
 import type { MsgHdrs } from "@nats-io/nats-core";
 import type { Codec } from "../codecs/index.ts";
+import { PayloadTooLargeError } from "../errors/index.ts";
 import { type MessageIdentity, type MessageKind, newIdentity, writeHeaders } from "../identity/index.ts";
 import type { ClientContext } from "./context.ts";
-import { PayloadTooLargeError } from "./errors.ts";
 
 /** Options every outgoing message takes: identity, kind, headers, codec. */
 export interface OutgoingOptions {

@@ -6,8 +6,8 @@ import {
   type NatsConnection,
   type Subscription,
 } from "@nats-io/nats-core";
+import { NoRespondersError, RequestTimeoutError } from "../errors/index.ts";
 import { cancelled } from "../resilience/deadline.ts";
-import { NoRespondersError, RequestTimeoutError } from "./errors.ts";
 
 /** One request waiting for its reply. */
 interface Waiting {

@@ -3,9 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { startTestNats, type TestNats } from "@junction/testkit";
 import { headers as natsHeaders } from "@nats-io/nats-core";
-import { Headers } from "../identity/index.ts";
-import { noopTelemetry, type Telemetry } from "../telemetry/index.ts";
-import { connect, type JunctionClient } from "./client.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
 import {
   CancelledError,
   CircuitOpenError,
@@ -13,7 +11,9 @@ import {
   NoRespondersError,
   RequestTimeoutError,
   ServiceError,
-} from "./errors.ts";
+} from "../errors/index.ts";
+import { Headers } from "../identity/index.ts";
+import { noopTelemetry, type Telemetry } from "../telemetry/index.ts";
 
 const elapsedSince = (t0: number) => performance.now() - t0;
 

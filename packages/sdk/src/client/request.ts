@@ -1,11 +1,11 @@
 import type { Msg } from "@nats-io/nats-core";
 import type { Codec } from "../codecs/index.ts";
+import { CodecError, NoRespondersError, RequestTimeoutError, ServiceError } from "../errors/index.ts";
 import type { BreakerOptions, BreakerOutcome, CircuitBreaker } from "../resilience/breaker.ts";
 import { deadline, throwIfAborted } from "../resilience/deadline.ts";
 import { checkNumber } from "../resilience/errors.ts";
 import { type RetryOptions, retryPolicy, runWithRetry } from "../resilience/retry.ts";
 import type { ClientContext } from "./context.ts";
-import { CodecError, NoRespondersError, RequestTimeoutError, ServiceError } from "./errors.ts";
 import { type ReceivedMessage, receivedMessage } from "./message.ts";
 import { type Outgoing, type OutgoingOptions, prepareOutgoing } from "./outgoing.ts";
 import { serviceErrorOf } from "./service-error.ts";

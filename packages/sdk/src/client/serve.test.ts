@@ -3,10 +3,10 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { startTestNats, type TestNats } from "@junction/testkit";
 import type { Msg } from "@nats-io/nats-core";
+import { connect, type JunctionClient } from "../connect/client.ts";
+import { NoRespondersError, ServiceError } from "../errors/index.ts";
 import { identityOf, type MessageIdentity } from "../identity/index.ts";
 import { noopTelemetry, type ProcessInfo, type Telemetry } from "../telemetry/index.ts";
-import { connect, type JunctionClient } from "./client.ts";
-import { NoRespondersError, ServiceError } from "./errors.ts";
 
 /** A promise with its resolver, to hold handlers until the test lets them go. */
 function gate() {

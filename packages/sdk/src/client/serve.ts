@@ -1,10 +1,10 @@
 import type { Msg } from "@nats-io/nats-core";
 import type { Codec } from "../codecs/index.ts";
+import { CancelledError, CodecError, ServiceError } from "../errors/index.ts";
 import { checkInteger } from "../resilience/errors.ts";
 import { capturePlan, extractCaptures } from "../subjects/captures.ts";
 import { parsePattern } from "../subjects/parse.ts";
 import type { ClientContext, Stoppable } from "./context.ts";
-import { CancelledError, CodecError, ServiceError } from "./errors.ts";
 import { type ReceivedMessage, receivedMessage } from "./message.ts";
 import { createServiceContext, type ServiceContext, sendError } from "./service-context.ts";
 

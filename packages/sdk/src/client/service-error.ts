@@ -1,6 +1,6 @@
 import type { Msg } from "@nats-io/nats-core";
+import { ServiceError } from "../errors/index.ts";
 import { Headers, readHeader } from "../identity/index.ts";
-import { ServiceError } from "./errors.ts";
 
 /**
  * The headers of an error reply (docs/protocol.md, "Request / reply and service errors"). Every place

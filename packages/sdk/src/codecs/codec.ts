@@ -1,4 +1,4 @@
-import { CodecError } from "../client/errors.ts";
+import { CodecError } from "../errors/index.ts";
 
 /** Turns values into payload bytes and back. A failure is a `CodecError`, never a crash. */
 export interface Codec<T> {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { CodecError } from "../client/errors.ts";
+import { CodecError } from "../errors/index.ts";
 import { jsonCodec, protobufCodec, rawCodec, stringCodec } from "./index.ts";
 import { GreetingSchema } from "./testdata/greeting_pb.ts";
 

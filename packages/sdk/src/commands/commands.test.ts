@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats } from "@junction/testkit";
-import { connect, type JunctionClient } from "../client/client.ts";
-import { ServiceError } from "../client/errors.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
+import { ServiceError } from "../errors/index.ts";
 import { Headers } from "../identity/index.ts";
 import { CaptureTimeoutError } from "../testing/errors.ts";
 import { captureMessages, derivedMessage, rootMessage } from "../testing/index.ts";

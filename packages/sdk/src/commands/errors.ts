@@ -1,4 +1,4 @@
-import { JunctionError } from "../errors.ts";
+import { JunctionError } from "../errors/index.ts";
 import type { ValidationIssue } from "./ack.ts";
 
 export const CommandErrorCode = {

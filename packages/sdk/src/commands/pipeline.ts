@@ -1,7 +1,7 @@
-import type { JunctionClient } from "../client/client.ts";
-import { CodecError } from "../client/errors.ts";
 import type { Codec } from "../codecs/index.ts";
 import { jsonCodec } from "../codecs/index.ts";
+import type { JunctionClient } from "../connect/client.ts";
+import { CodecError } from "../errors/index.ts";
 import { type MessageIdentity, MessageKind } from "../identity/index.ts";
 import { matchPattern } from "../subjects/match.ts";
 import { parsePattern } from "../subjects/parse.ts";

@@ -1,7 +1,7 @@
-import type { JunctionClient } from "../client/client.ts";
-import { CodecError } from "../client/errors.ts";
 import type { OutgoingOptions } from "../client/outgoing.ts";
 import { jsonCodec } from "../codecs/index.ts";
+import type { JunctionClient } from "../connect/client.ts";
+import { CodecError } from "../errors/index.ts";
 import { MessageKind } from "../identity/index.ts";
 import { ReplyToHeader } from "../jetstream/durable.ts";
 import { type CommandAck, isCommandAck } from "./ack.ts";

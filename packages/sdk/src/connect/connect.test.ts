@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { NATS_AUTH_MODES, startSecuredNats, startTestNats } from "@junction/testkit";
-import { connect } from "../client/index.ts";
+import { connect } from "./client.ts";
 import { ConnectOptionsError, NatsAuthError, NatsConnectError } from "./errors.ts";
 import { type ConnectOptions, natsOptions } from "./options.ts";
 import { redactServer, splitServerCredentials } from "./server-url.ts";

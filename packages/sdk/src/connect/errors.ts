@@ -1,5 +1,5 @@
 import { errors as natsErrors } from "@nats-io/nats-core";
-import { JunctionError } from "../errors.ts";
+import { JunctionError } from "../errors/index.ts";
 
 /** The options cannot work: several credentials, `user` without `pass`, an unreadable or invalid file. */
 export class ConnectOptionsError extends JunctionError {

@@ -1,3 +1,4 @@
+export { type ClientOptions, connect, createClient, type JunctionClient } from "./client.ts";
 export {
   ConnectOptionsError,
   type CredentialSource,

@@ -7,6 +7,7 @@ import {
   usernamePasswordAuthenticator,
 } from "@nats-io/nats-core";
 import type { NodeConnectionOptions } from "@nats-io/transport-node";
+import { backoff } from "../resilience/backoff.ts";
 import { ConnectOptionsError, type CredentialSource } from "./errors.ts";
 import { splitServerCredentials } from "./server-url.ts";
 
@@ -103,7 +104,7 @@ export function natsOptions(options: ConnectOptions): {
     // nats.js otherwise builds an Error (with a stack) per request for async traces: ~20% of the CPU
     // of a request/reply loop. Our own errors name the subject and operation, so the trace adds little.
     noAsyncTraces: true,
-    reconnectDelayHandler: () => Math.random() * Math.min(max, base * 2 ** attempt++),
+    reconnectDelayHandler: () => backoff(attempt++, { baseMs: base, maxMs: max, jitter: "full" }),
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(authenticator === undefined ? {} : { authenticator }),
     ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),

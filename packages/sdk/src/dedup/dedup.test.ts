@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
-import { connect, type JunctionClient } from "../client/client.ts";
 import type { ServiceContext } from "../client/service-context.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
 import { newMessageId } from "../identity/index.ts";
 import type { Job } from "../jetstream/job.ts";
 import { DuplicateInProgressError } from "./errors.ts";

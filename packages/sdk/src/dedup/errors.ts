@@ -1,4 +1,4 @@
-import { JunctionError } from "../errors.ts";
+import { JunctionError } from "../errors/index.ts";
 
 export const DedupErrorCode = {
   InProgress: "ERR_DUPLICATE_IN_PROGRESS",

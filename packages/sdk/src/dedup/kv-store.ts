@@ -1,5 +1,5 @@
 import { nuid } from "@nats-io/nats-core";
-import type { JunctionClient } from "../client/client.ts";
+import type { JunctionClient } from "../connect/client.ts";
 import { KvConflictError } from "../kv/errors.ts";
 import type { KvBucket } from "../kv/kv.ts";
 import {

@@ -1,4 +1,4 @@
-import { JunctionError } from "../errors.ts";
+import { JunctionError } from "../errors/index.ts";
 import { MessageKind } from "../identity/index.ts";
 
 /**

@@ -9,6 +9,10 @@ export const Headers = {
   TraceState: "tracestate",
   ServiceError: "Nats-Service-Error",
   ServiceErrorCode: "Nats-Service-Error-Code",
+  /** Where the bridge took a message from (`sqs:<queue>`, `eventbridge:<bus>`), so it is not sent back. */
+  Origin: "Junction-Origin",
+  /** Who called, as the gateway authenticated them (`apikey:<name>`, `jwt:<name>:<sub>`). */
+  Principal: "Junction-Principal",
 } as const;
 export type HeaderName = (typeof Headers)[keyof typeof Headers];
 

@@ -1,7 +1,7 @@
 import { type JetStreamManager, RetentionPolicy } from "@nats-io/jetstream";
 import type { Msg, MsgHdrs, NatsConnection, Subscription } from "@nats-io/nats-core";
+import { JetStreamError, JetStreamErrorCode } from "../errors/index.ts";
 import { Headers, identityOf, type MessageIdentity } from "../identity/index.ts";
-import { JetStreamError, JetStreamErrorCode } from "./errors.ts";
 import { withHeaders } from "./job.ts";
 import type { AckPipeline, PublishAck } from "./publisher.ts";
 import { ensureStream } from "./streams.ts";

@@ -3,11 +3,10 @@ import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { nanos } from "@nats-io/nats-core";
-import { connect, type JunctionClient } from "../client/client.ts";
-import { ServiceError } from "../client/errors.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
+import { IdempotencyKeyReusedError, ServiceError } from "../errors/index.ts";
 import { Headers } from "../identity/index.ts";
 import { DurableRequestTimeoutError } from "./durable.ts";
-import { IdempotencyKeyReusedError } from "./errors.ts";
 import type { JunctionJetStream } from "./jetstream.ts";
 import type { Job } from "./job.ts";
 

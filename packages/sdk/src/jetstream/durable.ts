@@ -24,15 +24,19 @@
 import { hash } from "node:crypto";
 import type { Msg } from "@nats-io/nats-core";
 import type { ClientContext } from "../client/context.ts";
-import { RequestTimeoutError, ServiceError } from "../client/errors.ts";
 import { prepareOutgoing } from "../client/outgoing.ts";
 import { serviceErrorHeaders, serviceErrorOf } from "../client/service-error.ts";
 import type { Codec } from "../codecs/index.ts";
+import {
+  IdempotencyKeyReusedError,
+  PoisonMessageError,
+  RequestTimeoutError,
+  ServiceError,
+} from "../errors/index.ts";
 import { Headers, identityOf, type MessageIdentity, readHeader } from "../identity/index.ts";
 import { KvConflictError } from "../kv/errors.ts";
 import type { KvBucket } from "../kv/kv.ts";
 import type { DeadLetter } from "./dlq.ts";
-import { IdempotencyKeyReusedError, PoisonMessageError } from "./errors.ts";
 import { type Job, withHeaders } from "./job.ts";
 import type { AckPipeline } from "./publisher.ts";
 

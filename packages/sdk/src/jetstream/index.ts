@@ -23,13 +23,6 @@ export {
   type OutcomeRecord,
   ReplyToHeader,
 } from "./durable.ts";
-export {
-  IdempotencyKeyReusedError,
-  JetStreamError,
-  JetStreamErrorCode,
-  NoStreamError,
-  PoisonMessageError,
-} from "./errors.ts";
 export { createJetStream, type JetStreamOptions, type JunctionJetStream } from "./jetstream.ts";
 export { type Backoff, backoffDelay, type Job } from "./job.ts";
 export type { JetStreamPublishOptions, PublishAck } from "./publisher.ts";

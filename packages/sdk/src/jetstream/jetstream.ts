@@ -8,6 +8,7 @@ import {
 import type { ClientContext } from "../client/context.ts";
 import type { Codec } from "../codecs/index.ts";
 import { jsonCodec } from "../codecs/index.ts";
+import { toJetStreamError } from "../errors/jetstream.ts";
 import { type KvBucket, openKv } from "../kv/kv.ts";
 import {
   type PartitionGroup,
@@ -26,7 +27,6 @@ import {
   storeDeadOutcome,
   toOutcome,
 } from "./durable.ts";
-import { toJetStreamError } from "./errors.ts";
 import type { Job } from "./job.ts";
 import { createAckPipeline, type JetStreamPublishOptions, type PublishAck } from "./publisher.ts";
 import { ensureStream, type StreamSpec } from "./streams.ts";

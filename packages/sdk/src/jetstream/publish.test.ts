@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats } from "@junction/testkit";
-import { connect, type JunctionClient } from "../client/client.ts";
-import { CodecError, RequestTimeoutError } from "../client/errors.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
+import { CodecError, JetStreamError, NoStreamError, RequestTimeoutError } from "../errors/index.ts";
 import { Headers } from "../identity/index.ts";
-import { JetStreamError, NoStreamError } from "./errors.ts";
 import type { JunctionJetStream } from "./jetstream.ts";
 
 describe("jetstream: publish with dedup, streams", () => {

@@ -1,11 +1,11 @@
-import { type ApiError, JetStreamApiError, type PubAck } from "@nats-io/jetstream";
+import { type ApiError, JetStreamApiError, type PubAck, PubHeaders } from "@nats-io/jetstream";
 import { createInbox, type Msg, type MsgHdrs, type Subscription } from "@nats-io/nats-core";
 import type { ClientContext } from "../client/context.ts";
-import { RequestTimeoutError } from "../client/errors.ts";
 import { type Outgoing, type OutgoingOptions, prepareOutgoing } from "../client/outgoing.ts";
+import { RequestTimeoutError } from "../errors/index.ts";
+import { JetStreamError, NoStreamError, toJetStreamError } from "../errors/jetstream.ts";
 import type { MessageIdentity } from "../identity/index.ts";
 import type { Observation } from "../telemetry/index.ts";
-import { JetStreamError, NoStreamError, toJetStreamError } from "./errors.ts";
 
 /** What the stream said about a published message. */
 export interface PublishAck {
@@ -164,12 +164,12 @@ export function createAckPipeline(ctx: ClientContext, defaults: { timeoutMs: num
 }
 
 function writeExpect(h: MsgHdrs, expect: NonNullable<JetStreamPublishOptions["expect"]>): void {
-  if (expect.stream !== undefined) h.set("Nats-Expected-Stream", expect.stream);
-  if (expect.lastSequence !== undefined) h.set("Nats-Expected-Last-Sequence", `${expect.lastSequence}`);
+  if (expect.stream !== undefined) h.set(PubHeaders.ExpectedStreamHdr, expect.stream);
+  if (expect.lastSequence !== undefined) h.set(PubHeaders.ExpectedLastSeqHdr, `${expect.lastSequence}`);
   if (expect.lastSubjectSequence !== undefined) {
-    h.set("Nats-Expected-Last-Subject-Sequence", `${expect.lastSubjectSequence}`);
+    h.set(PubHeaders.ExpectedLastSubjectSequenceHdr, `${expect.lastSubjectSequence}`);
   }
-  if (expect.lastMsgId !== undefined) h.set("Nats-Expected-Last-Msg-Id", expect.lastMsgId);
+  if (expect.lastMsgId !== undefined) h.set(PubHeaders.ExpectedLastMsgIdHdr, expect.lastMsgId);
 }
 
 /** A PubAck, or the typed error it carries (503 status: no stream; `error` body: API error). */

@@ -1,5 +1,5 @@
 import type { Consumer, JetStreamClient, JsMsg } from "@nats-io/jetstream";
-import { sleep } from "../partitions/sleep.ts";
+import { sleep } from "../resilience/sleep.ts";
 
 /**
  * The one pull loop of Junction's durable consumers: SDK workers, partitioned workers and the bridge's

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
-import { connect, type JunctionClient } from "../client/client.ts";
-import { JunctionError } from "../errors.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
+import { JunctionError } from "../errors/index.ts";
 import { Headers } from "../identity/index.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

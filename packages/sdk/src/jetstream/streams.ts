@@ -9,7 +9,7 @@ import {
   type StreamInfo,
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/nats-core";
-import { isNotFound, toJetStreamError } from "./errors.ts";
+import { isNotFound, toJetStreamError } from "../errors/jetstream.ts";
 
 /** A stream's config: `name` and `subjects` plus any nats.js `StreamConfig` field (durations in nanoseconds). */
 export type StreamSpec = Partial<StreamConfig> & { readonly name: string; readonly subjects: string[] };

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import type { JetStreamManager, StoredMsg } from "@nats-io/jetstream";
-import { connect, type JunctionClient } from "../client/client.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
+import { PoisonMessageError } from "../errors/index.ts";
 import { Headers } from "../identity/index.ts";
 import { noopTelemetry } from "../telemetry/index.ts";
 import { DlqHeaders } from "./dlq.ts";
-import { PoisonMessageError } from "./errors.ts";
 import type { JunctionJetStream } from "./jetstream.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

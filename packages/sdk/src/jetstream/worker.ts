@@ -1,9 +1,8 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import { CodecError } from "../client/errors.ts";
 import type { Codec } from "../codecs/index.ts";
-import { JunctionError } from "../errors.ts";
+import { CodecError, JunctionError } from "../errors/index.ts";
+import { JetStreamErrorCode, PoisonMessageError, toJetStreamError } from "../errors/jetstream.ts";
 import { createDlq, type DeadLetter, type DeadLetterReason, watchMaxDeliveries } from "./dlq.ts";
-import { JetStreamErrorCode, PoisonMessageError, toJetStreamError } from "./errors.ts";
 import { backoffDelay, createJob, type JobState, streamIdentity } from "./job.ts";
 import { pullMessages } from "./pull.ts";
 import { ensureConsumer, serverAtLeast } from "./streams.ts";

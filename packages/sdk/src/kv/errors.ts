@@ -1,6 +1,6 @@
 import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
-import { JunctionError } from "../errors.ts";
-import { toJetStreamError } from "../jetstream/errors.ts";
+import { JunctionError } from "../errors/index.ts";
+import { toJetStreamError } from "../errors/jetstream.ts";
 
 export const KvErrorCode = {
   Conflict: "ERR_KV_CONFLICT",

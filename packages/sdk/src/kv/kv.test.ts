@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats } from "@junction/testkit";
-import { connect, type JunctionClient } from "../client/client.ts";
 import { stringCodec } from "../codecs/index.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
 import { KvArgumentError, KvConflictError } from "./errors.ts";
 import type { KvBucket, KvEntry } from "./kv.ts";
 

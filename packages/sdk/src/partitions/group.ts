@@ -7,10 +7,10 @@ import { settled } from "../jetstream/pull.ts";
 import { ensureConsumer } from "../jetstream/streams.ts";
 import { KvConflictError } from "../kv/errors.ts";
 import { type KvBucket, type KvEntry, type KvWatcher, openKv } from "../kv/kv.ts";
+import { sleep } from "../resilience/sleep.ts";
 import type { StopReason } from "./consume.ts";
 import { PartitionCountMismatchError, PartitionJoinError, PartitionOptionsError } from "./errors.ts";
 import { assignPartitions } from "./hash.ts";
-import { sleep } from "./sleep.ts";
 
 export interface PartitionGroupOptions {
   /**

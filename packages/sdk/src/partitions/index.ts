@@ -16,5 +16,4 @@ export {
 } from "./group.ts";
 export { assignPartitions, fnv1a32, partitionOf } from "./hash.ts";
 export { createLanes, type Lanes } from "./lanes.ts";
-export { sleep } from "./sleep.ts";
 export type { PartitionedWorkerOptions } from "./worker.ts";

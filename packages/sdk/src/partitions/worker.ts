@@ -1,15 +1,13 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import { CodecError } from "../client/errors.ts";
 import type { Codec } from "../codecs/index.ts";
-import { JunctionError } from "../errors.ts";
+import { CodecError, JetStreamErrorCode, JunctionError, PoisonMessageError } from "../errors/index.ts";
 import { createDlq, type DlqOptions } from "../jetstream/dlq.ts";
-import { JetStreamErrorCode, PoisonMessageError } from "../jetstream/errors.ts";
 import { type Backoff, backoffDelay, createJob, type JobState, streamIdentity } from "../jetstream/job.ts";
 import type { JobHandler, WorkerDeps } from "../jetstream/worker-options.ts";
+import { sleep } from "../resilience/sleep.ts";
 import { consumePartition, type Settle } from "./consume.ts";
 import { type PartitionGroup, type PartitionGroupOptions, startPartitionGroup } from "./group.ts";
 import { createLanes } from "./lanes.ts";
-import { sleep } from "./sleep.ts";
 
 export interface PartitionedWorkerOptions<T> extends Omit<PartitionGroupOptions, "stream" | "group"> {
   /** The ordering key of a message, e.g. `(m) => m.subject.split(".")[1]` or a header. */

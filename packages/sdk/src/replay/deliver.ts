@@ -1,5 +1,5 @@
-import type { JunctionClient } from "../client/client.ts";
 import type { OutgoingOptions } from "../client/outgoing.ts";
+import type { JunctionClient } from "../connect/client.ts";
 import type { StoredMessage } from "./stored.ts";
 
 /** Header on a message republished as a derived copy: where the original is stored, `<stream>:<seq>`. */

@@ -1,5 +1,5 @@
-import type { JunctionClient } from "../client/client.ts";
-import { toJetStreamError } from "../jetstream/errors.ts";
+import type { JunctionClient } from "../connect/client.ts";
+import { toJetStreamError } from "../errors/jetstream.ts";
 import { type CausationNode, causationTree } from "./causation.ts";
 import { readStream } from "./read.ts";
 import { type StoredMessage, storedMessage } from "./stored.ts";

@@ -1,5 +1,5 @@
-import type { JunctionClient } from "../client/client.ts";
-import { JetStreamError, toJetStreamError } from "../jetstream/errors.ts";
+import type { JunctionClient } from "../connect/client.ts";
+import { JetStreamError, toJetStreamError } from "../errors/jetstream.ts";
 import { checkInteger } from "../resilience/errors.ts";
 import { type StoredMessage, storedMessage } from "./stored.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats } from "@junction/testkit";
-import { connect, type JunctionClient } from "../client/client.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
 import { type MessageIdentity, newIdentity } from "../identity/index.ts";
 import { captureMessages } from "../testing/index.ts";
 import { type CausationNode, causationTree } from "./causation.ts";

@@ -1,4 +1,4 @@
-import type { JunctionClient } from "../client/client.ts";
+import type { JunctionClient } from "../connect/client.ts";
 import { InvalidOptionError } from "../resilience/errors.ts";
 import { deliverReplay, type ReplayTarget } from "./deliver.ts";
 import { type Flow, type FlowReadOptions, readFlow } from "./flow.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CircuitOpenError } from "../client/errors.ts";
+import { CircuitOpenError } from "../errors/index.ts";
 import { type BreakerState, CircuitBreaker } from "./breaker.ts";
 import type { Clock } from "./clock.ts";
 import { InvalidOptionError } from "./errors.ts";

@@ -1,4 +1,4 @@
-import { CircuitOpenError } from "../client/errors.ts";
+import { CircuitOpenError } from "../errors/index.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { checkInteger, checkNumber } from "./errors.ts";
 

@@ -1,4 +1,4 @@
-import { CancelledError } from "../client/errors.ts";
+import { CancelledError } from "../errors/index.ts";
 import { type Clock, systemClock } from "./clock.ts";
 
 /** One overall time budget, shared by every attempt of an operation. */
@@ -15,23 +15,6 @@ export function deadline(timeoutMs: number, clock: Clock = systemClock): Deadlin
   const remainingMs = () => Math.max(0, end - clock.now());
   return { timeoutMs, remainingMs, expired: () => remainingMs() <= 0 };
 }
-
-/** Waits `ms`; rejects with `CancelledError` as soon as `signal` aborts. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-export const sleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelled(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(cancelled(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 
 /** The `CancelledError` for an aborted signal, keeping its reason as `cause`. */
 export function cancelled(signal: AbortSignal): CancelledError {

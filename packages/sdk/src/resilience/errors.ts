@@ -1,4 +1,4 @@
-import { JunctionError } from "../errors.ts";
+import { JunctionError } from "../errors/index.ts";
 
 /** A retry, breaker or service option is out of range. Raised when the option is given, never later. */
 export class InvalidOptionError extends JunctionError {

@@ -1,3 +1,4 @@
+export { type BackoffOptions, backoff, type Jitter, withJitter } from "./backoff.ts";
 export {
   type BreakerOptions,
   type BreakerOutcome,
@@ -8,7 +9,7 @@ export {
   defaultBreakerOptions,
 } from "./breaker.ts";
 export { type Clock, systemClock } from "./clock.ts";
-export { type Deadline, deadline, type Sleep } from "./deadline.ts";
+export { type Deadline, deadline } from "./deadline.ts";
 export { InvalidOptionError } from "./errors.ts";
 export { BreakerRegistry, type BreakerRegistryOptions } from "./registry.ts";
 export {
@@ -19,3 +20,4 @@ export {
   retryPolicy,
   runWithRetry,
 } from "./retry.ts";
+export { type Sleep, sleep } from "./sleep.ts";

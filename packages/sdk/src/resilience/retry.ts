@@ -1,5 +1,7 @@
-import { type Deadline, sleep as realSleep, type Sleep, throwIfAborted } from "./deadline.ts";
+import { backoff } from "./backoff.ts";
+import { type Deadline, throwIfAborted } from "./deadline.ts";
 import { checkInteger, checkNumber } from "./errors.ts";
+import { sleep as realSleep, type Sleep } from "./sleep.ts";
 
 export interface RetryOptions {
   /** Attempts in all, the first one included. */
@@ -33,8 +35,8 @@ export function retryPolicy(
     maxAttempts,
     baseDelayMs,
     maxDelayMs,
-    // 2^attempt overflows to Infinity for large attempts; min() keeps that harmless.
-    delayMs: (attempt) => random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt),
+    delayMs: (attempt) =>
+      backoff(attempt, { baseMs: baseDelayMs, maxMs: maxDelayMs, jitter: "full", random }),
   };
 }
 
@@ -74,6 +76,7 @@ export async function runWithRetry<T>(
       lastError = error;
       if (policy === undefined || n + 1 >= maxAttempts || !options.retryable(error)) throw error;
       await sleep(Math.min(policy.delayMs(n), deadline.remainingMs()), signal);
+      throwIfAborted(signal);
     }
   }
 }

@@ -1,6 +1,6 @@
-import type { JunctionClient } from "../client/client.ts";
 import type { Stoppable } from "../client/context.ts";
 import { type Codec, jsonCodec, rawCodec } from "../codecs/index.ts";
+import type { JunctionClient } from "../connect/client.ts";
 import { type MessageIdentity, newMessageId } from "../identity/index.ts";
 import type { WorkerOptions } from "../jetstream/worker.ts";
 import { KvConflictError } from "../kv/errors.ts";

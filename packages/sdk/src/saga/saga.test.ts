@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
-import { connect, type JunctionClient } from "../client/client.ts";
 import type { ReceivedMessage } from "../client/message.ts";
 import { createCommandHandler } from "../commands/handler.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
 import { newMessageId } from "../identity/index.ts";
 import type { Worker } from "../jetstream/worker.ts";
 import { captureMessages } from "../testing/index.ts";

@@ -1,4 +1,4 @@
-import { RequestTimeoutError } from "../client/errors.ts";
+import { RequestTimeoutError } from "../errors/index.ts";
 
 /**
  * No chunk (and no terminator) arrived for `inactivityMs`: the responder likely died mid-stream.

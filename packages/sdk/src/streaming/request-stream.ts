@@ -1,8 +1,8 @@
 import { createInbox, type Msg } from "@nats-io/nats-core";
 import type { ClientContext } from "../client/context.ts";
-import { CancelledError, NoRespondersError, RequestTimeoutError } from "../client/errors.ts";
 import { type OutgoingOptions, prepareOutgoing } from "../client/outgoing.ts";
 import { serviceErrorOf } from "../client/service-error.ts";
+import { CancelledError, NoRespondersError, RequestTimeoutError } from "../errors/index.ts";
 import type { MessageIdentity } from "../identity/index.ts";
 import { checkNumber } from "../resilience/errors.ts";
 import { StreamInactiveError } from "./errors.ts";

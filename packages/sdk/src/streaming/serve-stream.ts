@@ -1,9 +1,9 @@
 import { createInbox, type Msg } from "@nats-io/nats-core";
 import type { ClientContext, Stoppable } from "../client/context.ts";
-import { CancelledError, ServiceError } from "../client/errors.ts";
 import { type ReceivedMessage, receivedMessage } from "../client/message.ts";
 import { DEFAULT_QUEUE } from "../client/serve.ts";
 import type { Codec } from "../codecs/index.ts";
+import { CancelledError, ServiceError } from "../errors/index.ts";
 import type { MessageIdentity } from "../identity/index.ts";
 import { checkInteger } from "../resilience/errors.ts";
 import { matchPattern, parsePattern } from "../subjects/index.ts";

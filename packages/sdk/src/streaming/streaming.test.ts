@@ -3,8 +3,8 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startTestNats, type TestNats } from "@junction/testkit";
 import { createInbox, headers, type Msg } from "@nats-io/nats-core";
-import { connect, type JunctionClient } from "../client/client.ts";
-import { CancelledError, NoRespondersError, RequestTimeoutError, ServiceError } from "../client/errors.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
+import { CancelledError, NoRespondersError, RequestTimeoutError, ServiceError } from "../errors/index.ts";
 import { Headers, identityOf } from "../identity/index.ts";
 import { StreamInactiveError } from "./errors.ts";
 

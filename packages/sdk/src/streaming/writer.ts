@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/nats-core";
-import { CancelledError, ServiceError } from "../client/errors.ts";
 import type { Codec } from "../codecs/index.ts";
+import { CancelledError, ServiceError } from "../errors/index.ts";
 import { type MessageIdentity, MessageKind, newIdentity, writeHeaders } from "../identity/index.ts";
 import { errorHeaders, TERMINATOR } from "./protocol.ts";
 

@@ -1,4 +1,4 @@
-import { JunctionError } from "../errors.ts";
+import { JunctionError } from "../errors/index.ts";
 
 /** A concrete subject that is not valid: empty token, whitespace, or a wildcard token. */
 export class InvalidSubjectError extends JunctionError {

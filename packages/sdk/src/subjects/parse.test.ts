@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { JunctionError } from "../errors.ts";
+import { JunctionError } from "../errors/index.ts";
 import { InvalidPatternError, InvalidSubjectError } from "./errors.ts";
 import { parsePattern, validateSubject } from "./parse.ts";
 

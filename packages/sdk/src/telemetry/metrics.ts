@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { metricSeries } from "./series.ts";
 
 /**
  * Prometheus series, registered on the caller's registry (never prom-client's global one). Labels are
@@ -23,90 +24,45 @@ const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 
 export function createMetrics(registry: Registry): JunctionMetrics {
   // A second telemetry on the same registry (a second client) shares the series instead of throwing.
-  const reuse = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M) ?? make();
-  const registers = [registry];
+  const { counter, gauge, histogram } = metricSeries(registry);
   return {
-    sent: reuse(
+    sent: counter(
       "junction_messages_sent_total",
-      () =>
-        new Counter({
-          name: "junction_messages_sent_total",
-          help: "Messages sent, by operation (publish, request, stream, jetstream.publish).",
-          labelNames: ["operation"],
-          registers,
-        }),
+      "Messages sent, by operation (publish, request, stream, jetstream.publish).",
+      ["operation"],
     ),
-    requests: reuse(
+    requests: counter(
       "junction_requests_total",
-      () =>
-        new Counter({
-          name: "junction_requests_total",
-          help: "Requests and streamed requests made, by operation and outcome (ok or an error code).",
-          labelNames: ["operation", "outcome"],
-          registers,
-        }),
+      "Requests and streamed requests made, by operation and outcome (ok or an error code).",
+      ["operation", "outcome"],
     ),
-    errors: reuse(
-      "junction_errors_total",
-      () =>
-        new Counter({
-          name: "junction_errors_total",
-          help: "Failed sends and processing, by error code.",
-          labelNames: ["code"],
-          registers,
-        }),
-    ),
-    requestDuration: reuse(
+    errors: counter("junction_errors_total", "Failed sends and processing, by error code.", ["code"]),
+    requestDuration: histogram(
       "junction_request_duration_seconds",
-      () =>
-        new Histogram({
-          name: "junction_request_duration_seconds",
-          help: "Time from sending a request to its reply (or the end of its stream).",
-          labelNames: ["operation", "outcome"],
-          buckets: BUCKETS,
-          registers,
-        }),
+      "Time from sending a request to its reply (or the end of its stream).",
+      ["operation", "outcome"],
+      BUCKETS,
     ),
-    processDuration: reuse(
+    processDuration: histogram(
       "junction_process_duration_seconds",
-      () =>
-        new Histogram({
-          name: "junction_process_duration_seconds",
-          help: "Time handling a received message, by operation, served pattern or durable, and outcome.",
-          labelNames: ["operation", "destination", "outcome"],
-          buckets: BUCKETS,
-          registers,
-        }),
+      "Time handling a received message, by operation, served pattern or durable, and outcome.",
+      ["operation", "destination", "outcome"],
+      BUCKETS,
     ),
-    inFlight: reuse(
+    inFlight: gauge(
       "junction_in_flight",
-      () =>
-        new Gauge({
-          name: "junction_in_flight",
-          help: "Operations in progress: direction send (publish, request, stream) or process (serve, worker, stream).",
-          labelNames: ["operation", "direction"],
-          registers,
-        }),
+      "Operations in progress: direction send (publish, request, stream) or process (serve, worker, stream).",
+      ["operation", "direction"],
     ),
-    breakerState: reuse(
+    breakerState: gauge(
       "junction_breaker_state",
-      () =>
-        new Gauge({
-          name: "junction_breaker_state",
-          help: "Circuit breaker state per subject: 0 closed, 1 half-open, 2 open.",
-          labelNames: ["subject"],
-          registers,
-        }),
+      "Circuit breaker state per subject: 0 closed, 1 half-open, 2 open.",
+      ["subject"],
     ),
-    redeliveries: reuse(
+    redeliveries: counter(
       "junction_redeliveries_total",
-      () =>
-        new Counter({
-          name: "junction_redeliveries_total",
-          help: "JetStream messages delivered again, by stream and consumer.",
-          labelNames: ["stream", "consumer"],
-          registers,
-        }),
+      "JetStream messages delivered again, by stream and consumer.",
+      ["stream", "consumer"],
     ),
   };
 }

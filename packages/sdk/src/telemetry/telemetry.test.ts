@@ -12,8 +12,8 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { Registry } from "prom-client";
-import { connect, type JunctionClient } from "../client/client.ts";
-import { NoRespondersError } from "../client/errors.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
+import { NoRespondersError } from "../errors/index.ts";
 import { createTelemetry, renderMetrics } from "./index.ts";
 
 describe("telemetry: OpenTelemetry spans and Prometheus metrics", () => {

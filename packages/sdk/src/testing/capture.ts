@@ -1,7 +1,7 @@
-import type { JunctionClient } from "../client/client.ts";
 import { type ReceivedMessage, receivedMessage } from "../client/message.ts";
 import type { Codec } from "../codecs/index.ts";
 import { jsonCodec } from "../codecs/index.ts";
+import type { JunctionClient } from "../connect/client.ts";
 import { checkInteger } from "../resilience/errors.ts";
 import { parsePattern } from "../subjects/parse.ts";
 import { CaptureTimeoutError } from "./errors.ts";

@@ -1,5 +1,5 @@
 import type { ReceivedMessage } from "../client/message.ts";
-import { JunctionError } from "../errors.ts";
+import { JunctionError } from "../errors/index.ts";
 
 export const TestingErrorCode = {
   CaptureTimeout: "ERR_CAPTURE_TIMEOUT",

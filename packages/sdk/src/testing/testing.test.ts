@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats } from "@junction/testkit";
-import { connect, type JunctionClient } from "../client/client.ts";
 import { commandFromMessage } from "../commands/handler.ts";
+import { connect, type JunctionClient } from "../connect/client.ts";
 import { command, event } from "../envelopes/index.ts";
 import { Headers } from "../identity/index.ts";
 import { CaptureTimeoutError, captureMessages, derivedMessage, rootMessage } from "./index.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
-import { LOOPBACK } from "@junction/gateway/check";
+import { isLoopbackListen } from "@junction/gateway/config";
 import type { JunctionClient } from "@junction/sdk";
 import type { Registry } from "prom-client";
 import type { LoadedConfig } from "../../config/load.ts";
@@ -11,14 +11,17 @@ import type { AwsService } from "../../targets/index.ts";
 import { CONSOLE_PAGE } from "./page.ts";
 
 export interface ConsoleDeps {
-  readonly loaded: LoadedConfig;
+  /** The config in force now (it changes on a reload): a redrive maps each letter with it. */
+  readonly loaded: () => LoadedConfig;
   readonly client: JunctionClient;
   readonly registry: Registry;
   /** What `junction status` shows (the ops endpoint's `/status`). */
   readonly status: () => Promise<unknown>;
   readonly senderFor: (service: AwsService) => TargetSender;
-  /** The ops listener's `host:port`: only on loopback may the console change anything. */
+  /** The ops listener's `host:port`: only on loopback, or with `authenticated`, may the console change anything. */
   readonly listen: string;
+  /** Every console request has passed the ops listener's auth (`ops.auth`). */
+  readonly authenticated?: boolean;
 }
 
 /** Answers a request when it is the console's (`/`, `/console/…`); false leaves it to the ops server. */
@@ -31,11 +34,11 @@ const LETTERS_SHOWN = 50;
  * The live console on the ops listener: the page, uPlot (from this package's dependencies, so no
  * internet is needed), `/console/data` (the status, gateway routes by status code, dead letters) and
  * `POST /console/redrive?seq=N`. A redrive changes state, so it is refused unless the listener is on
- * loopback (the ops listener has no auth of its own), and it needs an `x-junction-action: redrive`
- * header, which a cross-site form cannot send.
+ * loopback or every request to it is authenticated (`ops.auth`), and it needs an
+ * `x-junction-action: redrive` header, which a cross-site form cannot send.
  */
 export function createConsole(deps: ConsoleDeps): ConsoleHandler {
-  const loopback = LOOPBACK.test(deps.listen.slice(0, deps.listen.lastIndexOf(":")));
+  const mayChange = isLoopbackListen(deps.listen) || deps.authenticated === true;
   const require = createRequire(import.meta.url);
   const assets: Record<string, { type: string; file: string }> = {
     "/console/uplot.js": { type: "text/javascript", file: require.resolve("uplot/dist/uPlot.iife.min.js") },
@@ -63,8 +66,11 @@ export function createConsole(deps: ConsoleDeps): ConsoleHandler {
     } else if (path === "/console/redrive") {
       const seq = Number(new URL(req.url ?? "", "http://ops").searchParams.get("seq"));
       if (req.method !== "POST") json(res, 405, { ok: false, reason: "use POST" });
-      else if (!loopback)
-        json(res, 403, { ok: false, reason: "redrive from the console needs the ops listener on loopback" });
+      else if (!mayChange)
+        json(res, 403, {
+          ok: false,
+          reason: "redrive from the console needs the ops listener on loopback, or ops.auth",
+        });
       else if (req.headers["x-junction-action"] !== "redrive")
         json(res, 400, { ok: false, reason: "missing the x-junction-action: redrive header" });
       else if (!Number.isSafeInteger(seq) || seq < 1)
@@ -109,7 +115,7 @@ async function consoleData(deps: ConsoleDeps) {
 async function redrive(deps: ConsoleDeps, seq: number): Promise<{ ok: boolean; reason?: string }> {
   const letter = await getDeadLetter(deps.client, seq);
   if (letter === undefined) return { ok: false, reason: `no dead letter #${seq} (already redriven?)` };
-  const [result] = await redriveDeadLetters([letter], deps);
+  const [result] = await redriveDeadLetters([letter], { ...deps, loaded: deps.loaded() });
   return result?.ok ? { ok: true } : { ok: false, reason: result?.reason ?? "not redriven" };
 }
 

@@ -1,4 +1,4 @@
-import { DLQ_STREAM, DLQ_SUBJECT_PREFIX, type JunctionJetStream } from "@junction/sdk";
+import { DLQ_STREAM, DLQ_SUBJECT_PREFIX, type JunctionJetStream } from "@junction/sdk/jetstream";
 import { durationMs } from "../../config/duration.ts";
 import type { JunctionConfig } from "../../config/schema.ts";
 

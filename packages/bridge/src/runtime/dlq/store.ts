@@ -1,11 +1,5 @@
-import {
-  DLQ_STREAM,
-  Headers,
-  type JunctionClient,
-  matchPattern,
-  readDeadLetter,
-  type StoredDeadLetter,
-} from "@junction/sdk";
+import { Headers, type JunctionClient, matchPattern } from "@junction/sdk";
+import { DLQ_STREAM, readDeadLetter, type StoredDeadLetter } from "@junction/sdk/jetstream";
 import type { LoadedConfig } from "../../config/load.ts";
 import { createMessageScope, type RouteMessage } from "../../routes/message.ts";
 import type { TargetSender } from "../../targets/delivery.ts";

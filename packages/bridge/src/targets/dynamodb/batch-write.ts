@@ -1,6 +1,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { backoff, sleep } from "@junction/sdk/resilience";
 import type { BatchCalls } from "../../aws/batch-calls.ts";
-import { DELIVERED, failed, type Limiter, sleep } from "../batching.ts";
+import { DELIVERED, failed, type Limiter } from "../batching.ts";
 import { classifyError, isMissingResource } from "../classify.ts";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome } from "../delivery.ts";
 import { keyIdentity, missingTable } from "./keys.ts";
@@ -49,8 +50,7 @@ export async function writeChunk(
   let pending: readonly PutItem[] = items;
   for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
     if (attempt > 0) {
-      const delay = BACKOFF_MS * 2 ** (attempt - 1);
-      await sleep(delay / 2 + Math.random() * (delay / 2), ctx.signal);
+      await sleep(backoff(attempt - 1, { baseMs: BACKOFF_MS, jitter: "equal" }), ctx.signal);
     }
     const request = { [table]: pending.map((p) => ({ PutRequest: { Item: p.item } })) };
     let unprocessed: Record<string, AttributeValue>[];

@@ -1,4 +1,4 @@
-import { headerValue } from "@junction/sdk";
+import { Headers, headerValue } from "@junction/sdk";
 import { traceHeaderOf } from "../../aws/trace-context.ts";
 import { EchoSkippedError, MappingError } from "../../errors.ts";
 import { compileValue } from "../../templates/index.ts";
@@ -40,7 +40,7 @@ export function compileEventBridgeTarget(
       const busName = bus.renderText(scope);
       // Brought in from this bus by a subscription: putting it back would show AWS every event twice.
       const origin = `eventbridge:${busName}`;
-      if (message.headers !== undefined && headerValue(message.headers, "Junction-Origin") === origin)
+      if (message.headers !== undefined && headerValue(message.headers, Headers.Origin) === origin)
         throw new EchoSkippedError(origin);
       const entry: Record<string, unknown> = {
         EventBusName: busName,

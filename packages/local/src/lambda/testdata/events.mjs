@@ -9,3 +9,9 @@ export const flaky = async (event) => {
   await appendFile(event.file, "attempt\n");
   throw new Error("flaky failure");
 };
+
+/** Appends the time of each attempt to `event.file`, then fails. */
+export const stamped = async (event) => {
+  await appendFile(event.file, `${Date.now()}\n`);
+  throw new Error("stamped failure");
+};
