@@ -168,17 +168,20 @@ export function pullMessages(o: PullOptions): Pull {
           max_messages: trial ? 1 : Math.min(free, o.fetchBatch),
           expires,
         });
-        const cutOff = () =>
-          setTimeout(() => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const cutOff = () => {
+          timer = setTimeout(() => {
             lost = true;
             iter.stop();
           }, expires + 2000).unref();
+        };
         if (o.signal.aborted) cutOff();
         else o.signal.addEventListener("abort", cutOff, { once: true });
         try {
           for await (const m of iter) dispatch(m);
         } finally {
           o.signal.removeEventListener("abort", cutOff);
+          clearTimeout(timer);
         }
         failures = 0;
       } catch (err) {
@@ -192,7 +195,13 @@ export function pullMessages(o: PullOptions): Pull {
     }
     if (held.size > 0) await new Promise<void>((resolve) => (drained = resolve));
     handedBack.sort((a, b) => a.info.streamSequence - b.info.streamSequence);
-    for (const m of handedBack.splice(0)) m.nak();
+    for (const m of handedBack.splice(0)) {
+      try {
+        m.nak();
+      } catch (err) {
+        o.onError?.(err); // connection gone: the ack wait returns it, in order too
+      }
+    }
     return !lost;
   };
   const done = run().finally(() => {
