@@ -62,10 +62,16 @@ const REDELIVERY_MARGIN_MS = 1000;
 /** Poll interval while waiting for deliveries to settle. */
 const SETTLE_POLL_MS = 200;
 
+/** Longer than any pull lives (its expiry plus the cut-off grace): a pull still waiting after it is another process's. */
+const PULL_LIFETIME_MS = 10_000;
+
 /**
  * Waits until a consumer has no delivery outstanding beyond the `holding()` we hold and no pull
- * waiting, or until its ack wait (plus the margin) has passed: then whatever was outstanding is queued
- * for redelivery, in stream order, ahead of anything newer.
+ * waiting, or until the ack wait (plus the margin) has passed since the last pull was seen waiting:
+ * then whatever was outstanding is queued for redelivery, in stream order, ahead of anything newer.
+ * The ack wait counts from the last waiting pull because that pull (a crashed or fenced owner's) may
+ * receive messages until it ends. A consumer whose pulls never stop waiting is shared with other
+ * processes, where no order is promised: then the wait ends after one pull lifetime more.
  */
 export async function settled(
   info: () => Promise<{ num_ack_pending: number; num_waiting: number }>,
@@ -73,10 +79,15 @@ export async function settled(
   ackWaitMs: number,
   signal: AbortSignal,
 ): Promise<void> {
-  const deadline = performance.now() + ackWaitMs + REDELIVERY_MARGIN_MS;
+  const wait = ackWaitMs + REDELIVERY_MARGIN_MS;
+  const cap = performance.now() + wait + PULL_LIFETIME_MS;
+  let deadline = performance.now() + wait;
   while (!signal.aborted) {
     const i = await info().catch(() => undefined);
-    const late = performance.now() > deadline;
+    const now = performance.now();
+    if (now > cap) return;
+    if (i !== undefined && i.num_waiting > 0) deadline = Math.min(cap, now + wait);
+    const late = now > deadline;
     if (i === undefined ? late : i.num_waiting === 0 && (i.num_ack_pending <= holding() || late)) return;
     await sleep(SETTLE_POLL_MS, signal);
   }
