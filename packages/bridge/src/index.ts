@@ -3,13 +3,7 @@ export { checkConfig, INBOUND_VOCABULARY } from "./config/check.ts";
 export type { InboundConfig, SubscriptionConfig } from "./config/inbound-schema.ts";
 export { type LoadedConfig, type LoadOptions, loadConfig, loadConfigFile } from "./config/load.ts";
 export { configJsonSchema, renderConfigReference } from "./config/reference.ts";
-export {
-  ConfigSchema,
-  type JunctionConfig,
-  type RouteConfig,
-  type StreamConfig,
-  type TargetConfig,
-} from "./config/schema.ts";
+export { ConfigSchema, type JunctionConfig, type StreamConfig } from "./config/schema.ts";
 export type { TelemetryConfig } from "./config/telemetry-schema.ts";
 export { ConfigError, type ConfigProblem, EchoSkippedError, formatProblem, MappingError } from "./errors.ts";
 export * from "./inbound/index.ts";
@@ -31,7 +25,7 @@ export { createUnroutedWatch, type UnroutedWatch } from "./ops/unrouted.ts";
 export * from "./permissions/index.ts";
 export * from "./provision/index.ts";
 export type { CompiledRoute, CompiledRoutes } from "./routes/compile.ts";
-export { createMessageScope, ROUTE_BUILTINS, type RouteMessage } from "./routes/message.ts";
+export type { RouteConfig } from "./routes/schema.ts";
 export {
   type Bridge,
   type BridgeDeps,
@@ -47,8 +41,16 @@ export {
   redriveDeadLetters,
 } from "./runtime/dlq/store.ts";
 export { type BridgeMetrics, createBridgeMetrics } from "./runtime/metrics.ts";
-export type { AwsService, CompiledTarget, TargetRequest } from "./targets/index.ts";
-export { createSender } from "./targets/index.ts";
+export type {
+  AwsService,
+  CompiledTarget,
+  TargetCapabilities,
+  TargetConfig,
+  TargetDefinition,
+  TargetRequest,
+} from "./targets/index.ts";
+export { createSender, TARGETS } from "./targets/index.ts";
+export { createMessageScope, ROUTE_BUILTINS, type RouteMessage } from "./targets/message.ts";
 export { TemplateError } from "./templates/index.ts";
 export {
   formatTranslation,

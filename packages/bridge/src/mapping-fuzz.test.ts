@@ -8,7 +8,7 @@ import { fuzzParameters } from "@junction/testkit";
 import fc from "fast-check";
 import { loadConfig } from "./config/load.ts";
 import { MappingError } from "./errors.ts";
-import { routeVocabulary } from "./routes/message.ts";
+import { routeVocabulary } from "./targets/message.ts";
 import { compileTemplate, TemplateError } from "./templates/index.ts";
 import { NoRouteError, translate } from "./translate.ts";
 

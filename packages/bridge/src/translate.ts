@@ -1,7 +1,7 @@
 import { JunctionError, newMessageId, readIdentity, validateSubject } from "@junction/sdk";
 import type { CompiledRoutes } from "./routes/compile.ts";
-import { createMessageScope } from "./routes/message.ts";
 import type { TargetRequest } from "./targets/index.ts";
+import { createMessageScope } from "./targets/message.ts";
 
 /** No route matches the subject. */
 export class NoRouteError extends JunctionError {

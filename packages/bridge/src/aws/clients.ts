@@ -2,8 +2,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { JunctionConfig } from "../config/schema.ts";
 import { type BatchCallMode, type BatchCalls, createBatchCalls } from "./batch-calls.ts";
+import type { AwsConfig } from "./schema.ts";
 
 export interface AwsEndpoint {
   readonly region: string;
@@ -17,7 +17,10 @@ export interface AwsEndpoint {
  * Where the config's AWS is: `endpoint: local` is the embedded edge endpoint (`localUrl` when the
  * stack is running, else 127.0.0.1 on the configured port), a URL is used as is, none means real AWS.
  */
-export function awsEndpoint(config: JunctionConfig, localUrl?: string): AwsEndpoint {
+export function awsEndpoint(
+  config: { readonly aws: AwsConfig; readonly local: { readonly awsPort: number } },
+  localUrl?: string,
+): AwsEndpoint {
   const { region, endpoint, batchCalls } = config.aws;
   if (endpoint === undefined) return { region, batchCalls };
   if (endpoint === "local")

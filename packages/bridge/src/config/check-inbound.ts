@@ -1,6 +1,6 @@
 import { type CompiledPattern, parsePattern, patternCovers } from "@junction/sdk";
+import type { PathSegment, ReportProblem } from "../path.ts";
 import { parseTemplate } from "../templates/index.ts";
-import type { PathSegment, ReportProblem } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { ConnectOptionsError, redactServer, splitServerCredentials } from "@junction/sdk";
-import type { ReportProblem } from "./path.ts";
+import type { ReportProblem } from "../path.ts";
 import type { JunctionConfig } from "./schema.ts";
 
 type NatsSection = JunctionConfig["nats"];

@@ -1,10 +1,10 @@
 import { checkCredentials, checkGatewaySections } from "@junction/gateway/config";
 import { parsePattern, patternsOverlap, validateSubject } from "@junction/sdk";
-import { checkKvMirrors } from "../kv-mirror/check.ts";
+import type { PathSegment, ReportProblem } from "../path.ts";
 import { compileTemplate, type TemplateVocabulary } from "../templates/index.ts";
 import { checkInbound } from "./check-inbound.ts";
+import { checkKvMirrors } from "./check-kv.ts";
 import { checkNats } from "./check-nats.ts";
-import type { PathSegment, ReportProblem } from "./path.ts";
 import type { JunctionConfig } from "./schema.ts";
 
 /** Built-ins of an inbound route's subject template (an SQS message is the source). */

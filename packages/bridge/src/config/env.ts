@@ -1,4 +1,4 @@
-import type { PathSegment, ReportProblem } from "./path.ts";
+import type { PathSegment, ReportProblem } from "../path.ts";
 
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { PathSegment } from "./path.ts";
+import type { PathSegment } from "../path.ts";
 
 /** Turns a zod issue into a sentence a config author understands, at the most precise path. */
 export function describeIssue(issue: z.core.$ZodIssue): { path: PathSegment[]; message: string } {

@@ -33,6 +33,24 @@ describe("loadConfig", () => {
     assert.deepEqual(config.routes, []);
   });
 
+  it("fills route defaults from the schema, into the compiled route's policy, and freezes the config", () => {
+    const { config, routes } = loadConfig(minimalRoute, { env: {} });
+    const [route] = config.routes;
+    assert.deepEqual(route?.batch, { count: 10, bytes: 1024 * 1024, lingerMs: 5 });
+    assert.deepEqual(route?.retry, {
+      maxDeliver: 5,
+      backoffMs: [1000, 2000, 4000, 8000, 16_000],
+      ackWaitMs: 30_000,
+    });
+    assert.equal(route?.concurrency, 512);
+    assert.equal(routes.routes[0]?.policy.fetchBatch, 256);
+    assert.equal(routes.routes[0]?.policy.maxDeliver, 5);
+    assert.ok(Object.isFrozen(config) && Object.isFrozen(route?.retry.backoffMs));
+    assert.throws(() => {
+      (config.routes as unknown[]).push({});
+    }, TypeError);
+  });
+
   it("compiles routes into a router", () => {
     const { routes } = loadConfig(minimalRoute, { env: {} });
     const match = routes.router.lookup("orders.42.created");

@@ -1,16 +1,18 @@
 import { readFile, stat } from "node:fs/promises";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
+import { formatPath, type PathSegment } from "../path.ts";
 import { type CompiledRoutes, compileRoutes } from "../routes/compile.ts";
 import { checkConfig } from "./check.ts";
 import { substituteEnv } from "./env.ts";
+import { deepFreeze } from "./freeze.ts";
 import { describeIssue } from "./issues.ts";
-import { formatPath, type PathSegment } from "./path.ts";
 import { checkValidRoutes } from "./salvage.ts";
 import { ConfigSchema, type JunctionConfig } from "./schema.ts";
 import { CONFIG_LIMITS, checkDocument, sizeProblem } from "./yaml-limits.ts";
 
 export interface LoadedConfig {
+  /** Deep-frozen: what was loaded is what every part of the process reads. */
   readonly config: JunctionConfig;
   readonly routes: CompiledRoutes;
   /** The file it came from, for resolving relative paths (function handlers). */
@@ -88,7 +90,7 @@ export function loadConfig(text: string, options: LoadOptions = {}): LoadedConfi
   }
   if (problems.length > 0 || !parsed.success) throw fail();
 
-  const config = parsed.data;
+  const config = deepFreeze(parsed.data);
   checkConfig(config, report);
   const routes = compileRoutes(config, report);
   if (problems.length > 0) throw fail();

@@ -1,6 +1,7 @@
+import type { ReportProblem } from "../path.ts";
 import { compileRoute, streamsByName } from "../routes/compile.ts";
-import type { ReportProblem } from "./path.ts";
-import { ConfigSchema, RouteSchema } from "./schema.ts";
+import { RouteSchema } from "../routes/schema.ts";
+import { ConfigSchema } from "./schema.ts";
 
 /**
  * When the schema rejects part of a config, the routes that are valid on their own still get their

@@ -1,16 +1,14 @@
 import { CredentialsSchema, GatewaySchema, OperationSchema } from "@junction/gateway/config";
 import { z } from "zod";
-import { DynamoDbTargetSchema } from "../targets/dynamodb/config.ts";
-import { EventBridgeTargetSchema } from "../targets/eventbridge/config.ts";
-import { LambdaTargetSchema } from "../targets/lambda/config.ts";
-import { SqsTargetSchema } from "../targets/sqs/config.ts";
+import { AwsSchema } from "../aws/schema.ts";
+import { Name } from "../name.ts";
+import { RouteSchema } from "../routes/schema.ts";
 import { InboundSchema, SubscriptionSchema } from "./inbound-schema.ts";
 import { TelemetrySchema } from "./telemetry-schema.ts";
 
 // One schema is the single source of the config's types, defaults, JSON Schema and reference docs.
 // No transforms, so it stays representable as JSON Schema; meaning is checked in compile.ts.
 
-const Name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, '-' or '_'");
 const Duration = z
   .union([
     z.int().nonnegative(),
@@ -68,22 +66,6 @@ export const NatsSchema = z
     "How to reach NATS: one kind of credentials at most (token, user/pass, nkeySeed, creds or in the URLs), and TLS. Every command and process uses them.",
   );
 
-export const AwsSchema = z
-  .strictObject({
-    region: z.string().min(1).default("us-east-1"),
-    endpoint: z
-      .union([z.literal("local"), z.url()])
-      .optional()
-      .describe("`local` (the embedded AWS edge endpoint), a URL, or omitted for real AWS."),
-    batchCalls: z
-      .enum(["lean", "sdk"])
-      .default("lean")
-      .describe(
-        "How the bridge sends SendMessageBatch, PutEvents and BatchWriteItem: `lean` signs each call with the AWS SDK's SigV4 signer and posts it over pooled keep-alive connections (same credentials, region and endpoint as the SDK clients, a fraction of the CPU); `sdk` sends through the AWS SDK clients.",
-      ),
-  })
-  .describe("How to reach AWS. Credentials come from the usual AWS chain.");
-
 export const LocalSchema = z
   .strictObject({
     natsPort: Port.default(4222).describe("Port of the embedded nats-server (0 = random)."),
@@ -109,72 +91,6 @@ export const StreamSchema = z.strictObject({
   replicas: z.int().min(1).max(5).default(1),
   retention: z.enum(["limits", "workqueue", "interest"]).default("limits"),
   duplicateWindow: Duration.optional().describe("Dedup window for `Nats-Msg-Id` (server default 2m)."),
-});
-
-export const TargetSchema = z.discriminatedUnion("type", [
-  EventBridgeTargetSchema,
-  SqsTargetSchema,
-  DynamoDbTargetSchema,
-  LambdaTargetSchema,
-]);
-
-export const RouteBatchSchema = z
-  .strictObject({
-    count: z.int().min(1).max(100).optional().describe("Most messages per target call (default 10)."),
-    bytes: z.int().positive().optional().describe("Most payload bytes per target call (default 1 MiB)."),
-    lingerMs: z
-      .int()
-      .nonnegative()
-      .optional()
-      .describe("How long a partial batch waits for more messages (default 5 ms)."),
-  })
-  .describe("Batching per target; the target's sender also splits at AWS's own limits.");
-
-export const RouteRetrySchema = z
-  .strictObject({
-    maxDeliver: z
-      .int()
-      .min(1)
-      .optional()
-      .describe("Deliveries before a message goes to the DLQ (default 5)."),
-    backoffMs: z
-      .array(z.int().nonnegative())
-      .min(1)
-      .optional()
-      .describe(
-        "Delay before each retry, by attempt; the last repeats; ±50% jitter (default 1s, 2s, 4s, 8s, 16s).",
-      ),
-    ackWaitMs: z.int().positive().optional().describe("JetStream ack wait of the consumer (default 30 s)."),
-  })
-  .describe("Retries of failed deliveries (stream routes).");
-
-export const RouteSchema = z.strictObject({
-  name: Name.describe("Route name; also the durable consumer's name."),
-  from: z.strictObject({
-    subject: z.string().min(1).describe("Subject pattern with captures, e.g. `agent.{agentId}.heartbeat`."),
-    stream: Name.optional().describe(
-      "Consume durably from this stream (at-least-once). Omit for a core subscription.",
-    ),
-  }),
-  to: z.array(TargetSchema).min(1).optional().describe("Targets every message is delivered to."),
-  reply: LambdaTargetSchema.optional().describe("Answer NATS requests with this Lambda function's result."),
-  key: z.string().min(1).optional().describe("Ordering key (template). Default: the SQS FIFO group id."),
-  partitions: z
-    .int()
-    .min(1)
-    .max(4096)
-    .optional()
-    .describe(
-      "Partitions of an ordered stream route: each is served by one bridge process at a time, so a key keeps its order across processes (docs/scaling.md). Without it, an ordered route keeps its order within one process only (8 is a good start for up to 4 processes).",
-    ),
-  batch: RouteBatchSchema.optional(),
-  retry: RouteRetrySchema.optional(),
-  concurrency: z
-    .int()
-    .min(1)
-    .max(100_000)
-    .optional()
-    .describe("Most messages of this route in flight at once (default 512)."),
 });
 
 export const KvSchema = z.strictObject({
@@ -294,6 +210,4 @@ export const ConfigSchema = z
   .describe("junction.yaml");
 
 export type JunctionConfig = z.output<typeof ConfigSchema>;
-export type RouteConfig = z.output<typeof RouteSchema>;
-export type TargetConfig = z.output<typeof TargetSchema>;
 export type StreamConfig = z.output<typeof StreamSchema>;

@@ -1,5 +1,5 @@
 import { type Alias, type Document, isAlias, isCollection, isPair, isScalar, type Node } from "yaml";
-import type { PathSegment } from "./path.ts";
+import type { PathSegment } from "../path.ts";
 
 /** Limits on a config file, stated in docs/config-reference.md: far above any real config. */
 export const CONFIG_LIMITS = {

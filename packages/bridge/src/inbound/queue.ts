@@ -3,7 +3,7 @@ import { validateSubject } from "@junction/sdk";
 import { INBOUND_VOCABULARY } from "../config/check.ts";
 import type { InboundConfig } from "../config/inbound-schema.ts";
 import { MappingError } from "../errors.ts";
-import { jsonPath } from "../routes/message.ts";
+import { jsonPath } from "../targets/message.ts";
 import { compileTemplate, type TemplateScope, type TemplateValue } from "../templates/index.ts";
 import { restoreIdentity } from "./attributes.ts";
 import type { Mapped } from "./poller.ts";

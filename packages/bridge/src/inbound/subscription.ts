@@ -9,8 +9,8 @@ import {
 } from "@junction/sdk";
 import type { SubscriptionConfig } from "../config/inbound-schema.ts";
 import { MappingError } from "../errors.ts";
-import { jsonPath } from "../routes/message.ts";
-import { NATS_RESOURCE_PREFIX } from "../targets/eventbridge/map.ts";
+import { NATS_RESOURCE_PREFIX } from "../targets/eventbridge/index.ts";
+import { jsonPath } from "../targets/message.ts";
 import type { TemplateValue } from "../templates/index.ts";
 import { restoreIdentity } from "./attributes.ts";
 import type { Mapped } from "./poller.ts";

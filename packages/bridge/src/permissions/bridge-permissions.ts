@@ -38,10 +38,9 @@ export function bridgePermissions(loaded: LoadedConfig): NatsPermissions {
   // ownership in one bucket, watched by every member (docs/scaling.md).
   const groups = kvPermissions(GROUPS_BUCKET, { create: true, write: true, watch: true });
   for (const route of routes.routes) {
-    const partitions = config.routes.find((r) => r.name === route.name)?.partitions;
-    if (route.stream !== undefined && route.orderingKey !== undefined && partitions !== undefined) {
+    if (route.stream !== undefined && route.orderingKey !== undefined && route.partitions !== undefined) {
       sets.push(groups);
-      for (let n = 0; n < partitions; n++)
+      for (let n = 0; n < route.partitions; n++)
         sets.push(durableConsumerPermissions(route.stream, `${route.name}-p${n}`));
     }
     if (route.stream !== undefined) {

@@ -6,10 +6,8 @@ export {
   type ProvisionOutcome,
 } from "./apply.ts";
 export {
-  MAX_RECEIVE_COUNT,
   type ProvisionPlan,
   planProvision,
-  type QueuePlan,
   type StreamPlan,
   type TablePlan,
 } from "./plan.ts";

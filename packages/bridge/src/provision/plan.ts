@@ -1,8 +1,10 @@
 import { durationMs } from "../config/duration.ts";
 import type { JunctionConfig, StreamConfig } from "../config/schema.ts";
 import { eventPatternOf, subscriptionResourceName } from "../inbound/subscription.ts";
-import { kvTablePlans } from "../kv-mirror/provision.ts";
+import { type TargetResources, targetDefinition } from "../targets/index.ts";
+import { type QueuePlan, queuePlan } from "../targets/sqs/index.ts";
 import { parseTemplate } from "../templates/index.ts";
+import { kvTablePlans } from "./kv-tables.ts";
 import type { RulePlan } from "./rules.ts";
 
 /** Everything `junction provision` makes, derived from the config alone (no I/O). */
@@ -32,13 +34,6 @@ export interface StreamPlan {
   readonly duplicateWindowMs?: number;
 }
 
-export interface QueuePlan {
-  readonly name: string;
-  readonly fifo: boolean;
-  /** Its dead-letter queue, with the redrive policy's receive count. */
-  readonly dlq: { readonly name: string; readonly maxReceiveCount: number };
-}
-
 export interface TablePlan {
   readonly name: string;
   /** Hash key, then the optional range key. */
@@ -48,9 +43,6 @@ export interface TablePlan {
   /** TTL on this attribute (a kv mirror's tombstones). */
   readonly ttlAttribute?: string;
 }
-
-/** How many receives a message gets before SQS moves it to the queue's DLQ. */
-export const MAX_RECEIVE_COUNT = 5;
 
 export function planProvision(config: JunctionConfig): ProvisionPlan {
   const skipped: string[] = [];
@@ -72,22 +64,23 @@ export function planProvision(config: JunctionConfig): ProvisionPlan {
     if (name !== undefined && !queues.has(name)) queues.set(name, queuePlan(name));
   };
 
+  const declare: TargetResources = {
+    queue: (name, options) => addQueue(name, options?.createdOnUse),
+    bus(source) {
+      const bus = constant("event bus", source);
+      if (bus !== undefined && !bus.startsWith("arn:")) touched.add(bus);
+      if (bus !== undefined && bus !== "default" && !bus.startsWith("arn:")) buses.add(bus);
+    },
+    table(source, key) {
+      const name = constant("dynamodb table", source);
+      if (name !== undefined && key === undefined) {
+        skipped.push(`dynamodb table "${name}" (the route gives no key:, so its key schema is unknown)`);
+      } else if (name !== undefined && !tables.has(name)) tables.set(name, tablePlan(name, key ?? {}));
+    },
+  };
   for (const route of config.routes) {
-    for (const target of [...(route.to ?? []), ...(route.reply ? [route.reply] : [])]) {
-      if (target.type === "sqs") addQueue(target.queue, target.createQueue);
-      if (target.type === "eventbridge") {
-        const bus = constant("event bus", target.bus);
-        if (bus !== undefined && !bus.startsWith("arn:")) touched.add(bus);
-        if (bus !== undefined && bus !== "default" && !bus.startsWith("arn:")) buses.add(bus);
-      }
-      if (target.type === "dynamodb") {
-        const name = constant("dynamodb table", target.table);
-        if (name !== undefined && target.key === undefined) {
-          skipped.push(`dynamodb table "${name}" (the route gives no key:, so its key schema is unknown)`);
-        } else if (name !== undefined && !tables.has(name))
-          tables.set(name, tablePlan(name, target.key ?? {}));
-      }
-    }
+    for (const target of [...(route.to ?? []), ...(route.reply ? [route.reply] : [])])
+      targetDefinition(target.type).resources(target, declare);
   }
   for (const inbound of config.inbound) addQueue(inbound.from.queue);
   // A kv mirror's table has the mirror's layout, whatever a route writing to it would imply.
@@ -109,16 +102,6 @@ export function planProvision(config: JunctionConfig): ProvisionPlan {
     rules,
     ruleBuses: [...touched],
     skipped: [...new Set(skipped)],
-  };
-}
-
-export function queuePlan(name: string): QueuePlan {
-  const fifo = name.endsWith(".fifo");
-  const base = fifo ? name.slice(0, -".fifo".length) : name;
-  return {
-    name,
-    fifo,
-    dlq: { name: `${base}-dlq${fifo ? ".fifo" : ""}`, maxReceiveCount: MAX_RECEIVE_COUNT },
   };
 }
 

@@ -5,11 +5,11 @@ import {
   patternCovers,
   type SubjectRouter,
 } from "@junction/sdk";
-import type { PathSegment, ReportProblem } from "../config/path.ts";
-import type { JunctionConfig, RouteConfig, StreamConfig } from "../config/schema.ts";
-import { type CompiledTarget, compileTarget } from "../targets/index.ts";
+import type { PathSegment, ReportProblem } from "../path.ts";
+import { type CompiledTarget, compileTarget, routeVocabulary } from "../targets/index.ts";
 import { compileTemplate, type Template } from "../templates/index.ts";
-import { routeVocabulary } from "./message.ts";
+import { type RoutePolicy, routePolicy } from "./policy.ts";
+import type { RouteConfig } from "./schema.ts";
 
 export interface CompiledRoute {
   readonly name: string;
@@ -20,6 +20,18 @@ export interface CompiledRoute {
   readonly reply?: CompiledTarget;
   /** Ordering key: the route's `key`, else the first target's (the SQS FIFO group id). */
   readonly orderingKey?: Template;
+  /** Batching, retries and concurrency, every default filled in. */
+  readonly policy: RoutePolicy;
+  /** Partitions of an ordered stream route across processes (`partitions:`). */
+  readonly partitions?: number;
+  /** How long a requester is given for the `reply` target's answer. */
+  readonly replyTimeoutMs?: number;
+}
+
+/** A declared stream, as far as routes care: which subjects it captures. */
+export interface DeclaredStream {
+  readonly name: string;
+  readonly subjects: readonly string[];
 }
 
 export interface CompiledRoutes {
@@ -31,7 +43,10 @@ export interface CompiledRoutes {
 /** Subjects that belong to NATS itself; routes may not claim them. */
 const RESERVED = ["$JS", "$SYS", "$KV", "_INBOX"];
 
-export function compileRoutes(config: JunctionConfig, report: ReportProblem): CompiledRoutes {
+export function compileRoutes(
+  config: { readonly routes: readonly RouteConfig[]; readonly streams: readonly DeclaredStream[] },
+  report: ReportProblem,
+): CompiledRoutes {
   const streams = streamsByName(config.streams);
   const seen = new Map<string, number>();
   const compiled: { route: CompiledRoute; index: number }[] = [];
@@ -47,7 +62,7 @@ export function compileRoutes(config: JunctionConfig, report: ReportProblem): Co
 }
 
 /** A duplicate stream name is reported by checkConfig; the first declaration is the one that counts. */
-export function streamsByName(streams: readonly StreamConfig[]): ReadonlyMap<string, StreamConfig> {
+export function streamsByName(streams: readonly DeclaredStream[]): ReadonlyMap<string, DeclaredStream> {
   return new Map([...streams].reverse().map((s) => [s.name, s]));
 }
 
@@ -58,7 +73,7 @@ export function streamsByName(streams: readonly StreamConfig[]): ReadonlyMap<str
 export function compileRoute(
   route: RouteConfig,
   index: number,
-  streams: ReadonlyMap<string, StreamConfig> | undefined,
+  streams: ReadonlyMap<string, DeclaredStream> | undefined,
   report: ReportProblem,
 ): CompiledRoute | undefined {
   const at = (...rest: PathSegment[]) => ["routes", index, ...rest];
@@ -115,9 +130,13 @@ export function compileRoute(
     name: route.name,
     pattern,
     targets,
+    policy: routePolicy(route),
     ...(stream === undefined ? {} : { stream }),
-    ...(reply === undefined ? {} : { reply }),
+    ...(reply === undefined || route.reply === undefined
+      ? {}
+      : { reply, replyTimeoutMs: route.reply.timeoutMs }),
     ...(orderingKey === undefined ? {} : { orderingKey }),
+    ...(route.partitions === undefined ? {} : { partitions: route.partitions }),
   };
 }
 

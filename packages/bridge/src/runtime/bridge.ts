@@ -7,10 +7,8 @@ import { type Logger, silentLogger } from "@junction/sdk/telemetry";
 import type { Registry } from "prom-client";
 import type { AwsClientSet } from "../aws/clients.ts";
 import type { LoadedConfig } from "../config/load.ts";
-import type { RouteConfig } from "../config/schema.ts";
 import type { CompiledRoute } from "../routes/compile.ts";
-import type { TargetSender } from "../targets/delivery.ts";
-import type { AwsService } from "../targets/types.ts";
+import type { AwsService, TargetSender } from "../targets/index.ts";
 import { createTargetChannel, type TargetChannel } from "./channel.ts";
 import { watchConnection } from "./connection.ts";
 import { type CoreRoute, startCoreRoute } from "./core-route.ts";
@@ -19,7 +17,6 @@ import { ensureDlqStream } from "./dlq/format.ts";
 import type { HandleDeps } from "./handle.ts";
 import { type BridgeMetrics, createBridgeMetrics } from "./metrics.ts";
 import { startPartitionedRoute } from "./partitioned-route.ts";
-import { routePolicy } from "./policy.ts";
 import { ensureRouteConsumer, type RouteConsumer, startRouteConsumer } from "./stream-route.ts";
 
 export interface BridgeDeps {
@@ -80,7 +77,6 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
     senders.set(service, sender);
     return sender;
   };
-  const configs = new Map<string, RouteConfig>(loaded.config.routes.map((r) => [r.name, r]));
   const lanes = createLanes();
   const memberId = deps.memberId ?? defaultMemberId();
   const stopping = new AbortController();
@@ -93,17 +89,16 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
   let started = false;
   let stopped: Promise<void> | undefined;
 
-  const channelsOf = (route: CompiledRoute, config: RouteConfig | undefined) =>
+  const channelsOf = (route: CompiledRoute) =>
     route.targets.map((target, i) => {
-      const targetConfig = config?.to?.[i];
       const channel = createTargetChannel({
         route: route.name,
         label: `${target.service}#${i}`,
         sender: senderFor(target.service),
-        policy: routePolicy(config),
+        policy: route.policy,
         metrics,
         ...(deps.breaker === undefined ? {} : { breaker: deps.breaker }),
-        ...(targetConfig?.type === "dynamodb" ? { onConditionFailed: targetConfig.onConditionFailed } : {}),
+        ...(target.onConditionFailed === undefined ? {} : { onConditionFailed: target.onConditionFailed }),
       });
       channels.push(channel);
       return channel;
@@ -118,9 +113,9 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
     memory = deps.delivered ?? createDeliveredMemory(deps.client, { replicas: fleet.replicas });
     watchConnection(deps.client, logger, metrics);
     const jetstream = js;
-    const handleDeps = (route: CompiledRoute, config: RouteConfig | undefined): HandleDeps => ({
-      rt: { route, channels: channelsOf(route, config), metrics },
-      policy: routePolicy(config),
+    const handleDeps = (route: CompiledRoute): HandleDeps => ({
+      rt: { route, channels: channelsOf(route), metrics },
+      policy: route.policy,
       memory: memory ?? createDeliveredMemory(deps.client, { replicas: fleet.replicas }),
       deadLetter: async (letter) => {
         await writeDeadLetter((subject, data, o) => jetstream.publish(subject, data, o), letter);
@@ -129,8 +124,7 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
       stopping: stopping.signal,
     });
     for (const route of loaded.routes.routes) {
-      const config = configs.get(route.name);
-      const base = handleDeps(route, config);
+      const base = handleDeps(route);
       if (route.stream !== undefined) {
         const routeDeps = {
           ...base,
@@ -144,12 +138,12 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
         // owned by one process. Opt-in while the hand-over defect in docs/scaling.md ("Limits") is open;
         // without `partitions:` an ordered route keeps its order within one process, as before.
         let consumer: RouteConsumer;
-        if (route.orderingKey === undefined || config?.partitions === undefined) {
+        if (route.orderingKey === undefined || route.partitions === undefined) {
           await ensureRouteConsumer(jsm, routeDeps);
           consumer = startRouteConsumer(routeDeps, jsm);
         } else {
           consumer = await startPartitionedRoute(routeDeps, {
-            partitions: config.partitions,
+            partitions: route.partitions,
             leaseMs: fleet.leaseMs,
             replicas: fleet.replicas,
             memberId,
@@ -170,7 +164,7 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
                 metrics,
                 ...(deps.breaker === undefined ? {} : { breaker: deps.breaker }),
               });
-        const timeoutMs = config?.reply?.timeoutMs ?? 5000;
+        const timeoutMs = route.replyTimeoutMs ?? 5000;
         running.push(
           startCoreRoute({
             ...base,

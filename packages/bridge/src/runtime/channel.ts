@@ -1,5 +1,6 @@
 import { CircuitOpenError } from "@junction/sdk";
 import { type BreakerOptions, type BreakerState, CircuitBreaker } from "@junction/sdk/resilience";
+import type { RoutePolicy } from "../routes/policy.ts";
 import {
   DeliveryError,
   DeliveryErrorCode,
@@ -9,7 +10,6 @@ import {
 import type { TargetRequest } from "../targets/types.ts";
 import { type Batcher, createBatcher } from "./batcher.ts";
 import type { BridgeMetrics } from "./metrics.ts";
-import type { RoutePolicy } from "./policy.ts";
 
 /** The target's breaker is open: nothing was sent. Not an attempt: the message waits, it is not retried. */
 export class TargetPausedError extends DeliveryError {

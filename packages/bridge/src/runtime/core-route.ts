@@ -2,7 +2,7 @@ import { type JunctionClient, MessageKind, type SubjectRouter, serviceErrorHeade
 import type { Lanes } from "@junction/sdk/partitions";
 import { sleep } from "@junction/sdk/resilience";
 import type { CompiledRoute } from "../routes/compile.ts";
-import { createMessageScope, type RouteMessage } from "../routes/message.ts";
+import { createMessageScope, type RouteMessage } from "../targets/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import type { TargetChannel } from "./channel.ts";
 import { type HandleDeps, handleMessage } from "./handle.ts";

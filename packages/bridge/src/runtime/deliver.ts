@@ -1,8 +1,8 @@
 import { JunctionError } from "@junction/sdk";
 import { EchoSkippedError } from "../errors.ts";
 import type { CompiledRoute } from "../routes/compile.ts";
-import type { RouteMessage } from "../routes/message.ts";
 import { DeliveryError, DeliveryErrorCode } from "../targets/delivery.ts";
+import type { RouteMessage } from "../targets/message.ts";
 import { withTraceContext } from "../targets/trace-context.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import { inSpan, SpanKind } from "../tracing/index.ts";

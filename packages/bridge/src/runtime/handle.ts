@@ -1,12 +1,12 @@
 import type { DeadLetterReason, DeadLetterRecord } from "@junction/sdk/jetstream";
 import { sleep } from "@junction/sdk/resilience";
 import type { Logger } from "@junction/sdk/telemetry";
-import type { RouteMessage } from "../routes/message.ts";
+import type { RoutePolicy } from "../routes/policy.ts";
+import type { RouteMessage } from "../targets/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import { contextOf, inSpan, SpanKind } from "../tracing/index.ts";
 import { attemptTargets, mappingError, type RouteTargets, type TargetResult } from "./deliver.ts";
 import type { DeliveredMemory } from "./delivered.ts";
-import type { RoutePolicy } from "./policy.ts";
 import { retryDelay } from "./retry.ts";
 
 /** A message the runtime holds until it is settled: a JetStream delivery, or a core message. */

@@ -6,7 +6,7 @@ import {
   type SubjectRouter,
 } from "@junction/sdk";
 import type { CompiledRoute } from "../routes/compile.ts";
-import type { RouteMessage } from "../routes/message.ts";
+import type { RouteMessage } from "../targets/message.ts";
 import type { MsgHeaders } from "./nats-types.ts";
 
 /** NATS's own subjects: never delivered, even when a wildcard route (`>`) would match them. */

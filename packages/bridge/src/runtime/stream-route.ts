@@ -2,7 +2,7 @@ import type { SubjectRouter } from "@junction/sdk";
 import { type JunctionJetStream, pullMessages } from "@junction/sdk/jetstream";
 import type { Lanes } from "@junction/sdk/partitions";
 import type { CompiledRoute } from "../routes/compile.ts";
-import { createMessageScope, type RouteMessage } from "../routes/message.ts";
+import { createMessageScope, type RouteMessage } from "../targets/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import { deliveredKey } from "./delivered.ts";
 import { type HandleDeps, handleMessage } from "./handle.ts";

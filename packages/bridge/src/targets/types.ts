@@ -1,8 +1,10 @@
-import type { PathSegment, ReportProblem } from "../config/path.ts";
-import type { RouteMessage } from "../routes/message.ts";
-import type { Template, TemplateScope, TemplateVocabulary } from "../templates/index.ts";
+import type { PathSegment, ReportProblem } from "../path.ts";
+import type { RouteMessage } from "./message.ts";
+import type { AwsService } from "./registry.ts";
 
-export type AwsService = "eventbridge" | "sqs" | "dynamodb" | "lambda";
+export type { AwsService };
+
+import type { Template, TemplateScope, TemplateVocabulary } from "../templates/index.ts";
 
 /** One AWS API call for one message: what `junction translate` prints and what the runtime batches. */
 export interface TargetRequest {
@@ -22,6 +24,8 @@ export interface CompiledTarget {
   readonly service: AwsService;
   /** The ordering key this target implies (the SQS FIFO group id), if any. */
   readonly orderingKey?: Template;
+  /** What a failed DynamoDB condition means: `drop` (delivered, counted) or `dlq` (dead-letter it). */
+  readonly onConditionFailed?: "drop" | "dlq";
   map(scope: TemplateScope, message: RouteMessage): TargetRequest;
 }
 

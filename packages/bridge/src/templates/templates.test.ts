@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { MappingError } from "../errors.ts";
-import { createMessageScope, type RouteMessage, routeVocabulary } from "../routes/message.ts";
+import { createMessageScope, type RouteMessage, routeVocabulary } from "../targets/message.ts";
 import { compileTemplate, compileValue, parseTemplate, TemplateError } from "./index.ts";
 
 const message: RouteMessage = {

@@ -1,4 +1,4 @@
-import type { PathSegment, ReportProblem } from "../config/path.ts";
+import type { PathSegment, ReportProblem } from "../path.ts";
 import {
   compileTemplate,
   type TemplateScope,

@@ -1,9 +1,9 @@
 import { Headers, type JunctionClient, matchPattern } from "@junction/sdk";
 import { DLQ_STREAM, readDeadLetter, type StoredDeadLetter } from "@junction/sdk/jetstream";
 import type { LoadedConfig } from "../../config/load.ts";
-import { createMessageScope, type RouteMessage } from "../../routes/message.ts";
 import type { TargetSender } from "../../targets/delivery.ts";
 import type { AwsService } from "../../targets/index.ts";
+import { createMessageScope, type RouteMessage } from "../../targets/message.ts";
 
 export interface DeadLetterFilter {
   /** Only this bridge route's. */

@@ -1,5 +1,4 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { backoff, sleep } from "@junction/sdk/resilience";
 import type { BatchCalls } from "../../aws/batch-calls.ts";
 import { DELIVERED, failed, type Limiter } from "../batching.ts";
 import { classifyError, isMissingResource } from "../classify.ts";
@@ -9,9 +8,6 @@ import { keyIdentity, missingTable } from "./keys.ts";
 /** BatchWriteItem: at most 25 requests and 16 MB (counted in decimal megabytes, to stay on the safe side). */
 export const MAX_ITEMS_PER_CALL = 25;
 export const MAX_CALL_BYTES = 16_000_000;
-/** Calls per chunk (the first and the retries of `UnprocessedItems`), and the first retry's delay. */
-export const MAX_ATTEMPTS = 4;
-const BACKOFF_MS = 40;
 
 export interface PutItem {
   readonly index: number;
@@ -35,9 +31,9 @@ export function itemBytes(item: Record<string, AttributeValue>): number {
 }
 
 /**
- * One BatchWriteItem chunk of plain puts on one table, keys all distinct. `UnprocessedItems` (AWS
- * could not take them now, usually for throughput) are re-sent a few times with a short jittered
- * backoff, then reported Throttled for the runtime's own retry. Returns outcomes aligned with `items`.
+ * One BatchWriteItem call of plain puts on one table, keys all distinct. `UnprocessedItems` (AWS could
+ * not take them now, usually for throughput) are reported Throttled: retries are the runtime's, with
+ * the route's backoff and delivery limit. Returns outcomes aligned with `items`.
  */
 export async function writeChunk(
   ctx: BatchWriteContext,
@@ -45,46 +41,31 @@ export async function writeChunk(
   keyNames: readonly string[],
   items: readonly PutItem[],
 ): Promise<DeliveryOutcome[]> {
-  const outcomes = new Map<number, DeliveryOutcome>();
-  const byKey = new Map(items.map((p) => [keyIdentity(table, keyNames, p.item), p]));
-  let pending: readonly PutItem[] = items;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
-    if (attempt > 0) {
-      await sleep(backoff(attempt - 1, { baseMs: BACKOFF_MS, jitter: "equal" }), ctx.signal);
-    }
-    const request = { [table]: pending.map((p) => ({ PutRequest: { Item: p.item } })) };
-    let unprocessed: Record<string, AttributeValue>[];
-    try {
-      const out = await ctx.limit(() => ctx.calls.batchWriteItem({ RequestItems: request }, ctx.signal));
-      unprocessed = (out.UnprocessedItems?.[table] ?? []).flatMap((w) =>
-        w.PutRequest?.Item === undefined ? [] : [w.PutRequest.Item],
-      );
-    } catch (err) {
-      const error = classifyError(err, `DynamoDB BatchWriteItem on table "${table}"`);
-      if (isMissingResource(error)) {
-        for (const p of pending) outcomes.set(p.index, failed(missingTable(table, err)));
-      } else if (error.retryable || pending.length === 1) {
-        for (const p of pending) outcomes.set(p.index, failed(error));
-      } else {
-        // One invalid item (over 400 KB, a bad attribute) fails the whole call: put each alone so
-        // only that one is rejected.
-        const alone = await Promise.all(pending.map((p) => ctx.putAlone(p.index)));
-        for (const [k, p] of pending.entries()) outcomes.set(p.index, alone[k] as DeliveryOutcome);
-      }
-      pending = [];
-      break;
-    }
-    const left = unprocessed.map((item) => byKey.get(keyIdentity(table, keyNames, item)));
-    // An unprocessed item we cannot match: re-send them all (puts of the same items are idempotent).
-    const next = left.includes(undefined) ? pending : (left as PutItem[]);
-    const leftIndexes = new Set(next.map((p) => p.index));
-    for (const p of pending) if (!leftIndexes.has(p.index)) outcomes.set(p.index, DELIVERED);
-    pending = next;
+  const request = { [table]: items.map((p) => ({ PutRequest: { Item: p.item } })) };
+  let unprocessed: Record<string, AttributeValue>[];
+  try {
+    const out = await ctx.limit(() => ctx.calls.batchWriteItem({ RequestItems: request }, ctx.signal));
+    unprocessed = (out.UnprocessedItems?.[table] ?? []).flatMap((w) =>
+      w.PutRequest?.Item === undefined ? [] : [w.PutRequest.Item],
+    );
+  } catch (err) {
+    const error = classifyError(err, `DynamoDB BatchWriteItem on table "${table}"`);
+    if (isMissingResource(error)) return items.map(() => failed(missingTable(table, err)));
+    if (error.retryable || items.length === 1) return items.map(() => failed(error));
+    // One invalid item (over 400 KB, a bad attribute) fails the whole call: put each alone so only
+    // that one is rejected.
+    return Promise.all(items.map((p) => ctx.putAlone(p.index)));
   }
-  const error = new DeliveryError(
-    DeliveryErrorCode.Throttled,
-    `DynamoDB BatchWriteItem on table "${table}": item still unprocessed after ${MAX_ATTEMPTS} attempts`,
+  if (unprocessed.length === 0) return items.map(() => DELIVERED);
+  const byKey = new Map(items.map((p) => [keyIdentity(table, keyNames, p.item), p]));
+  const left = unprocessed.map((item) => byKey.get(keyIdentity(table, keyNames, item)));
+  // An unprocessed item we cannot match: all of them count as not written (a retried put is harmless).
+  const notWritten = new Set(left.includes(undefined) ? items : (left as PutItem[]));
+  const throttled = failed(
+    new DeliveryError(
+      DeliveryErrorCode.Throttled,
+      `DynamoDB BatchWriteItem on table "${table}": item left unprocessed (over the table's throughput)`,
+    ),
   );
-  for (const p of pending) outcomes.set(p.index, failed(error));
-  return items.map((p) => outcomes.get(p.index) as DeliveryOutcome);
+  return items.map((p) => (notWritten.has(p) ? throttled : DELIVERED));
 }

@@ -66,6 +66,7 @@ export function compileDynamoDbTarget(
 
   return {
     service: "dynamodb",
+    onConditionFailed: config.onConditionFailed,
     map(scope) {
       const input: Record<string, unknown> = { TableName: table.renderText(scope) };
       const keyValue = renderMap(key, scope);

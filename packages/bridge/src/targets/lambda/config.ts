@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TemplateJson } from "../../config/json-value.ts";
+import { TemplateJson } from "../../templates/index.ts";
 
 export const LambdaTargetSchema = z
   .strictObject({

@@ -1,9 +1,8 @@
 import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { ensureQueue } from "../../provision/apply.ts";
-import { queuePlan } from "../../provision/plan.ts";
 import { callOptions, type Limiter } from "../batching.ts";
 import { classifyError, isMissingResource } from "../classify.ts";
 import { DeliveryError, DeliveryErrorCode } from "../delivery.ts";
+import { ensureQueue, queuePlan } from "./queue.ts";
 
 /**
  * A missing queue is remembered this long: a burst of messages for it costs one GetQueueUrl, and a

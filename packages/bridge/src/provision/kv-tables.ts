@@ -7,10 +7,10 @@ import {
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import type { JunctionConfig } from "../config/schema.ts";
-import type { ProvisionAction } from "../provision/apply.ts";
-import type { TablePlan } from "../provision/plan.ts";
-import { KvMirrorError, KvMirrorErrorCode } from "./errors.ts";
-import { Attr, tableKeys } from "./layout.ts";
+import { KvMirrorError, KvMirrorErrorCode } from "../kv-mirror/errors.ts";
+import { Attr, tableKeys } from "../kv-mirror/layout.ts";
+import type { ProvisionAction } from "./apply.ts";
+import type { TablePlan } from "./plan.ts";
 
 /** The tables of `kv:` mirrors: the layout's string keys, a stream for `both`, TTL for tombstones. */
 export function kvTablePlans(config: JunctionConfig): TablePlan[] {

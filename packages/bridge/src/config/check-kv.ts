@@ -1,5 +1,5 @@
-import type { ReportProblem } from "../config/path.ts";
-import type { JunctionConfig } from "../config/schema.ts";
+import type { ReportProblem } from "../path.ts";
+import type { JunctionConfig } from "./schema.ts";
 
 /** Meaning checks of `kv:` entries that the schema cannot express. */
 export function checkKvMirrors(config: JunctionConfig, report: ReportProblem): void {
