@@ -28,6 +28,8 @@ export interface ConsumePartitionOptions {
   readonly ackWaitMs: number;
   /** Aborted with a `StopReason`: fetching ends, held messages finish or are handed back in order. */
   readonly signal: AbortSignal;
+  /** False while ownership is unconfirmed (the lease's `confirmed`): ack deadlines are not extended. */
+  confirmed?(): boolean;
   /** While true nothing is fetched (an open circuit breaker downstream). */
   paused?(): boolean;
   /** Every message fetched, with whether it belongs to this partition (others are acked unseen). */
@@ -96,7 +98,7 @@ export async function consumePartition(o: ConsumePartitionOptions): Promise<bool
     ordered: true,
     dispatch,
     // Once fenced, the next owner's wait for the ack wait to pass must not be prolonged from here.
-    extending: () => !abandoned(),
+    extending: () => !abandoned() && o.confirmed?.() !== false,
     ...(o.paused === undefined ? {} : { paused: o.paused }),
     ...(o.onError === undefined ? {} : { onError: o.onError }),
   });

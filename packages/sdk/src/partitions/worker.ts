@@ -100,6 +100,7 @@ export async function startPartitionedWorker<T>(
       fetchBatch: concurrency,
       ackWaitMs: options.ackWaitMs ?? 30_000,
       signal: lease.signal,
+      confirmed: lease.confirmed,
       onError: report,
     }),
   );
