@@ -1,5 +1,5 @@
 // NOT part of `npm test`: this property test finds a defect that is not fixed yet. Under some random
-// join / leave / crash schedules (about one run in six on a loaded 2-core machine), a key's message is
+// join / leave / crash schedules (about one run in five on a loaded 2-core machine), a key's message is
 // handled before an earlier one around a hand-over. A failed run no longer hangs. Run it with
 // `npm run test:partitions-property`; move it back to group.test.ts once it passes reliably (issue #15).
 import assert from "node:assert/strict";
