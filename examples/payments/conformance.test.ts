@@ -191,7 +191,9 @@ for (const language of ["node", "go"] as const satisfies readonly WorkerLanguage
         (h) => h["junction-dlq-header-junction-idempotency-key"] === key,
       );
       assert.ok(letter, "a dead letter for the command");
-      assert.equal(letter["junction-dlq-reason"], "failed");
+      assert.equal(letter["junction-dlq-reason"], "exhausted");
+      assert.equal(letter["junction-dlq-worker"], "payments-authorize");
+      assert.ok(Date.parse(letter["junction-dlq-time"] ?? "") > Date.now() - 120_000, "its time");
       assert.equal(letter["junction-dlq-subject"], AUTHORIZE);
       assert.equal(letter["junction-dlq-stream"], "PAYMENTS");
       assert.equal(letter["junction-dlq-consumer"], "payments-authorize");
@@ -202,7 +204,8 @@ for (const language of ["node", "go"] as const satisfies readonly WorkerLanguage
       const id = `nokey-${newKey()}`;
       assert.equal(await command(undefined, authorizeBody("pay_c6"), { id, waitMs: 1500 }), undefined);
       const letter = (await deadLetters()).find((h) => h["junction-dlq-header-nats-msg-id"] === id);
-      assert.equal(letter?.["junction-dlq-reason"], "poison");
+      assert.equal(letter?.["junction-dlq-reason"], "rejected");
+      assert.equal(letter?.["junction-dlq-message-id"], id);
     });
 
     it("any key is stored under the hash of subject and key", async () => {

@@ -172,7 +172,7 @@ func (w *worker) handle(msg *nats.Msg) {
 				_ = msg.NakWithDelay(time.Second)
 				return
 			}
-			_ = deadLetter(w.js, msg, consumer, "failed", "ERR_HANDLER", transient.Message)
+			_ = deadLetter(w.js, msg, consumer, "exhausted", "ERR_HANDLER", transient.Message)
 			w.answer(msg, stored)
 			_ = msg.Term()
 			return
@@ -229,7 +229,7 @@ func (w *worker) answer(msg *nats.Msg, o outcome) {
 }
 
 func (w *worker) poison(msg *nats.Msg, reason string) {
-	if err := deadLetter(w.js, msg, consumer, "poison", "ERR_POISON_MESSAGE", reason); err != nil {
+	if err := deadLetter(w.js, msg, consumer, "rejected", "ERR_POISON_MESSAGE", reason); err != nil {
 		_ = msg.NakWithDelay(time.Second) // not copied: let it come back rather than drop it
 		return
 	}

@@ -169,6 +169,9 @@ func deadLetter(js nats.JetStreamContext, msg *nats.Msg, consumer, reason, error
 	h.Set("Junction-Dlq-Sequence", strconv.FormatUint(meta.Sequence.Stream, 10))
 	h.Set("Junction-Dlq-Consumer", consumer)
 	h.Set("Junction-Dlq-Delivery-Count", strconv.FormatUint(meta.NumDelivered, 10))
+	h.Set("Junction-Dlq-Time", time.Now().UTC().Format("2006-01-02T15:04:05.000Z"))
+	h.Set("Junction-Dlq-Message-Id", id)
+	h.Set("Junction-Dlq-Worker", consumer)
 	for k, v := range msg.Header {
 		h.Set("Junction-Dlq-Header-"+k, strings.Join(v, ", "))
 	}

@@ -33,19 +33,7 @@ export {
   createBridge,
   type RouteStats,
 } from "./runtime/bridge.ts";
-export {
-  type DeadLetter,
-  DeadLetterHeaders,
-  type DeadLetterInput,
-  type DeadLetterReason,
-  type DeadLetterSource,
-  DLQ_STREAM,
-  DLQ_SUBJECT_PREFIX,
-  deadLetterId,
-  ensureDlqStream,
-  readDeadLetter,
-  writeDeadLetter,
-} from "./runtime/dlq/format.ts";
+export { ensureDlqStream } from "./runtime/dlq/format.ts";
 export {
   getDeadLetter,
   listDeadLetters,

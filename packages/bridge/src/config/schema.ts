@@ -162,6 +162,24 @@ export const FleetSchema = z
   })
   .describe("Running several bridge processes against one NATS cluster (docs/scaling.md).");
 
+export const DlqSchema = z
+  .strictObject({
+    maxAge: Duration.optional().describe("Dead letters older than this are removed (default: kept)."),
+    maxMsgs: z
+      .int()
+      .positive()
+      .optional()
+      .describe("Most dead letters kept, oldest removed first (default: no limit)."),
+    maxBytes: z
+      .int()
+      .positive()
+      .optional()
+      .describe("Most bytes kept, oldest removed first (default: no limit)."),
+  })
+  .describe(
+    "Retention of JUNCTION_DLQ, where the bridge and SDK workers dead-letter: applied when the bridge creates the stream, and to an existing one when set here.",
+  );
+
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe("JSON Schema reference for editors."),
@@ -186,6 +204,7 @@ export const ConfigSchema = z
     gateway: GatewaySchema.optional(),
     ops: OpsSchema.default({ listen: "127.0.0.1:9464" }),
     fleet: FleetSchema.default({ replicas: 1, leaseMs: 5000 }),
+    dlq: DlqSchema.default({}),
     telemetry: TelemetrySchema.optional(),
   })
   .describe("junction.yaml");

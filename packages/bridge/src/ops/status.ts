@@ -1,8 +1,8 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { JunctionClient } from "@junction/sdk";
+import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "@junction/sdk/jetstream";
 import type { Registry } from "prom-client";
 import type { JunctionConfig } from "../config/schema.ts";
-import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "../runtime/dlq/format.ts";
 
 /** What `junction status` shows: read from the running stack, as `/status` of the ops endpoint. */
 export interface StackStatus {

@@ -1,4 +1,5 @@
 import { parsePattern } from "@junction/sdk";
+import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "@junction/sdk/jetstream";
 import {
   clientPermissions,
   durableConsumerPermissions,
@@ -13,7 +14,6 @@ import { templatePattern } from "../config/check-inbound.ts";
 import type { LoadedConfig } from "../config/load.ts";
 import { CHECKPOINT_BUCKET } from "../kv-mirror/checkpoint.ts";
 import { DELIVERED_BUCKET } from "../runtime/delivered.ts";
-import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "../runtime/dlq/format.ts";
 
 /** The bucket of partition groups and elections (the SDK's default). */
 const GROUPS_BUCKET = "JUNCTION_GROUPS";
@@ -30,6 +30,8 @@ export function bridgePermissions(loaded: LoadedConfig): NatsPermissions {
     clientPermissions(),
     streamPermissions(DLQ_STREAM, { create: true }),
     jetStreamPublishPermissions(`${DLQ_SUBJECT_PREFIX}.>`),
+    // The ops console lists dead letters with an ordered consumer.
+    orderedConsumerPermissions(DLQ_STREAM),
     kvPermissions(DELIVERED_BUCKET, { create: true, write: true }),
   ];
   // Partitioned consumer groups (ordered routes) and elections (KV mirrors) keep their membership and

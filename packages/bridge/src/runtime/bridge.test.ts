@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { connect, type JunctionClient } from "@junction/sdk";
+import type { StoredDeadLetter } from "@junction/sdk/jetstream";
 import { sleep } from "@junction/sdk/resilience";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { Registry } from "prom-client";
@@ -18,7 +19,6 @@ import {
 } from "../targets/delivery.ts";
 import type { TargetRequest } from "../targets/types.ts";
 import { createBridge } from "./bridge.ts";
-import type { DeadLetter } from "./dlq/format.ts";
 import { listDeadLetters } from "./dlq/store.ts";
 
 const loaded = loadConfig(
@@ -146,7 +146,7 @@ describe("bridge runtime (real NATS, scripted senders)", { timeout: 60_000 }, ()
   });
 
   const js = () => client.jetstream();
-  const deadLetters = (route: string): Promise<DeadLetter[]> => listDeadLetters(client, { route });
+  const deadLetters = (route: string): Promise<StoredDeadLetter[]> => listDeadLetters(client, { route });
 
   it("keeps per-key order under parallelism and retries", async () => {
     const keys = ["a", "b", "c", "d"];
@@ -200,7 +200,7 @@ describe("bridge runtime (real NATS, scripted senders)", { timeout: 60_000 }, ()
     await js().publish("evt.bad.x1", { other: 1 });
     await waitFor("dead letter", async () => (await deadLetters("bad")).length === 1 || "none yet");
     const [letter] = await deadLetters("bad");
-    assert.equal(letter?.target, "sqs#0");
+    assert.deepEqual(letter?.origin, { route: "bad", target: "sqs#0" });
     assert.equal(letter?.subject, "evt.bad.x1");
     assert.equal(letter?.reason, "rejected");
     assert.match(letter?.error.message ?? "", /missing/);

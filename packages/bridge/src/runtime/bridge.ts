@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { JunctionClient } from "@junction/sdk";
-import type { JunctionJetStream } from "@junction/sdk/jetstream";
+import { type JunctionJetStream, writeDeadLetter } from "@junction/sdk/jetstream";
 import { createLanes, defaultMemberId } from "@junction/sdk/partitions";
 import type { BreakerOptions } from "@junction/sdk/resilience";
 import { type Logger, silentLogger } from "@junction/sdk/telemetry";
@@ -13,7 +13,7 @@ import { createTargetChannel, type TargetChannel } from "./channel.ts";
 import { watchConnection } from "./connection.ts";
 import { type CoreRoute, startCoreRoute } from "./core-route.ts";
 import { createDeliveredMemory, type DeliveredMemory } from "./delivered.ts";
-import { ensureDlqStream, writeDeadLetter } from "./dlq/format.ts";
+import { ensureDlqStream } from "./dlq/format.ts";
 import type { HandleDeps } from "./handle.ts";
 import { type BridgeMetrics, createBridgeMetrics } from "./metrics.ts";
 import { startPartitionedRoute } from "./partitioned-route.ts";
@@ -109,7 +109,7 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
     js = deps.client.jetstream();
     const jsm = await js.manager();
     const fleet = loaded.config.fleet;
-    await ensureDlqStream(js, fleet.replicas);
+    await ensureDlqStream(js, { replicas: fleet.replicas, dlq: loaded.config.dlq });
     memory = deps.delivered ?? createDeliveredMemory(deps.client, { replicas: fleet.replicas });
     watchConnection(deps.client, logger, metrics);
     const jetstream = js;
@@ -118,7 +118,7 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
       policy: route.policy,
       memory: memory ?? createDeliveredMemory(deps.client, { replicas: fleet.replicas }),
       deadLetter: async (letter) => {
-        await writeDeadLetter(jetstream, letter);
+        await writeDeadLetter((subject, data, o) => jetstream.publish(subject, data, o), letter);
       },
       logger,
       stopping: stopping.signal,

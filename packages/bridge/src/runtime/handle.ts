@@ -1,3 +1,4 @@
+import type { DeadLetterReason, DeadLetterRecord } from "@junction/sdk/jetstream";
 import { sleep } from "@junction/sdk/resilience";
 import type { Logger } from "@junction/sdk/telemetry";
 import type { RoutePolicy } from "../routes/policy.ts";
@@ -6,7 +7,6 @@ import type { TemplateScope } from "../templates/index.ts";
 import { contextOf, inSpan, SpanKind } from "../tracing/index.ts";
 import { attemptTargets, mappingError, type RouteTargets, type TargetResult } from "./deliver.ts";
 import type { DeliveredMemory } from "./delivered.ts";
-import type { DeadLetterInput } from "./dlq/format.ts";
 import { retryDelay } from "./retry.ts";
 
 /** A message the runtime holds until it is settled: a JetStream delivery, or a core message. */
@@ -26,7 +26,7 @@ export interface HandleDeps {
   readonly rt: RouteTargets;
   readonly policy: RoutePolicy;
   readonly memory: DeliveredMemory;
-  readonly deadLetter: (letter: DeadLetterInput) => Promise<void>;
+  readonly deadLetter: (letter: DeadLetterRecord) => Promise<void>;
   readonly logger: Logger;
   /** Aborted by stop(): waits end, and held messages are handed back instead of retried. */
   readonly stopping: AbortSignal;
@@ -174,15 +174,14 @@ async function deadLetter(
   i: number,
   result: { readonly code: string; readonly message: string },
   attempt: number,
-  reason: DeadLetterInput["reason"],
+  reason: DeadLetterReason,
 ): Promise<boolean> {
   const target = deps.rt.channels[i]?.label ?? `#${i}`;
   const route = deps.rt.route.name;
   try {
     await deps.deadLetter({
       reason,
-      route,
-      target,
+      origin: { route, target },
       subject: message.subject,
       headers: message.headers,
       data: message.data,

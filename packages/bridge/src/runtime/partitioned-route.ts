@@ -109,6 +109,7 @@ export async function startPartitionedRoute(
         fetchBatch: policy.fetchBatch,
         ackWaitMs: policy.ackWaitMs,
         signal: lease.signal,
+        confirmed: lease.confirmed,
         paused,
         onError: (err) => log.warn({ err, partition: lease.partition }, "partition consumer"),
       });

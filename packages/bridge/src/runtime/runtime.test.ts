@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { readDeadLetter } from "@junction/sdk/jetstream";
 import { createLanes } from "@junction/sdk/partitions";
 import { sleep } from "@junction/sdk/resilience";
 import { DeliveryError, DeliveryErrorCode, type DeliveryOutcome } from "../targets/delivery.ts";
 import type { TargetRequest } from "../targets/types.ts";
 import { createBatcher } from "./batcher.ts";
-import { readDeadLetter } from "./dlq/format.ts";
 import { retryDelay } from "./retry.ts";
 
 const req = (n: number, body = "x"): TargetRequest => ({
@@ -129,8 +129,9 @@ describe("runtime: dead-letter format", () => {
         "Junction-Dlq-Header-X-Trace": "t",
       },
     });
-    assert.equal(letter.route, "work");
-    assert.equal(letter.target, "sqs#0");
+    assert.deepEqual(letter.origin, { route: "work", target: "sqs#0" });
+    assert.equal(letter.messageId, "m1");
+    assert.equal(letter.time.toISOString(), "2024-01-01T00:00:00.000Z");
     assert.equal(letter.seq, 42);
     assert.equal(letter.dlqSeq, 9);
     assert.deepEqual(letter.headers, { "X-Trace": "t" });

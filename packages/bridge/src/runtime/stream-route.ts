@@ -1,13 +1,12 @@
 import type { SubjectRouter } from "@junction/sdk";
-import type { JunctionJetStream } from "@junction/sdk/jetstream";
+import { type JunctionJetStream, pullMessages } from "@junction/sdk/jetstream";
 import type { Lanes } from "@junction/sdk/partitions";
-import { sleep } from "@junction/sdk/resilience";
 import type { CompiledRoute } from "../routes/compile.ts";
 import { createMessageScope, type RouteMessage } from "../targets/message.ts";
 import type { TemplateScope } from "../templates/index.ts";
 import { deliveredKey } from "./delivered.ts";
 import { type HandleDeps, handleMessage } from "./handle.ts";
-import type { Consumer, ConsumerMessages, JetStreamManager, JsMsg } from "./nats-types.ts";
+import type { JetStreamManager, JsMsg } from "./nats-types.ts";
 import { ownMatch, routeMessage } from "./received.ts";
 
 export interface StreamRouteDeps extends HandleDeps {
@@ -107,17 +106,16 @@ export function deliverStreamMessage(
   );
 }
 
-/** Pulls in batches (never more than the free in-flight slots) and hands each message to its lane. */
+/**
+ * The SDK's pull loop (held messages, heartbeats, no pull ever cut short) with what a route adds: each
+ * message goes to its key's lane, then to the targets; an open breaker pauses fetching, a half-open
+ * one lets one message be the trial.
+ */
 export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager): RouteConsumer {
   const { rt, policy, stream, logger } = deps;
   const route = rt.route;
   const log = logger.child({ route: route.name });
   const labels = { route: route.name };
-  /** Messages fetched and not settled yet, with when they arrived (for the heartbeat). */
-  const held = new Map<JsMsg, number>();
-  let drained: (() => void) | undefined;
-  let wakeSlot: (() => void) | undefined;
-  let stopped = false;
   const halt = new AbortController();
 
   const paused = () => rt.channels.some((c) => c.breaker.state === "open");
@@ -132,78 +130,42 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
     }
     const { key } = prepared;
     await deps.lanes.run(key === undefined ? undefined : `${route.name}\u0000${key}`, () =>
-      deliverStreamMessage(deps, m, prepared, m),
+      deliverStreamMessage(deps, m, prepared, {
+        ack: () => m.ack(),
+        nak: (delay) => loop.handBack(m, delay),
+      }),
     );
   };
 
-  const dispatch = async (m: JsMsg) => {
-    held.set(m, performance.now());
-    rt.metrics.inflight.set(labels, held.size);
-    try {
-      await handle(m);
-    } catch (err) {
-      log.error({ err, seq: m.info.streamSequence }, "message handling failed");
-      m.nak(1000);
-    } finally {
-      held.delete(m);
-      rt.metrics.inflight.set(labels, held.size);
-      wakeSlot?.();
-      if (held.size === 0) drained?.();
-    }
-  };
-
-  // One timer per route, not per message: a message held for a third of ack_wait (a slow target call,
-  // an in-process retry, a wait for its lane) gets its ack deadline extended.
-  const beatMs = Math.max(100, policy.ackWaitMs / 3);
-  const heartbeat = setInterval(() => {
-    const due = performance.now() - beatMs;
-    for (const [msg, since] of held) if (since <= due) msg.working();
-  }, beatMs);
-  heartbeat.unref();
-
-  // Pull when a worthwhile batch is free: a pull per freed slot would cost a round trip per message.
-  const lowWater = Math.max(1, Math.min(policy.fetchBatch, Math.floor(policy.concurrency / 4)));
-
-  const run = async () => {
-    let failures = 0;
-    let consumer: Consumer | undefined;
-    while (!stopped) {
-      // An open breaker pauses fetching; half-open lets the held messages (or one new one) be the trial.
-      if (paused() || (halfOpen() && held.size > 0)) {
-        await sleep(50, halt.signal);
-        continue;
-      }
-      const free = policy.concurrency - held.size;
-      if (free < (held.size === 0 ? 1 : lowWater)) {
-        await new Promise<void>((resolve) => {
-          wakeSlot = resolve;
-        });
-        wakeSlot = undefined;
-        continue;
-      }
+  const loop = pullMessages({
+    js: deps.js.js,
+    stream,
+    consumer: route.name,
+    concurrency: policy.concurrency,
+    fetchBatch: policy.fetchBatch,
+    ackWaitMs: policy.ackWaitMs,
+    signal: halt.signal,
+    ordered: route.orderingKey !== undefined,
+    dispatch: async (m) => {
       try {
-        consumer ??= await deps.js.js.consumers.get(stream, route.name);
-        const max = halfOpen() ? 1 : Math.min(free, policy.fetchBatch);
-        const iter = await consumer.fetch({ max_messages: max, expires: 1000 });
-        if (stopped) iter.stop();
-        for await (const m of iter) void dispatch(m);
-        failures = 0;
+        await handle(m);
       } catch (err) {
-        if (stopped) break;
-        // Expected now and then (missed heartbeats, a reconnect) and recovered from: a line, no stack.
-        log.warn(
-          { reason: err instanceof Error ? err.message : String(err) },
-          "fetch failed; recreating the consumer",
-        );
-        consumer = undefined;
-        await sleep(Math.min(5000, 100 * 2 ** failures++), halt.signal);
-        await ensureRouteConsumer(jsm, deps).catch((e: unknown) =>
-          log.error({ err: e }, "consumer setup failed"),
-        );
+        log.error({ err, seq: m.info.streamSequence }, "message handling failed");
+        loop.handBack(m, 1000);
       }
-    }
-  };
-  const loop = run();
+    },
+    paused,
+    trial: halfOpen,
+    // Expected now and then (missed heartbeats, a reconnect) and recovered from: a line, no stack.
+    onError: (err) =>
+      log.warn(
+        { reason: err instanceof Error ? err.message : String(err) },
+        "fetch failed; recreating the consumer",
+      ),
+    recover: () =>
+      ensureRouteConsumer(jsm, deps).catch((e: unknown) => log.error({ err: e }, "consumer setup failed")),
+    onHeld: (n) => rt.metrics.inflight.set(labels, n),
+  });
 
   // Consumer lag, sampled: num_pending is what the stream holds that this consumer has not seen yet.
   const sampler = setInterval(() => {
@@ -216,19 +178,13 @@ export function startRouteConsumer(deps: StreamRouteDeps, jsm: JetStreamManager)
 
   return {
     route: route.name,
-    inflight: () => held.size,
+    inflight: loop.held,
     paused,
     async stop() {
-      stopped = true;
       clearInterval(sampler);
-      clearInterval(heartbeat);
-      // The pull under way is left to end by itself (within its 1 s expiry): stopping it would drop
-      // what the server is still sending, left unacked until ack_wait and then redelivered behind
-      // later messages of its key. What it brings now is handed straight back (nak), in order.
+      // What the pull under way still brings is handed back (handle.ts), in order once it has ended.
       halt.abort();
-      wakeSlot?.();
-      await loop;
-      if (held.size > 0) await new Promise<void>((resolve) => (drained = resolve));
+      await loop.done;
     },
   };
 }

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { connect, type JunctionClient } from "@junction/sdk";
+import { DLQ_STREAM, readDeadLetter, type StoredDeadLetter } from "@junction/sdk/jetstream";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Registry } from "prom-client";
@@ -10,7 +11,6 @@ import type { AwsClientSet } from "../aws/clients.ts";
 import { loadConfig } from "../config/load.ts";
 import type { TargetRequest } from "../targets/types.ts";
 import { createBridge } from "./bridge.ts";
-import { type DeadLetter, DLQ_STREAM, readDeadLetter } from "./dlq/format.ts";
 
 const loaded = loadConfig(
   `streams: [{ name: CR, subjects: ["cr.>", "um.>"], storage: memory }]
@@ -73,7 +73,7 @@ describe("messages the bridge never finished", { timeout: 30_000 }, () => {
     await bridge.start();
     try {
       const jsm = await jetstreamManager(client.nc);
-      let letter: DeadLetter | undefined;
+      let letter: StoredDeadLetter | undefined;
       await waitFor("the dead letter", async () => {
         const stored = await jsm.streams
           .getMessage(DLQ_STREAM, { last_by_subj: `junction.dlq.${route}` })

@@ -2,11 +2,11 @@ import {
   awsEndpoint,
   createAwsClients,
   createSender,
-  type DeadLetter,
   getDeadLetter,
   listDeadLetters,
   redriveDeadLetters,
 } from "@junction/bridge";
+import { originText, type StoredDeadLetter } from "@junction/sdk/jetstream";
 import type { Command } from "commander";
 import { CliExit, ExitCode } from "../exit-codes.ts";
 import { progressBar } from "../format/progress.ts";
@@ -18,6 +18,7 @@ import { configTarget, connectOrExit } from "./nats-connection.ts";
 interface DlqOptions {
   config: string;
   route?: string;
+  worker?: string;
   limit?: string;
   json?: boolean;
 }
@@ -25,12 +26,15 @@ interface DlqOptions {
 export function registerDlq(program: Command): void {
   const dlq = program
     .command("dlq")
-    .description("inspect and re-drive the bridge's dead letters (stream JUNCTION_DLQ)");
+    .description("inspect and re-drive dead letters of bridge routes and SDK workers (stream JUNCTION_DLQ)");
   const common = (c: Command) => c.option("-c, --config <file>", "config file", "junction.yaml");
 
   common(dlq.command("list"))
-    .description("one line per dead letter: id, time, route, target, reason, error, subject")
+    .description(
+      "one line per dead letter: id, time, origin (route and target, or worker), reason, error, subject",
+    )
     .option("--route <name>", "only this route's")
+    .option("--worker <durable>", "only this SDK worker's")
     .option("--limit <n>", "at most N")
     .option("--json", "one JSON object per dead letter")
     .action(async (opts: DlqOptions) =>
@@ -58,9 +62,10 @@ export function registerDlq(program: Command): void {
 
   common(dlq.command("redrive"))
     .description(
-      "deliver dead letters again to the target that failed, with the current config; delivered ones are removed",
+      "deliver dead letters again (a route's to the target that failed, with the current config; a worker's back into its stream); delivered ones are removed",
     )
     .option("--route <name>", "only this route's")
+    .option("--worker <durable>", "only this SDK worker's")
     .option("--limit <n>", "at most N")
     .action(async (opts: DlqOptions) =>
       withClient(opts, async (client, loaded) => {
@@ -114,26 +119,27 @@ async function withClient(
 function filter(opts: DlqOptions) {
   return {
     ...(opts.route === undefined ? {} : { route: opts.route }),
+    ...(opts.worker === undefined ? {} : { worker: opts.worker }),
     ...(opts.limit === undefined ? {} : { limit: parsePositive("--limit", opts.limit) }),
   };
 }
 
-function summary(l: DeadLetter) {
+function summary(l: StoredDeadLetter) {
   return {
     id: l.dlqSeq,
     time: l.time.toISOString(),
-    route: l.route,
-    target: l.target,
+    ...l.origin,
     reason: l.reason,
     error: l.error,
     attempts: l.attempts,
     subject: l.subject,
     messageId: l.messageId,
+    ...(l.stream === undefined ? {} : { stream: l.stream, seq: l.seq }),
   };
 }
 
-function line(l: DeadLetter): string {
-  return `${String(l.dlqSeq).padStart(6)}  ${l.time.toISOString()}  ${l.route}  ${l.target}  ${l.reason}  ${l.error.code}: ${l.error.message}  ${l.subject}\n`;
+function line(l: StoredDeadLetter): string {
+  return `${String(l.dlqSeq).padStart(6)}  ${l.time.toISOString()}  ${originText(l.origin)}  ${l.reason}  ${l.error.code}: ${l.error.message}  ${l.subject}\n`;
 }
 
 function text(data: Uint8Array): string {

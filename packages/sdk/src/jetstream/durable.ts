@@ -248,7 +248,7 @@ export async function storeDeadOutcome(ctx: ClientContext, kv: KvBucket<OutcomeR
   if (idem === undefined) return;
   const record = await storeOnce(kv, idempotencyScope(letter.subject, idem), {
     ok: false,
-    code: letter.reason === "poison" ? 400 : 500,
+    code: letter.reason === "rejected" ? 400 : 500,
     message: letter.error.message,
     fingerprint: requestFingerprint(letter.data),
   });

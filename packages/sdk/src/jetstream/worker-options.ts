@@ -10,7 +10,7 @@ export type JobHandler<T> = (job: Job<T>) => unknown;
 export interface WorkerOptions<T = unknown> {
   /** Handlers running at once (default 1). */
   readonly concurrency?: number;
-  /** Messages pulled per request (default = concurrency): prefetched ones wait, and their ack clock runs. */
+  /** Messages pulled per request at most (default = concurrency); at most one batch waits for a handler. */
   readonly batch?: number;
   /** Deliveries before a message goes to the DLQ (default 5). */
   readonly maxDeliver?: number;
@@ -32,7 +32,7 @@ export interface WorkerOptions<T = unknown> {
   readonly dlq?: DlqOptions | false;
   /** Stop extending the ack deadline of a running handler after this long (default: never stop). */
   readonly maxExtendMs?: number;
-  /** Pull request lifetime (default 30 s); missed heartbeats are noticed within about half of it. */
+  /** Pull request lifetime (default 3 s); missed heartbeats are noticed within about half of it, and a stop waits for the pull under way to end. */
   readonly expiresMs?: number;
   /** After a message was copied to the DLQ (both paths). */
   readonly onDeadLetter?: (letter: DeadLetter) => unknown;

@@ -81,7 +81,7 @@ describe("jetstream: durable workers, backoff, DLQ", () => {
     assert.deepEqual(redelivered, ["JOBS/retry", "JOBS/retry"]);
 
     const h = letter.header;
-    assert.equal(h.get(DlqHeaders.Reason), "failed");
+    assert.equal(h.get(DlqHeaders.Reason), "exhausted");
     assert.equal(h.get(DlqHeaders.Error), "boom second line");
     assert.equal(h.get(DlqHeaders.ErrorCode), "ERR_HANDLER");
     assert.equal(h.get(DlqHeaders.Subject), "jobs.retry");
@@ -112,7 +112,7 @@ describe("jetstream: durable workers, backoff, DLQ", () => {
     );
     await js.publish("jobs.poison.a", { kind: "throw" });
     const a = await dlqMessage("poison");
-    assert.equal(a.header.get(DlqHeaders.Reason), "poison");
+    assert.equal(a.header.get(DlqHeaders.Reason), "rejected");
     assert.equal(a.header.get(DlqHeaders.ErrorCode), "ERR_POISON_MESSAGE");
     assert.equal(a.header.get(DlqHeaders.Error), "unknown version 9");
     assert.equal(a.header.get(DlqHeaders.DeliveryCount), "1");
@@ -176,7 +176,7 @@ describe("jetstream: durable workers, backoff, DLQ", () => {
     release();
     await worker.stop();
     assert.deepEqual(counts, [1, 2]);
-    assert.equal(letter.header.get(DlqHeaders.Reason), "max_deliveries");
+    assert.equal(letter.header.get(DlqHeaders.Reason), "exhausted");
     assert.equal(letter.header.get(DlqHeaders.ErrorCode), "ERR_MAX_DELIVERIES");
     assert.equal(letter.header.get(DlqHeaders.Sequence), `${sent.seq}`);
     assert.equal(letter.header.get(DlqHeaders.DeliveryCount), "2");

@@ -1,21 +1,20 @@
-import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
+import type { JsMsg } from "@nats-io/jetstream";
 import type { Codec } from "../codecs/index.ts";
 import { CodecError, JunctionError } from "../errors/index.ts";
 import { JetStreamErrorCode, PoisonMessageError, toJetStreamError } from "../errors/jetstream.ts";
 import { createDlq, type DeadLetter, type DeadLetterReason, watchMaxDeliveries } from "./dlq.ts";
 import { backoffDelay, createJob, type JobState, streamIdentity } from "./job.ts";
+import { pullMessages } from "./pull.ts";
 import { ensureConsumer, serverAtLeast } from "./streams.ts";
 import type { JobHandler, Worker, WorkerDeps, WorkerOptions } from "./worker-options.ts";
 
 export type { JobHandler, Worker, WorkerDeps, WorkerOptions } from "./worker-options.ts";
 
 /**
- * A durable pull worker. `consume()` pulls `batch` at a time and only pulls again once the loop has
- * taken the buffered messages, and the loop takes one only when a handler slot is free: at most
- * `concurrency` handlers run and at most about one batch waits. Success acks; failure naks with the
- * backoff; the last allowed failure (or poison) copies the message to the DLQ, then terms it. Messages
- * whose last delivery was never handled (crash, hang) come back through the server's max-deliveries
- * advisory and are copied too. Register-and-stop: `client.drain()` stops it first.
+ * A durable pull worker on the SDK's pull loop (pull.ts): at most `concurrency` handlers run and at
+ * most one `batch` waits for them; a held message's ack deadline is extended (up to `maxExtendMs`). Success acks; failure naks with the backoff; the last allowed failure (or poison)
+ * copies the message to the DLQ, then terms it. Messages whose last delivery was never handled (crash,
+ * hang) come back through the server's max-deliveries advisory and are copied too. Register-and-stop: `client.drain()` stops it first.
  */
 export async function startWorker<T>(
   deps: WorkerDeps,
@@ -61,25 +60,6 @@ export async function startWorker<T>(
     ? watchMaxDeliveries(ctx.nc, deps.jsm, stream, durable, (letter) => track(letter.then(deadLetter)))
     : undefined;
 
-  let stopping = false;
-  let messages: ConsumerMessages | undefined;
-  let wake: (() => void) | undefined;
-  const inflight = new Set<Promise<void>>();
-
-  // Handler slots: `acquire` resolves true when one is free, false once stopping.
-  let free = concurrency;
-  const slotWaiters: Array<(ok: boolean) => void> = [];
-  const acquire = (): boolean | Promise<boolean> => {
-    if (stopping) return false;
-    if (free > 0) return free-- > 0;
-    return new Promise((resolve) => slotWaiters.push(resolve));
-  };
-  const release = () => {
-    const next = slotWaiters.shift();
-    if (next) next(true);
-    else free++;
-  };
-
   const settle = async (m: JsMsg, state: JobState, error: unknown) => {
     const dc = m.info.deliveryCount;
     const poison =
@@ -87,7 +67,7 @@ export async function startWorker<T>(
     if (error === undefined && !poison) return m.ack();
     const last = maxDeliver > 0 && dc >= maxDeliver;
     if (!poison && !last) return m.nak(backoffDelay(options.backoff, dc));
-    const reason: DeadLetterReason = poison ? "poison" : "failed";
+    const reason: DeadLetterReason = poison ? "rejected" : "exhausted";
     const message = state.termReason ?? (error instanceof Error ? error.message : String(error));
     const code = error instanceof JunctionError ? error.code : "ERR_HANDLER";
     try {
@@ -123,13 +103,6 @@ export async function startWorker<T>(
       headers: m.headers,
       group: durable,
     });
-    // A handler running past half the ack wait gets its deadline extended, every half ack wait, so a
-    // long job is not redelivered to someone else while it still runs (up to `maxExtendMs`).
-    const started = Date.now();
-    const extender = setInterval(() => {
-      if (Date.now() - started < maxExtendMs) m.working();
-      else clearInterval(extender);
-    }, ackWaitMs / 2);
     const state: JobState = { termReason: undefined };
     let error: unknown;
     try {
@@ -137,72 +110,50 @@ export async function startWorker<T>(
       await observation.run(() => handler(job));
     } catch (err) {
       error = err;
-    } finally {
-      clearInterval(extender);
     }
     observation.end(error);
     await settle(m, state, error);
   };
 
-  const run = async () => {
-    let failures = 0;
-    while (!stopping && !ctx.nc.isClosed()) {
-      let restart = false;
-      try {
-        const consumer = await js.consumers.get(stream, durable);
-        const iter = await consumer.consume({
-          max_messages: batch,
-          ...(options.expiresMs === undefined ? {} : { expires: options.expiresMs }),
-        });
-        messages = iter;
-        if (stopping) iter.stop();
-        void (async () => {
-          for await (const s of iter.status()) {
-            // Deleted or unreachable consumer: start over (recreating it) rather than stall.
-            const lost = s.type === "consumer_deleted" || s.type === "consumer_not_found";
-            if (lost || s.type === "heartbeats_missed") {
-              restart = true;
-              iter.stop();
-            }
-          }
-        })();
-        for await (const m of iter) {
-          failures = 0;
-          if (restart || !(await acquire())) {
-            m.nak(); // back to the stream at once, for another worker (or us, after the restart)
-            continue;
-          }
-          const p = handle(m)
-            .catch(report)
-            .finally(() => {
-              inflight.delete(p);
-              release();
-            });
-          inflight.add(p);
-        }
-      } catch (err) {
-        if (!stopping) report(err);
-        restart = true;
-      }
-      if (stopping || ctx.nc.isClosed()) break;
-      // Capped backoff between restarts, cut short by stop().
-      const delay = Math.min(5000, 100 * 2 ** failures++);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, delay);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      if (restart && !stopping) {
-        await deps
-          .jsm()
-          .then((m) => ensureConsumer(m, spec))
-          .catch(report);
-      }
+  // Handler slots. Up to a batch more is held waiting for one, so a pull stays outstanding even while
+  // every handler is busy: the server decides on redeliveries and max deliveries only for a waiting pull.
+  let free = concurrency;
+  const slotWaiters: (() => void)[] = [];
+  const runInSlot = async (m: JsMsg) => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => slotWaiters.push(resolve));
+    try {
+      await handle(m);
+    } finally {
+      const next = slotWaiters.shift();
+      if (next) next();
+      else free++;
     }
   };
-  const loop = run();
+
+  const halt = new AbortController();
+  const loop = pullMessages({
+    js,
+    stream,
+    consumer: durable,
+    concurrency: concurrency + batch,
+    fetchBatch: batch,
+    ackWaitMs,
+    maxExtendMs,
+    ...(options.expiresMs === undefined ? {} : { expiresMs: options.expiresMs }),
+    signal: halt.signal,
+    ordered: false,
+    // What the pull under way brings after stop() goes back at once, for another worker.
+    dispatch: async (m) => (halt.signal.aborted ? loop.handBack(m) : runInSlot(m)),
+    onError: (err) => {
+      if (ctx.nc.isClosed()) halt.abort();
+      else report(err);
+    },
+    // Deleted or unreachable consumer: start over, recreating it, rather than stall.
+    recover: async () => {
+      await ensureConsumer(await deps.jsm(), spec);
+    },
+  });
 
   let stopped: Promise<void> | undefined;
   const worker: Worker = {
@@ -210,12 +161,8 @@ export async function startWorker<T>(
     durable,
     stop: () => {
       stopped ??= (async () => {
-        stopping = true;
-        messages?.stop();
-        wake?.();
-        for (const w of slotWaiters.splice(0)) w(false);
-        await loop;
-        await Promise.all(inflight);
+        halt.abort();
+        await loop.done;
         advisory?.unsubscribe();
         await Promise.all(background);
         ctx.running.delete(worker);

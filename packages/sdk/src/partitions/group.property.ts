@@ -1,6 +1,6 @@
 // NOT part of `npm test`: this property test finds a defect that is not fixed yet. Under some random
-// join / leave / crash schedules (about one run in four on a 2-core machine), a key's message is handled
-// before an earlier one, or handled twice by a member that did not crash, around a hand-over. Run it with
+// join / leave / crash schedules (about one run in five on a loaded 2-core machine), a key's message is
+// handled before an earlier one around a hand-over. A failed run no longer hangs. Run it with
 // `npm run test:partitions-property`; move it back to group.test.ts once it passes reliably (issue #15).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -101,56 +101,63 @@ describe("partitions: a group under random join / leave / crash schedules", () =
       const live = () => members.filter((m) => !m.crashed && members.includes(m));
       const crashedNames = new Set<string>();
 
-      await join();
-      await join();
-      let sent = 0;
-      const publishing = (async () => {
-        while (sent < TOTAL) {
-          const key = `k${Math.floor(rnd() * KEYS)}`;
-          const ack = await js.publish(`o${seed}.${key}`, { key });
-          published.set(key, [...(published.get(key) ?? []), ack.seq]);
-          sent++;
-          if (sent % 50 === 0) await sleep(20);
-        }
-      })();
-      // Eight random membership changes while messages flow; at least one member stays up.
-      const schedule: string[] = [];
-      for (let step = 0; step < 8; step++) {
-        await sleep(300 + rnd() * 500);
-        const up = live();
-        const r = rnd();
-        if (r < 0.4 || up.length < 2) {
-          schedule.push("join");
-          await join();
-        } else if (r < 0.7) {
-          const m = up[Math.floor(rnd() * up.length)] as Member;
-          schedule.push(`leave ${m.name}`);
-          members.splice(members.indexOf(m), 1);
+      // Every member stops and every client closes however the run ends: a failed run must not hang.
+      const stopAll = async () => {
+        for (const m of members.splice(0)) {
           await m.group.stop();
-          await m.client.drain();
-        } else {
-          const m = up[Math.floor(rnd() * up.length)] as Member;
-          schedule.push(`crash ${m.name}`);
-          m.crashed = true;
-          crashedNames.add(m.name);
-          await m.client.nc.close(); // no drain, no release: its claims and lease are left behind
+          if (m.crashed) continue;
+          await m.client.drain().catch(() => m.client.nc.close());
         }
+      };
+      const schedule: string[] = [];
+      try {
+        await join();
+        await join();
+        let sent = 0;
+        const publishing = (async () => {
+          while (sent < TOTAL) {
+            const key = `k${Math.floor(rnd() * KEYS)}`;
+            const ack = await js.publish(`o${seed}.${key}`, { key });
+            published.set(key, [...(published.get(key) ?? []), ack.seq]);
+            sent++;
+            if (sent % 50 === 0) await sleep(20);
+          }
+        })();
+        // Eight random membership changes while messages flow; at least one member stays up.
+        for (let step = 0; step < 8; step++) {
+          await sleep(300 + rnd() * 500);
+          const up = live();
+          const r = rnd();
+          if (r < 0.4 || up.length < 2) {
+            schedule.push("join");
+            await join();
+          } else if (r < 0.7) {
+            const m = up[Math.floor(rnd() * up.length)] as Member;
+            schedule.push(`leave ${m.name}`);
+            members.splice(members.indexOf(m), 1);
+            await m.group.stop();
+            await m.client.drain();
+          } else {
+            const m = up[Math.floor(rnd() * up.length)] as Member;
+            schedule.push(`crash ${m.name}`);
+            m.crashed = true;
+            crashedNames.add(m.name);
+            await m.client.nc.close(); // no drain, no release: its claims and lease are left behind
+          }
+        }
+        await publishing;
+        const expected = [...published.values()].flat();
+        await waitFor(
+          `all ${TOTAL} messages handled (schedule: ${schedule.join(", ")})`,
+          async () => {
+            const n = expected.filter((s) => handledBy.has(s)).length;
+            return n === TOTAL ? true : `${n}/${TOTAL}`;
+          },
+          { timeoutMs: 45_000 },
+        );
+      } finally {
+        await stopAll();
       }
-      await publishing;
-      const expected = [...published.values()].flat();
-      await waitFor(
-        `all ${TOTAL} messages handled (schedule: ${schedule.join(", ")})`,
-        async () => {
-          const n = expected.filter((s) => handledBy.has(s)).length;
-          return n === TOTAL ? true : `${n}/${TOTAL}`;
-        },
-        { timeoutMs: 45_000 },
-      );
-      for (const m of members) {
-        await m.group.stop();
-        if (!m.crashed) await m.client.drain();
-      }
-
       assert.deepEqual(violations, [], `schedule: ${schedule.join(", ")}`);
       // Only a crash may make a message run twice, and then only one the crashed member had run.
       const again = [...handledBy].filter(([, by]) => by.length > 1);

@@ -3,11 +3,12 @@ import type { JetStreamManager } from "@nats-io/jetstream";
 import type { ClientContext, Stoppable } from "../client/context.ts";
 import type { Codec } from "../codecs/index.ts";
 import { jsonCodec } from "../codecs/index.ts";
+import { settled } from "../jetstream/pull.ts";
 import { ensureConsumer } from "../jetstream/streams.ts";
 import { KvConflictError } from "../kv/errors.ts";
 import { type KvBucket, type KvEntry, type KvWatcher, openKv } from "../kv/kv.ts";
 import { sleep } from "../resilience/sleep.ts";
-import { type StopReason, settled } from "./consume.ts";
+import type { StopReason } from "./consume.ts";
 import { PartitionCountMismatchError, PartitionJoinError, PartitionOptionsError } from "./errors.ts";
 import { assignPartitions } from "./hash.ts";
 
@@ -60,6 +61,12 @@ export interface PartitionLease {
   readonly consumer: string;
   /** Aborted with a `StopReason` when the partition must stop; `serve` then drains and resolves. */
   readonly signal: AbortSignal;
+  /**
+   * True while this member's own heartbeat came back within half the lease: checked before extending
+   * an ack deadline, so a member whose timers ran late (a pause) cannot prolong, past the new owner's
+   * wait, the deliveries of a partition the others already judged lost.
+   */
+  confirmed(): boolean;
 }
 
 /** Serves until the lease's signal aborts; resolves false when it handed messages back (a nak). */
@@ -268,7 +275,9 @@ export async function startPartitionGroup(
         takeover: claimed.takeover,
         waitedMs: performance.now() - began,
       });
-      clean = (await serve({ partition: p, partitions, consumer: consumerOf(p), signal })) !== false;
+      const confirmed = () => !fenced && !signal.aborted && performance.now() - echoAt < fenceMs;
+      clean =
+        (await serve({ partition: p, partitions, consumer: consumerOf(p), signal, confirmed })) !== false;
     } catch (err) {
       if (!(err instanceof KvConflictError)) emit({ type: "error", error: err }); // a lost claim race is no error
     } finally {

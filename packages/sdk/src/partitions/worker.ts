@@ -59,7 +59,7 @@ export async function startPartitionedWorker<T>(
       if (poison || attempt >= maxDeliver) {
         const message = state.termReason ?? (error instanceof Error ? error.message : String(error));
         await dlq?.send({
-          reason: poison ? "poison" : "failed",
+          reason: poison ? "rejected" : "exhausted",
           error: {
             message,
             code:
@@ -100,6 +100,7 @@ export async function startPartitionedWorker<T>(
       fetchBatch: concurrency,
       ackWaitMs: options.ackWaitMs ?? 30_000,
       signal: lease.signal,
+      confirmed: lease.confirmed,
       onError: report,
     }),
   );

@@ -99,8 +99,9 @@ async function consoleData(deps: ConsoleDeps) {
     gateway,
     deadLetters: letters.slice(-LETTERS_SHOWN).map((l) => ({
       seq: l.dlqSeq,
-      route: l.route,
-      target: l.target,
+      // A worker's letter (no route) shows its worker where the route goes.
+      route: "route" in l.origin ? l.origin.route : `worker ${l.origin.worker}`,
+      target: "route" in l.origin ? l.origin.target : "",
       reason: l.reason,
       code: l.error.code,
       message: l.error.message,

@@ -1,50 +1,74 @@
 import { Headers, type JunctionClient, matchPattern } from "@junction/sdk";
+import { DLQ_STREAM, readDeadLetter, type StoredDeadLetter } from "@junction/sdk/jetstream";
 import type { LoadedConfig } from "../../config/load.ts";
 import type { TargetSender } from "../../targets/delivery.ts";
 import type { AwsService } from "../../targets/index.ts";
 import { createMessageScope, type RouteMessage } from "../../targets/message.ts";
-import { type DeadLetter, DLQ_STREAM, readDeadLetter } from "./format.ts";
+
+export interface DeadLetterFilter {
+  /** Only this bridge route's. */
+  readonly route?: string;
+  /** Only this SDK worker's (its durable). */
+  readonly worker?: string;
+  readonly limit?: number;
+}
 
 /**
- * Dead letters, oldest first, optionally of one route. Reads by sequence (direct get), which every
- * server version supports and which does not disturb any consumer.
+ * Dead letters of every writer (bridge routes, SDK workers), oldest first. One ordered consumer reads
+ * the stream in batches: no round trip per stored letter, and no durable consumer is disturbed.
  */
 export async function listDeadLetters(
   client: JunctionClient,
-  options: { readonly route?: string; readonly limit?: number } = {},
-): Promise<DeadLetter[]> {
-  const jsm = await client.jetstream().manager();
-  const info = await jsm.streams.info(DLQ_STREAM).catch(() => undefined);
+  options: DeadLetterFilter = {},
+): Promise<StoredDeadLetter[]> {
+  const js = client.jetstream();
+  const info = await (await js.manager()).streams.info(DLQ_STREAM).catch(() => undefined);
   if (info === undefined || info.state.messages === 0) return [];
-  const letters: DeadLetter[] = [];
+  const letters: StoredDeadLetter[] = [];
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq && letters.length < limit; seq++) {
-    const stored = await jsm.streams.getMessage(DLQ_STREAM, { seq }).catch(() => undefined);
-    if (!stored) continue; // deleted (redriven) or purged
-    const letter = readDeadLetter({ data: stored.data, headers: stored.header, seq });
-    if (options.route === undefined || letter.route === options.route) letters.push(letter);
+  const wanted = (l: StoredDeadLetter) =>
+    (options.route === undefined || ("route" in l.origin && l.origin.route === options.route)) &&
+    (options.worker === undefined || ("worker" in l.origin && l.origin.worker === options.worker));
+  const reader = await js.js.consumers.get(DLQ_STREAM);
+  const iter = await reader.consume({ max_messages: 256 });
+  try {
+    for await (const m of iter) {
+      const letter = readDeadLetter({ data: m.data, headers: m.headers, seq: m.seq, time: m.time });
+      if (wanted(letter)) letters.push(letter);
+      // Read up to what the stream held when we looked: letters arriving meanwhile wait for the next list.
+      if (letters.length >= limit || m.seq >= info.state.last_seq || m.info.pending === 0) break;
+    }
+  } finally {
+    iter.stop();
   }
   return letters;
 }
 
-export async function getDeadLetter(client: JunctionClient, dlqSeq: number): Promise<DeadLetter | undefined> {
+export async function getDeadLetter(
+  client: JunctionClient,
+  dlqSeq: number,
+): Promise<StoredDeadLetter | undefined> {
   const jsm = await client.jetstream().manager();
   const stored = await jsm.streams.getMessage(DLQ_STREAM, { seq: dlqSeq }).catch(() => undefined);
-  return !stored ? undefined : readDeadLetter({ data: stored.data, headers: stored.header, seq: dlqSeq });
+  return !stored
+    ? undefined
+    : readDeadLetter({ data: stored.data, headers: stored.header, seq: dlqSeq, time: stored.time });
 }
 
-export type RedriveResult = { readonly letter: DeadLetter } & (
+export type RedriveResult = { readonly letter: StoredDeadLetter } & (
   | { readonly ok: true }
   | { readonly ok: false; readonly reason: string }
 );
 
 /**
- * Delivers dead letters again, each to the one target that failed, mapped with the CURRENT config (so a
- * fixed config fixes them), and deletes each one that is delivered. A letter whose route or target no
- * longer exists, or that fails again, stays in the DLQ with the reason reported.
+ * Delivers dead letters again and deletes each one that is delivered: a route's to the one target that
+ * failed, mapped with the CURRENT config (so a fixed config fixes them); an SDK worker's back into its
+ * stream, on its original subject (its worker takes it as a new message: derived from the original,
+ * same correlation id). A letter whose route or target no longer exists, or that fails again, stays in
+ * the DLQ with the reason reported.
  */
 export async function redriveDeadLetters(
-  letters: readonly DeadLetter[],
+  letters: readonly StoredDeadLetter[],
   deps: {
     readonly client: JunctionClient;
     readonly loaded: LoadedConfig;
@@ -55,7 +79,8 @@ export async function redriveDeadLetters(
   const jsm = await deps.client.jetstream().manager();
   const results: RedriveResult[] = [];
   for (const letter of letters) {
-    const result = await redriveOne(letter, deps);
+    const result =
+      "worker" in letter.origin ? await republish(letter, deps.client) : await redriveOne(letter, deps);
     if (result.ok && letter.dlqSeq !== undefined)
       await jsm.streams.deleteMessage(DLQ_STREAM, letter.dlqSeq, false);
     results.push(result);
@@ -64,20 +89,47 @@ export async function redriveDeadLetters(
   return results;
 }
 
+/** Identity headers of the original: the republished copy gets its own, derived from them. */
+const IDENTITY_HEADERS = new Set(
+  [Headers.MsgId, Headers.CorrelationId, Headers.CausationId].map((h) => h.toLowerCase()),
+);
+
+async function republish(letter: StoredDeadLetter, client: JunctionClient): Promise<RedriveResult> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(letter.headers))
+    if (!IDENTITY_HEADERS.has(k.toLowerCase())) headers[k] = v;
+  try {
+    await client.jetstream().publish(letter.subject, letter.data, {
+      // One copy per dead letter, however often a redrive of it is retried.
+      id: `redrive:${letter.dlqSeq ?? letter.messageId}:${letter.messageId}`,
+      causedBy: {
+        id: letter.messageId,
+        correlationId: letter.headers[Headers.CorrelationId] ?? letter.messageId,
+      },
+      headers,
+    });
+    return { letter, ok: true };
+  } catch (err) {
+    return { letter, ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 async function redriveOne(
-  letter: DeadLetter,
+  letter: StoredDeadLetter,
   deps: { readonly loaded: LoadedConfig; readonly senderFor: (service: AwsService) => TargetSender },
 ): Promise<RedriveResult> {
-  const route = deps.loaded.routes.routes.find((r) => r.name === letter.route);
+  if ("worker" in letter.origin) throw new Error("a worker's dead letter has no target");
+  const { route: routeName, target: targetName } = letter.origin;
+  const route = deps.loaded.routes.routes.find((r) => r.name === routeName);
   if (route === undefined)
-    return { letter, ok: false, reason: `route "${letter.route}" is no longer in the config` };
-  const index = Number(/#(\d+)$/.exec(letter.target)?.[1] ?? Number.NaN);
+    return { letter, ok: false, reason: `route "${routeName}" is no longer in the config` };
+  const index = Number(/#(\d+)$/.exec(targetName)?.[1] ?? Number.NaN);
   const target = route.targets[index];
   if (target === undefined) {
     return {
       letter,
       ok: false,
-      reason: `target "${letter.target}" of route "${route.name}" cannot be redriven`,
+      reason: `target "${targetName}" of route "${route.name}" cannot be redriven`,
     };
   }
   const captures = matchPattern(route.pattern, letter.subject);

@@ -25,6 +25,8 @@ import {
 } from "@junction/testkit";
 
 export interface RunStack {
+  /** Where `junction.yaml` is (the working directory of the processes). */
+  readonly dir: string;
   /** The single server, or the cluster (`{ cluster: true }`). */
   readonly nats: TestNats | TestCluster;
   readonly aws: LocalAws;
@@ -80,6 +82,7 @@ export async function startRunStack(
     assert.fail(`junction provision exited ${provisioned}:\n${provision.output()}`);
   }
   return {
+    dir,
     nats,
     aws,
     proxy,

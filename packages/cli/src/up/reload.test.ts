@@ -1,7 +1,3 @@
-// NOT part of `npm test` for now: after the operations, fleet and observability work were merged, a
-// reload under load can deliver a key's message after a later one ("k0: 55 after 59"): the stopping
-// stream route's hand-back and the fetch loop no longer agree. It passed on the operations branch alone.
-// Run it with `npm run test:reload`; back into npm test once fixed (issue #16).
 // Hot reload under load: ten reloads (valid and invalid alternating; a route changed every time, one
 // added, then removed) while 10,000 messages flow through `junction up` into an SQS FIFO queue.
 import assert from "node:assert/strict";
