@@ -11,13 +11,6 @@ import { jsonCodec } from "../codecs/index.ts";
 import { toJetStreamError } from "../errors/jetstream.ts";
 import { type KvBucket, openKv } from "../kv/kv.ts";
 import {
-  type PartitionGroup,
-  type PartitionGroupOptions,
-  type ServePartition,
-  startPartitionGroup,
-} from "../partitions/group.ts";
-import { type PartitionedWorkerOptions, startPartitionedWorker } from "../partitions/worker.ts";
-import {
   type DurableOutcome,
   type DurableRequestOptions,
   durableHandler,
@@ -28,6 +21,13 @@ import {
   toOutcome,
 } from "./durable.ts";
 import type { Job } from "./job.ts";
+import {
+  type PartitionGroup,
+  type PartitionGroupOptions,
+  type ServePartition,
+  startPartitionGroup,
+} from "./partitions/group.ts";
+import { type PartitionedWorkerOptions, startPartitionedWorker } from "./partitions/worker.ts";
 import { createAckPipeline, type JetStreamPublishOptions, type PublishAck } from "./publisher.ts";
 import { ensureStream, type StreamSpec } from "./streams.ts";
 import { type JobHandler, startWorker, type Worker, type WorkerOptions } from "./worker.ts";

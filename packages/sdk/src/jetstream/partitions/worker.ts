@@ -1,10 +1,10 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import type { Codec } from "../codecs/index.ts";
-import { CodecError, JetStreamErrorCode, JunctionError, PoisonMessageError } from "../errors/index.ts";
-import { createDlq, type DlqOptions } from "../jetstream/dlq.ts";
-import { type Backoff, backoffDelay, createJob, type JobState, streamIdentity } from "../jetstream/job.ts";
-import type { JobHandler, WorkerDeps } from "../jetstream/worker-options.ts";
-import { sleep } from "../resilience/sleep.ts";
+import type { Codec } from "../../codecs/index.ts";
+import { CodecError, JetStreamErrorCode, JunctionError, PoisonMessageError } from "../../errors/index.ts";
+import { sleep } from "../../resilience/sleep.ts";
+import { createDlq, type DlqOptions } from "../dlq.ts";
+import { type Backoff, backoffDelay, createJob, type JobState, streamIdentity } from "../job.ts";
+import type { JobHandler, WorkerDeps } from "../worker-options.ts";
 import { consumePartition, type Settle } from "./consume.ts";
 import { type PartitionGroup, type PartitionGroupOptions, startPartitionGroup } from "./group.ts";
 import { createLanes } from "./lanes.ts";

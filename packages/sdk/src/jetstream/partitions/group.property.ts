@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
-import { connect, type JunctionClient } from "../connect/client.ts";
+import { connect, type JunctionClient } from "../../connect/client.ts";
 import type { PartitionGroup, PartitionGroupEvent } from "./group.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

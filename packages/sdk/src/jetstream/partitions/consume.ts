@@ -1,5 +1,5 @@
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
-import { pullMessages } from "../jetstream/pull.ts";
+import { pullMessages } from "../pull.ts";
 import { partitionOf } from "./hash.ts";
 import type { Lanes } from "./lanes.ts";
 

@@ -1,4 +1,4 @@
-import { JunctionError } from "../errors/index.ts";
+import { JunctionError } from "../../errors/index.ts";
 
 export const PartitionErrorCode = {
   InvalidOptions: "ERR_PARTITION_OPTIONS",
