@@ -9,7 +9,10 @@ const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.
 describe("entry points", () => {
   it("every subpath in package.json exports loads from source and the dist names match it", async () => {
     for (const [path, entry] of Object.entries(manifest.exports)) {
-      const folder = path === "." ? "" : `${path.slice(2)}/`;
+      // A subpath names its folder, which may sit inside another (partitions live under jetstream/).
+      const folder =
+        path === "." ? "" : /^\.\/src\/((?:[a-z-]+\/)*[a-z-]+\/)index\.ts$/.exec(entry.source)?.[1];
+      assert.ok(folder?.endsWith(path === "." ? "" : `${path.slice(2)}/`), path);
       assert.equal(entry.source, `./src/${folder}index.ts`, path);
       assert.equal(entry.types, `./dist/${folder}index.d.ts`, path);
       assert.equal(entry.default, `./dist/${folder}index.js`, path);
