@@ -76,7 +76,15 @@ describe("junction's logs", { timeout: 180_000 }, () => {
       assert.equal(plain.match(/no route takes it/g)?.length, 1, plain);
       assert.doesNotMatch(plain, /"level":/);
     } finally {
+      // Wait for it to end: the next test starts another bridge on the same ops port.
+      const exited =
+        child.exitCode === null && child.signalCode === null
+          ? new Promise((r) => child.once("exit", r))
+          : Promise.resolve();
       child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
     }
   });
 
