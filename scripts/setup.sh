@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what `junction up` needs on a fresh machine, then builds: a supported Node (22.12+, else Node 24
+# Installs what `junction up` needs on a fresh machine, then builds: a supported Node (22.13+, else Node 24
 # from the npm registry), npm dependencies, nats-server (Debian package) when it is not on PATH, and the
 # TypeScript build. Tools only the tests need are installed by scripts/setup-tests.sh (run by `npm test`).
 # Safe to run again.

