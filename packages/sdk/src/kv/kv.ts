@@ -5,10 +5,9 @@ import {
   type KvEntry as NatsKvEntry,
   type KvOptions as NatsKvOptions,
 } from "@nats-io/kv";
-import { type Msg, headers as natsHeaders } from "@nats-io/nats-core";
+import { headers as natsHeaders } from "@nats-io/nats-core";
 import type { ClientContext } from "../client/context.ts";
 import type { Codec } from "../codecs/index.ts";
-import { NoRespondersError } from "../errors/index.ts";
 import { checkKey, KvArgumentError, KvReadError, toKvError } from "./errors.ts";
 
 export interface KvBucketOptions<T> {
@@ -137,32 +136,6 @@ export async function openKv<T = unknown>(
     return { value: codec.decode(msg.data), revision: Number(h.get("Nats-Sequence")) };
   };
 
-  // A create as one publish over the reply mux, for the same reason (workers store an outcome per
-  // command). Anything but a PubAck (the key exists, maybe as a tombstone; no stream) is left to
-  // nats.js's `create()`, which handles tombstones and reports the typed error.
-  const directCreate = async (key: string, data: Uint8Array): Promise<number | undefined> => {
-    if (direct === undefined) return undefined;
-    const h = natsHeaders();
-    h.set("Nats-Expected-Last-Subject-Sequence", "0");
-    let msg: Msg;
-    try {
-      msg = await ctx.replies.request({
-        subject: `${direct.prefix}.${key}`,
-        payload: data,
-        headers: h,
-        waitMs,
-        reportMs: waitMs,
-      });
-    } catch (err) {
-      if (err instanceof NoRespondersError) return undefined;
-      throw err;
-    }
-    // An error answer carries `seq: 0` besides its `error`.
-    const ack: { seq?: unknown; error?: unknown } =
-      msg.data.length > 0 ? JSON.parse(new TextDecoder().decode(msg.data)) : {};
-    return ack.error === undefined && typeof ack.seq === "number" && ack.seq > 0 ? ack.seq : undefined;
-  };
-
   return {
     name: bucket,
     raw: kv,
@@ -178,7 +151,7 @@ export async function openKv<T = unknown>(
     },
     async create(key, value) {
       const data = codec.encode(value);
-      return call(key, async () => (await directCreate(key, data)) ?? kv.create(key, data), 0);
+      return call(key, () => kv.create(key, data), 0);
     },
     async update(key, value, expectedRevision) {
       if (!Number.isInteger(expectedRevision) || expectedRevision < 1) {
