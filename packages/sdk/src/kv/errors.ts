@@ -5,7 +5,6 @@ import { toJetStreamError } from "../errors/jetstream.ts";
 export const KvErrorCode = {
   Conflict: "ERR_KV_CONFLICT",
   InvalidArgument: "ERR_KV_INVALID_ARGUMENT",
-  Read: "ERR_KV_READ",
 } as const;
 
 /**
@@ -34,13 +33,6 @@ export class KvConflictError extends JunctionError {
 export class KvArgumentError extends JunctionError {
   constructor(message: string) {
     super(KvErrorCode.InvalidArgument, message);
-  }
-}
-
-/** The server refused a read with a status other than "not found" (e.g. 408, 503). */
-export class KvReadError extends JunctionError {
-  constructor(message: string) {
-    super(KvErrorCode.Read, message);
   }
 }
 

@@ -1,4 +1,4 @@
-export { checkKey, KvArgumentError, KvConflictError, KvErrorCode, KvReadError } from "./errors.ts";
+export { checkKey, KvArgumentError, KvConflictError, KvErrorCode } from "./errors.ts";
 export {
   type KvBucket,
   type KvBucketOptions,

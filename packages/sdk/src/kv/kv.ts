@@ -1,14 +1,7 @@
-import {
-  Bucket,
-  type KV,
-  Kvm,
-  type KvEntry as NatsKvEntry,
-  type KvOptions as NatsKvOptions,
-} from "@nats-io/kv";
-import { headers as natsHeaders } from "@nats-io/nats-core";
+import { type KV, Kvm, type KvEntry as NatsKvEntry, type KvOptions as NatsKvOptions } from "@nats-io/kv";
 import type { ClientContext } from "../client/context.ts";
 import type { Codec } from "../codecs/index.ts";
-import { checkKey, KvArgumentError, KvReadError, toKvError } from "./errors.ts";
+import { checkKey, KvArgumentError, toKvError } from "./errors.ts";
 
 export interface KvBucketOptions<T> {
   /** Value codec; default the client's (JSON). */
@@ -112,35 +105,10 @@ export async function openKv<T = unknown>(
     }
   };
 
-  // The latest value by a direct get over the client's reply mux, when the bucket allows it (ours
-  // do): nats.js's `kv.get()` is a core request that builds an Error with a stack even on success,
-  // and durable workers read the outcome store once per command.
-  const direct = kv instanceof Bucket && kv.direct && !kv.useJsPrefix ? kv : undefined;
-  const waitMs = options.timeoutMs ?? 5000;
-  const directGet = async (key: string) => {
-    if (direct === undefined) return undefined;
-    const msg = await ctx.replies.request({
-      subject: `$JS.API.DIRECT.GET.${direct.stream}.${direct.prefix}.${key}`,
-      payload: new Uint8Array(0),
-      headers: natsHeaders(),
-      waitMs,
-      reportMs: waitMs,
-    });
-    const h = msg.headers;
-    if (h?.code === 404) return null; // no message for the key
-    if (h === undefined || h.code !== 0) {
-      throw new KvReadError(`KV ${bucket}: direct get of "${key}" failed (${h?.code} ${h?.description})`);
-    }
-    const op = h.get("KV-Operation");
-    if (op === "DEL" || op === "PURGE") return null;
-    return { value: codec.decode(msg.data), revision: Number(h.get("Nats-Sequence")) };
-  };
-
   return {
     name: bucket,
     raw: kv,
     async get(key) {
-      if (direct !== undefined) return (await call(key, () => directGet(key))) ?? undefined;
       const e = await call(key, () => kv.get(key));
       if (e === null || e.operation !== "PUT") return undefined;
       return { value: codec.decode(e.value), revision: e.revision };
