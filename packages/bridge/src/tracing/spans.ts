@@ -1,7 +1,9 @@
+import { tracingOff } from "@junction/sdk/telemetry";
 import {
   type Attributes,
   type Context,
   context,
+  INVALID_SPAN_CONTEXT,
   propagation,
   ROOT_CONTEXT,
   type Span,
@@ -42,6 +44,9 @@ export async function inSpan<R>(
   failure?: (result: R) => { code: string; message: string } | undefined,
 ): Promise<R> {
   const parent = options.parent ?? context.active();
+  // Per message and per send: without a registered OTel SDK, no span and no context copy at all (the
+  // gateway's and the SDK's spans skip the same way).
+  if (tracingOff()) return fn(trace.wrapSpanContext(INVALID_SPAN_CONTEXT), parent);
   const span = tracer().startSpan(
     name,
     { kind: options.kind, ...(options.attributes === undefined ? {} : { attributes: options.attributes }) },
