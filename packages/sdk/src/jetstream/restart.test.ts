@@ -30,6 +30,9 @@ describe("jetstream: server restart mid-traffic", () => {
     const worker = await js.worker("DURA", "consumer", (job) => void handled.add(job.identity.id), {
       concurrency: 4,
       expiresMs: 2000,
+      // A batch the server sent as the connection died is redelivered only after the ack wait;
+      // keep it short so "every message reaches the worker" is checked, not the 30 s default.
+      ackWaitMs: 2000,
     });
 
     const total = 300;
