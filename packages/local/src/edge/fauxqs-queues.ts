@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type {
   DlqResolver,
-  FauxqsInflight,
   FauxqsInternals,
   FauxqsMessage,
   FauxqsQueue,
@@ -17,7 +16,7 @@ export const SQS_IN_FLIGHT_LIMIT = 120_000;
  * - a FIFO receive returns as many messages of one group as it can, in order (fauxqs returns one per
  *   group), and a group stays blocked while any of its messages is in flight;
  * - a FIFO message that becomes visible again goes back to its place in the group's order (fauxqs puts
- *   each one first, which reverses several that come back together);
+ *   each one first, which reverses several that come back together, or come back at different times);
  * - at `inFlightLimit` messages in flight a standard queue's receive fails with `OverLimit` (403) and a
  *   FIFO queue's returns nothing, as the AWS quotas page says each does.
  * Written here because fauxqs has no hook for it; it works on the queue's own fields and keeps its
@@ -35,20 +34,22 @@ export function applySqsRules(
     const changeVisibility = queue.changeVisibility.bind(queue);
     const processTimers = queue.processTimers.bind(queue);
 
+    // fauxqs puts a FIFO message made visible again first in its group; put the group back in order.
     queue.processTimers = () => {
-      if (queue.isFifo()) {
-        const now = Date.now();
-        for (const entry of queue.inflightMessages.values())
-          if (entry.visibilityDeadline <= now) returnToGroup(queue, entry);
-      }
+      if (!queue.isFifo()) return processTimers();
+      // A margin, because fauxqs reads the clock again: an entry expiring in between is still sorted.
+      const soon = Date.now() + EXPIRY_MARGIN_MS;
+      const groups = new Set<string>();
+      for (const entry of queue.inflightMessages.values())
+        if (entry.visibilityDeadline <= soon) groups.add(groupOf(entry.message));
       processTimers();
+      inSequence(queue, groups);
     };
     queue.changeVisibility = (receiptHandle, timeoutSeconds) => {
       const entry = queue.inflightMessages.get(receiptHandle);
-      if (entry === undefined || timeoutSeconds !== 0 || !queue.isFifo())
-        return changeVisibility(receiptHandle, timeoutSeconds);
-      returnToGroup(queue, entry);
-      queue.notifyWaiters();
+      changeVisibility(receiptHandle, timeoutSeconds);
+      if (entry !== undefined && timeoutSeconds === 0 && queue.isFifo())
+        inSequence(queue, [groupOf(entry.message)]);
     };
     queue.dequeue = (maxCount, visibilityTimeout, dlq) => {
       queue.processTimers();
@@ -70,25 +71,20 @@ export function applySqsRules(
   };
 }
 
-/** A FIFO message in flight made visible again: back into its group at its sequence number's place. */
-function returnToGroup(queue: FauxqsQueue, entry: FauxqsInflight): void {
-  queue.inflightMessages.delete(entry.receiptHandle);
-  queue.persistence?.updateMessageReady(entry.message.messageId);
-  const groupId = groupOf(entry.message);
-  unlock(queue, groupId);
-  const group = queue.fifoMessages.get(groupId) ?? [];
-  const sequence = entry.message.sequenceNumber ?? "";
-  let at = 0;
-  // Sequence numbers are zero-padded to one width, so text order is number order.
-  while (at < group.length && (group[at]?.sequenceNumber ?? "") < sequence) at++;
-  group.splice(at, 0, entry.message);
-  queue.fifoMessages.set(groupId, group);
-}
+/** How far ahead `processTimers` looks for FIFO messages about to become visible again. */
+const EXPIRY_MARGIN_MS = 1000;
 
-function unlock(queue: FauxqsQueue, groupId: string): void {
-  const count = (queue.fifoLockedGroups.get(groupId) ?? 1) - 1;
-  if (count <= 0) queue.fifoLockedGroups.delete(groupId);
-  else queue.fifoLockedGroups.set(groupId, count);
+/**
+ * Sorts each group's waiting messages by sequence number, which is their order in a FIFO group.
+ * Sequence numbers are zero-padded to one width, so text order is number order; an already sorted
+ * group costs one pass.
+ */
+function inSequence(queue: FauxqsQueue, groupIds: Iterable<string>): void {
+  for (const groupId of groupIds) {
+    queue.fifoMessages
+      .get(groupId)
+      ?.sort((a, b) => ((a.sequenceNumber ?? "") < (b.sequenceNumber ?? "") ? -1 : 1));
+  }
 }
 
 function dequeueFifo(

@@ -93,8 +93,15 @@ describe("local SQS: FIFO receive", () => {
     for (const m of again)
       await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
 
-    // B's visibility timeout (1 s) ends for both at once: they come back in order too.
-    await sleep(1_500);
+    // B1's visibility ends after B0's (fauxqs alone puts the later one first): still B0, B1.
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: url,
+        ReceiptHandle: second[1]?.ReceiptHandle,
+        VisibilityTimeout: 2,
+      }),
+    );
+    await sleep(2_500);
     assert.deepEqual(bodies(await receive(url, 10)), ["B0", "B1"]);
   });
 });
