@@ -148,6 +148,8 @@ export async function startPartitionGroup(
   const seen = new Map<string, { at: number; revision: number }>();
   const claims = new Map<number, { owner: string; released: boolean; revision: number }>();
   const tasks = new Map<number, Task>();
+  /** Partitions whose stale claim of ours is being handed on (see `tick`). */
+  const handingOn = new Set<number>();
   let echoAt = Number.NEGATIVE_INFINITY;
   let fenced = true;
   let stopping = false;
@@ -259,14 +261,18 @@ export async function startPartitionGroup(
       if (claimed === undefined) return;
       revision = claimed.revision;
       task.revision = revision;
-      // The previous owner's deliveries: settled, or redeliverable first, before we fetch.
+      // The previous owner's deliveries: settled, or redeliverable first, before we fetch. Stopped
+      // before that, the claim is handed on as released, so the next owner waits in our place.
       if (claimed.takeover && stream !== undefined) {
+        clean = false;
         await settled(
           () => jsm.consumers.info(stream, consumerOf(p)),
           () => 0,
           ackWaitMs,
           signal,
         );
+        if (signal.aborted) return;
+        clean = true;
       }
       if (signal.aborted) return;
       emit({
@@ -312,6 +318,16 @@ export async function startPartitionGroup(
         tasks.set(p, started);
         started.done = run(p, started);
       } else if (wanted[p] !== me) task?.abort.abort("rebalance");
+    }
+    // A claim of ours that no task serves (left when we were fenced) and that is now someone else's:
+    // hand it on as released, so its new owner waits for what we may still have had in flight.
+    for (const [p, c] of claims) {
+      if (c.owner !== me || c.released || wanted[p] === me || tasks.has(p) || handingOn.has(p)) continue;
+      handingOn.add(p);
+      void kv
+        .update(ownerKey(p), { owner: me, released: true }, c.revision)
+        .catch(() => {}) // changed meanwhile: whoever changed it owns the partition now
+        .finally(() => handingOn.delete(p));
     }
     // A member dead for two leases leaves its key behind (a crash): clear it, so the bucket stays small.
     for (const [id, s] of seen) {
