@@ -22,17 +22,27 @@ export interface CompiledRoute {
   readonly orderingKey?: Template;
   /** Batching, retries and concurrency, every default filled in. */
   readonly policy: RoutePolicy;
-  /** Partitions of an ordered stream route across processes (`partitions:`). */
+  /**
+   * Partitions of an ordered stream route across processes (`partitions:`, default
+   * `DEFAULT_PARTITIONS`); absent for unordered routes and ordered ones on a work-queue stream.
+   */
   readonly partitions?: number;
   /** How long a requester is given for the `reply` target's answer. */
   readonly replyTimeoutMs?: number;
 }
 
-/** A declared stream, as far as routes care: which subjects it captures. */
+/** A declared stream, as far as routes care: which subjects it captures, and how it retains them. */
 export interface DeclaredStream {
   readonly name: string;
   readonly subjects: readonly string[];
+  readonly retention?: "limits" | "workqueue" | "interest";
 }
+
+/**
+ * Partitions of an ordered stream route that does not say (`partitions:`): enough for up to 4
+ * processes, and few enough that reading the route once per partition stays cheap (docs/scaling.md).
+ */
+export const DEFAULT_PARTITIONS = 8;
 
 export interface CompiledRoutes {
   readonly routes: readonly CompiledRoute[];
@@ -126,6 +136,18 @@ export function compileRoute(
     }
   }
   const orderingKey = key ?? targets.find((t) => t.orderingKey !== undefined)?.orderingKey;
+  // A work-queue stream takes one consumer per subject, and each partition is a consumer of the route.
+  const workQueue = stream !== undefined && streams?.get(stream)?.retention === "workqueue";
+  if (workQueue && route.partitions !== undefined) {
+    report(
+      at("partitions"),
+      `stream "${stream}" is a work queue, which allows one consumer per subject; partitions need limits or interest retention`,
+    );
+  }
+  const partitions =
+    stream === undefined || orderingKey === undefined || workQueue
+      ? undefined
+      : (route.partitions ?? DEFAULT_PARTITIONS);
   return {
     name: route.name,
     pattern,
@@ -136,7 +158,7 @@ export function compileRoute(
       ? {}
       : { reply, replyTimeoutMs: route.reply.timeoutMs }),
     ...(orderingKey === undefined ? {} : { orderingKey }),
-    ...(route.partitions === undefined ? {} : { partitions: route.partitions }),
+    ...(partitions === undefined ? {} : { partitions }),
   };
 }
 

@@ -43,7 +43,7 @@ export const RouteSchema = z.strictObject({
     .max(4096)
     .optional()
     .describe(
-      "Partitions of an ordered stream route: each is served by one bridge process at a time, so a key keeps its order across processes (docs/scaling.md). Without it, an ordered route keeps its order within one process only (8 is a good start for up to 4 processes).",
+      "Partitions of an ordered stream route (one with a `key`, or an SQS FIFO target): each is served by one bridge process at a time, so a key keeps its order across processes, crashes and NATS node failures (docs/scaling.md). Default 8, good for up to 4 processes.",
     ),
   batch: RouteBatchSchema.prefault({}),
   retry: RouteRetrySchema.prefault({}),

@@ -28,7 +28,6 @@ routes:
   - name: ordered
     from: { subject: "evt.ord.{k}.{n}", stream: EVT }
     key: "{k}"
-    partitions: 8
     retry: { backoffMs: [10, 20], maxDeliver: 10 }
     batch: { lingerMs: 2 }
     to: [{ type: sqs, queue: ordered }]

@@ -134,15 +134,14 @@ export function createBridge(loaded: LoadedConfig, deps: BridgeDeps): Bridge {
           stream: route.stream,
           ...(deps.lagSampleMs === undefined ? {} : { lagSampleMs: deps.lagSampleMs }),
         };
-        // A route with an ordering key and `partitions:` keeps it across processes: partitions, each
-        // owned by one process. Opt-in while the hand-over defect in docs/scaling.md ("Limits") is open;
-        // without `partitions:` an ordered route keeps its order within one process, as before.
+        // An ordered route keeps its order across processes: partitions, each owned by one process
+        // (docs/scaling.md). Unordered routes, and ordered ones on a work-queue stream, share one consumer.
         let consumer: RouteConsumer;
-        if (route.orderingKey === undefined || route.partitions === undefined) {
+        if (route.partitions === undefined) {
           await ensureRouteConsumer(jsm, routeDeps);
           consumer = startRouteConsumer(routeDeps, jsm);
         } else {
-          consumer = await startPartitionedRoute(routeDeps, {
+          consumer = await startPartitionedRoute(routeDeps, jsm, {
             partitions: route.partitions,
             leaseMs: fleet.leaseMs,
             replicas: fleet.replicas,

@@ -1,7 +1,8 @@
 import { consumePartition, type PartitionGroupEvent } from "@junction/sdk/partitions";
-import type { JsMsg } from "./nats-types.ts";
+import type { JetStreamManager, JsMsg } from "./nats-types.ts";
 import {
   deliverStreamMessage,
+  NANOS_PER_MS,
   type PreparedMessage,
   prepareStreamMessage,
   type RouteConsumer,
@@ -27,11 +28,13 @@ export interface FleetOptions {
  */
 export async function startPartitionedRoute(
   deps: StreamRouteDeps,
+  jsm: JetStreamManager,
   fleet: FleetOptions,
 ): Promise<RouteConsumer> {
   const { rt, policy, stream } = deps;
   const route = rt.route;
   const log = deps.logger.child({ route: route.name });
+  await continueFromSharedConsumer(jsm, deps, fleet.partitions, log);
   const labels = { route: route.name };
   const prepared = new WeakMap<JsMsg, PreparedMessage | undefined>();
   let held = 0;
@@ -123,4 +126,51 @@ export async function startPartitionedRoute(
     owned: () => group.owned(),
     stop: () => group.stop(),
   };
+}
+
+/**
+ * A route that ran on one shared consumer (named after the route) before it was partitioned keeps its
+ * place: partition consumers created now start after what that consumer acknowledged, not at the
+ * stream's first message (which would send the whole stream to the targets again). The old consumer
+ * is left for bridges of the earlier version still running; it is logged, to be deleted after them.
+ */
+async function continueFromSharedConsumer(
+  jsm: JetStreamManager,
+  deps: StreamRouteDeps,
+  partitions: number,
+  log: StreamRouteDeps["logger"],
+): Promise<void> {
+  const { stream, policy } = deps;
+  const route = deps.rt.route;
+  const shared = await jsm.consumers.info(stream, route.name).catch(() => undefined);
+  if (shared === undefined) return;
+  const startSeq = shared.ack_floor.stream_seq + 1;
+  let created = 0;
+  for (let p = 0; p < partitions; p++) {
+    const durable = `${route.name}-p${p}`;
+    if (
+      await jsm.consumers.info(stream, durable).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
+    await jsm.consumers.add(stream, {
+      durable_name: durable,
+      ack_policy: "explicit",
+      ack_wait: policy.ackWaitMs * NANOS_PER_MS,
+      max_deliver: -1,
+      max_ack_pending: policy.concurrency,
+      filter_subject: route.pattern.natsSubject,
+      deliver_policy: "by_start_sequence",
+      opt_start_seq: startSeq,
+    });
+    created++;
+  }
+  if (created > 0) {
+    log.warn(
+      { consumer: route.name, startSeq },
+      "partitioned route continues where its shared consumer stopped; delete that consumer once no older bridge runs",
+    );
+  }
 }

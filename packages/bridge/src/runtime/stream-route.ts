@@ -28,7 +28,7 @@ export interface RouteConsumer {
   stop(): Promise<void>;
 }
 
-const NANOS_PER_MS = 1_000_000;
+export const NANOS_PER_MS = 1_000_000;
 
 /**
  * Creates or updates the route's durable consumer: explicit acks, the route's subject as filter,

@@ -117,11 +117,16 @@ routes:
     await waitFor("the partitions to finish", () => partitionsDone(stack.client, "FLEET", "orders"), {
       timeoutMs: 120_000,
       intervalMs: 250,
-    }).catch((err: unknown) => {
-      // What the bridges said is the only clue to a stall: keep their warnings with the failure.
+    }).catch(async (err: unknown) => {
+      // What the bridges said, and the group's keys, are the only clues to a stall: keep them.
       for (const r of [staying, restarted]) {
         const lines = r.run.output().split("\n");
         t.diagnostic(`bridge ${r.run.pid}:\n${lines.slice(-60).join("\n")}`);
+      }
+      const kv = await stack.client.kv("JUNCTION_GROUPS");
+      for (const key of await kv.keys("orders.>")) {
+        const e = await kv.get(key);
+        t.diagnostic(`${key} rev ${e?.revision}: ${JSON.stringify(e?.value)}`);
       }
       throw err;
     });
