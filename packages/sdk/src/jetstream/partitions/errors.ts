@@ -4,6 +4,7 @@ export const PartitionErrorCode = {
   InvalidOptions: "ERR_PARTITION_OPTIONS",
   CountMismatch: "ERR_PARTITION_COUNT_MISMATCH",
   Join: "ERR_PARTITION_JOIN",
+  Stalled: "ERR_PARTITION_STALLED",
 } as const;
 
 /** Options a partitioned group can never run with (checked before anything is sent). */
@@ -38,5 +39,19 @@ export class PartitionJoinError extends JunctionError {
       `cannot join partitioned group "${group}": its KV bucket did not answer within ${timeoutMs / 1000} s`,
     );
     this.group = group;
+  }
+}
+
+/** A partition assigned to this member has not been served for a long while: what stands in the way. */
+export class PartitionStalledError extends JunctionError {
+  readonly group: string;
+  readonly partition: number;
+  constructor(group: string, partition: number, forMs: number, why: string) {
+    super(
+      PartitionErrorCode.Stalled,
+      `partition ${partition} of group "${group}" is assigned to this member but not served for ${Math.round(forMs / 1000)} s: ${why}`,
+    );
+    this.group = group;
+    this.partition = partition;
   }
 }

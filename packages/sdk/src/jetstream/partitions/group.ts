@@ -9,7 +9,12 @@ import { sleep } from "../../resilience/sleep.ts";
 import { settled } from "../pull.ts";
 import { ensureConsumer } from "../streams.ts";
 import type { StopReason } from "./consume.ts";
-import { PartitionCountMismatchError, PartitionJoinError, PartitionOptionsError } from "./errors.ts";
+import {
+  PartitionCountMismatchError,
+  PartitionJoinError,
+  PartitionOptionsError,
+  PartitionStalledError,
+} from "./errors.ts";
 import { assignPartitions } from "./hash.ts";
 
 export interface PartitionGroupOptions {
@@ -94,6 +99,8 @@ interface Task {
   done: Promise<void>;
   /** Revision of our claim, once made. */
   revision?: number;
+  /** Set once the partition is served (after any wait for the previous owner). */
+  served?: boolean;
 }
 
 /** How long joining may take: the first heartbeat written and seen back through the watch. */
@@ -135,6 +142,7 @@ export async function startPartitionGroup(
   const ackWaitMs = options.ackWaitMs ?? 30_000;
   const beatMs = Math.max(50, Math.floor(leaseMs / 5));
   const fenceMs = leaseMs / 2;
+  const stallMs = 2 * leaseMs + ackWaitMs + 20_000;
   const me = options.memberId ?? defaultMemberId();
   if (!/^[-\w]+$/.test(me)) throw new PartitionOptionsError(`member id "${me}" must match [-A-Za-z0-9_]+`);
   const emit = (event: PartitionGroupEvent) => options.onEvent?.(event);
@@ -150,7 +158,14 @@ export async function startPartitionGroup(
   const tasks = new Map<number, Task>();
   /** Partitions whose stale claim of ours is being handed on (see `tick`). */
   const handingOn = new Set<number>();
+  /** Partitions assigned to us and not served yet: since when, and when a stall was last reported. */
+  const wantedSince = new Map<number, number>();
+  const stallReported = new Map<number, number>();
+  /** When (our monotonic clock) the latest heartbeat that came back through the watch was sent. */
   let echoAt = Number.NEGATIVE_INFINITY;
+  /** Heartbeats sent and not yet seen back: their `at` value → when they were sent. */
+  const sentAt = new Map<number, number>();
+  let lastAt = 0;
   let fenced = true;
   let stopping = false;
   let echoed: (() => void) | undefined;
@@ -163,12 +178,18 @@ export async function startPartitionGroup(
       else {
         seen.set(id, { at: now, revision: e.revision });
         if (id === me) {
-          echoAt = now;
+          // Fresh as of when that heartbeat was sent, not when it came back: a watch that lags
+          // (its node recovering) would otherwise keep us confirmed while it hides others' claims.
+          const sent = "at" in e.value ? sentAt.get(e.value.at) : undefined;
+          for (const at of sentAt.keys()) if ("at" in e.value && at <= e.value.at) sentAt.delete(at);
+          if (sent !== undefined && sent > echoAt) echoAt = sent;
           echoed?.();
         }
       }
     } else if (kind === "owner") {
       const p = Number(id);
+      // Older than what a direct read after a failed claim already showed (see `refreshClaim`).
+      if (e.revision < (claims.get(p)?.revision ?? 0)) return schedule();
       if (e.operation === "PUT" && "owner" in e.value) {
         claims.set(p, { owner: e.value.owner, released: e.value.released === true, revision: e.revision });
         // Someone took over our claim (we were judged dead): stop at once, without releasing.
@@ -218,7 +239,11 @@ export async function startPartitionGroup(
 
   const heartbeat = async () => {
     try {
-      await kv.put(memberKey(me), { at: Date.now() });
+      // Distinct per heartbeat (the wall clock may stand still between two): keys the send time.
+      const at = Math.max(Date.now(), lastAt + 1);
+      lastAt = at;
+      sentAt.set(at, performance.now());
+      await kv.put(memberKey(me), { at });
       storedAt = performance.now();
     } catch (err) {
       emit({ type: "error", error: err });
@@ -228,6 +253,7 @@ export async function startPartitionGroup(
   const fence = (why: "disconnected" | "lease") => {
     if (!fenced) emit({ type: "fenced", why });
     fenced = true;
+    wantedSince.clear(); // a stall is counted while we may serve, not while fenced
     for (const task of tasks.values()) task.abort.abort("fenced");
   };
 
@@ -241,10 +267,21 @@ export async function startPartitionGroup(
     return { revision: await kv.update(ownerKey(p), value, current.revision), takeover: true };
   };
 
+  // A claim refused as a conflict means our view of the key is behind: read it, rather than retry
+  // with the same revision until the watch catches up (or forever, if it lost the change).
+  const refreshClaim = async (p: number) => {
+    const e = await kv.get(ownerKey(p)).catch(() => undefined);
+    if (e === undefined) claims.delete(p);
+    else if ("owner" in e.value && e.revision >= (claims.get(p)?.revision ?? 0)) {
+      claims.set(p, { owner: e.value.owner, released: e.value.released === true, revision: e.revision });
+    }
+  };
+
   const run = async (p: number, task: Task) => {
     const { signal } = task.abort;
     let revision: number | undefined;
     let clean = true;
+    let refused = false;
     try {
       const began = performance.now();
       if (stream !== undefined) {
@@ -258,7 +295,11 @@ export async function startPartitionGroup(
         });
       }
       const claimed = await claim(p);
-      if (claimed === undefined) return;
+      if (claimed === undefined) {
+        // Its owner is alive: wait for it to release (a KV change, or the next tick), not in a loop.
+        refused = true;
+        return;
+      }
       revision = claimed.revision;
       task.revision = revision;
       // The previous owner's deliveries: settled, or redeliverable first, before we fetch. Stopped
@@ -275,6 +316,7 @@ export async function startPartitionGroup(
         clean = true;
       }
       if (signal.aborted) return;
+      task.served = true;
       emit({
         type: "assigned",
         partition: p,
@@ -285,7 +327,9 @@ export async function startPartitionGroup(
       clean =
         (await serve({ partition: p, partitions, consumer: consumerOf(p), signal, confirmed })) !== false;
     } catch (err) {
-      if (!(err instanceof KvConflictError)) emit({ type: "error", error: err }); // a lost claim race is no error
+      // A lost claim race is no error; our view of the claim was behind, so read it again.
+      if (err instanceof KvConflictError) await refreshClaim(p);
+      else emit({ type: "error", error: err });
     } finally {
       const reason = (signal.reason as StopReason | undefined) ?? "rebalance";
       if (revision !== undefined && reason !== "fenced" && reason !== "stolen") {
@@ -297,7 +341,7 @@ export async function startPartitionGroup(
       }
       if (revision !== undefined) emit({ type: "released", partition: p, reason });
       tasks.delete(p);
-      schedule();
+      if (!refused) schedule();
     }
   };
 
@@ -313,6 +357,21 @@ export async function startPartitionGroup(
     const wanted = assignPartitions(live.includes(me) ? live : [...live, me], partitions);
     for (let p = 0; p < partitions; p++) {
       const task = tasks.get(p);
+      if (wanted[p] !== me || task?.served === true) wantedSince.delete(p);
+      else {
+        const since = wantedSince.get(p) ?? now;
+        wantedSince.set(p, since);
+        // Longer than any hand-over takes (lease, ack wait, a pull's life): say what blocks it, once a minute.
+        if (now - since > stallMs && now - (stallReported.get(p) ?? 0) > 60_000) {
+          stallReported.set(p, now);
+          const c = claims.get(p);
+          const why =
+            c === undefined
+              ? `unclaimed, ${task === undefined ? "no claim under way" : "claim under way"}`
+              : `claimed by ${c.owner === me ? "this member" : c.owner} at revision ${c.revision}${c.released ? " (released)" : ""}, ${task === undefined ? "no claim under way" : "claim under way"}`;
+          emit({ type: "error", error: new PartitionStalledError(group, p, now - since, why) });
+        }
+      }
       if (wanted[p] === me && task === undefined) {
         const started: Task = { abort: new AbortController(), done: Promise.resolve() };
         tasks.set(p, started);

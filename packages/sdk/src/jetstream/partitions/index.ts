@@ -5,6 +5,7 @@ export {
   PartitionErrorCode,
   PartitionJoinError,
   PartitionOptionsError,
+  PartitionStalledError,
 } from "./errors.ts";
 export {
   defaultMemberId,
