@@ -109,7 +109,9 @@ ${ordered ? `    key: "{key}"\n    partitions: ${partitions}\n` : ""}    to: [{ 
     const killOne = async (
       route: string,
       started: WorkerProcess[],
-      consumers: () => Promise<{ name: string; ack_floor: { stream_seq: number }; num_pending: number }[]>,
+      consumers: () => Promise<
+        { name: string; ack_floor: { stream_seq: number }; num_pending: number; num_ack_pending: number }[]
+      >,
     ) => {
       const kv = await (client as JunctionClient).kv<{ owner?: string }>("JUNCTION_GROUPS");
       for (;;) {
@@ -127,16 +129,27 @@ ${ordered ? `    key: "{key}"\n    partitions: ${partitions}\n` : ""}    to: [{ 
       const pidOf = (owner: string | undefined) => Number(owner?.split("-").at(-2));
       const victim = started.find((w) => w.pid === pidOf(owners[0])) ?? (started[0] as WorkerProcess);
       const theirs = owners.flatMap((o, p) => (pidOf(o) === victim.pid ? [p] : []));
-      const floors = new Map((await consumers()).map((c) => [c.name, c.ack_floor.stream_seq]));
       await victim.kill();
       const killedAt = performance.now();
-      // Served again: each of its partitions' consumers acks past where it stood at the kill (or is done).
+      // Served again: another member claimed the partition, and its consumer then acked past where it
+      // stood at that claim (acks the victim sent just before dying must not count), or has nothing left.
+      const floorAtClaim = new Map<number, number>();
       for (;;) {
         const infos = new Map((await consumers()).map((c) => [c.name, c]));
+        for (const p of theirs) {
+          if (floorAtClaim.has(p)) continue;
+          const owner = (await kv.get(`${route}.owner.${p}`))?.value.owner;
+          if (owner !== undefined && pidOf(owner) !== victim.pid) {
+            floorAtClaim.set(p, infos.get(`${route}-p${p}`)?.ack_floor.stream_seq ?? 0);
+          }
+        }
         const moved = theirs.every((p) => {
           const c = infos.get(`${route}-p${p}`);
+          const floor = floorAtClaim.get(p);
           return (
-            c !== undefined && (c.ack_floor.stream_seq > (floors.get(c.name) ?? 0) || c.num_pending === 0)
+            c !== undefined &&
+            floor !== undefined &&
+            (c.ack_floor.stream_seq > floor || (c.num_pending === 0 && c.num_ack_pending === 0))
           );
         });
         if (moved) return { ms: performance.now() - killedAt, victim };
