@@ -3,6 +3,7 @@ import type { JunctionClient } from "@junction/sdk";
 import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "@junction/sdk/jetstream";
 import type { Registry } from "prom-client";
 import type { JunctionConfig } from "../config/schema.ts";
+import type { JetStreamManager } from "../runtime/nats-types.ts";
 
 /** What `junction status` shows: read from the running stack, as `/status` of the ops endpoint. */
 export interface StackStatus {
@@ -15,7 +16,11 @@ export interface StackStatus {
 
 export interface RouteStatus {
   readonly name: string;
-  /** Routes with `stream`: their durable consumer, as JetStream reports it. */
+  /**
+   * Routes with `stream`: their durable consumer, as JetStream reports it. A partitioned route sums
+   * its partitions' consumers, except `pending`: each of them reads the whole route, so it is the
+   * slowest partition's count of messages not read yet.
+   */
   readonly consumer?: { readonly pending: number; readonly ackPending: number; readonly redelivered: number };
   readonly delivered: number;
   readonly failed: number;
@@ -113,20 +118,17 @@ export function createStatusReader(
         values(registries, "junction_gateway_in_flight"),
         values(registries, "junction_gateway_rejected_total"),
       ]);
+      const streams = [
+        ...new Set(config.routes.flatMap((r) => (r.from.stream === undefined ? [] : [r.from.stream]))),
+      ];
+      const consumersOf = new Map(
+        await Promise.all(streams.map(async (stream) => [stream, await listConsumers(jsm, stream)] as const)),
+      );
       const routes = await Promise.all(
         config.routes.map(async (route): Promise<RouteStatus> => {
           const stream = route.from.stream;
           const consumer =
-            stream === undefined
-              ? undefined
-              : await jsm.consumers.info(stream, route.name).then(
-                  (info) => ({
-                    pending: info.num_pending,
-                    ackPending: info.num_ack_pending,
-                    redelivered: info.num_redelivered,
-                  }),
-                  () => undefined,
-                );
+            stream === undefined ? undefined : routeConsumer(consumersOf.get(stream) ?? [], route.name);
           const routeBreakers: Record<string, BreakerState> = {};
           for (const b of breakers.filter((v) => v.labels.route === route.name)) {
             routeBreakers[String(b.labels.target)] = BREAKER_STATES[b.value] ?? "closed";
@@ -215,3 +217,42 @@ async function perRoute(registries: readonly Registry[], name: string): Promise<
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+type ConsumerState = {
+  readonly name: string;
+  readonly num_pending: number;
+  readonly num_ack_pending: number;
+  readonly num_redelivered: number;
+};
+
+async function listConsumers(jsm: JetStreamManager, stream: string): Promise<ConsumerState[]> {
+  const out: ConsumerState[] = [];
+  try {
+    for await (const info of jsm.consumers.list(stream)) out.push(info);
+  } catch {
+    // no stream (yet), or JetStream unreachable: the routes show no consumer
+  }
+  return out;
+}
+
+/**
+ * A route's consumer state: its partitions' consumers (`<route>-p<n>`) when it has them — a shared
+ * consumer it ran on before may still exist, stale — else its own.
+ */
+function routeConsumer(consumers: readonly ConsumerState[], route: string): RouteStatus["consumer"] {
+  const prefix = `${route}-p`;
+  const parts = consumers.filter(
+    (c) => c.name.startsWith(prefix) && /^\d+$/.test(c.name.slice(prefix.length)),
+  );
+  if (parts.length > 0) {
+    return {
+      pending: Math.max(...parts.map((c) => c.num_pending)),
+      ackPending: parts.reduce((n, c) => n + c.num_ack_pending, 0),
+      redelivered: parts.reduce((n, c) => n + c.num_redelivered, 0),
+    };
+  }
+  const own = consumers.find((c) => c.name === route);
+  return own === undefined
+    ? undefined
+    : { pending: own.num_pending, ackPending: own.num_ack_pending, redelivered: own.num_redelivered };
+}

@@ -77,12 +77,14 @@ describe("ordered stream routes: partitions by default", { timeout: 60_000 }, ()
       },
     };
     const logs: string[] = [];
+    const registry = new Registry();
     const bridge = createBridge(loadConfig(config("limits"), { env: {} }), {
       client,
       aws: {} as AwsClientSet,
       senders: { sqs },
-      registry: new Registry(),
+      registry,
       logger: captureLogger(logs),
+      lagSampleMs: 100,
     });
     await bridge.start();
     try {
@@ -101,6 +103,11 @@ describe("ordered stream routes: partitions by default", { timeout: 60_000 }, ()
         logs.some((l) => l.includes("continues where its shared consumer stopped")),
         logs.join("\n"),
       );
+      // The route's lag is sampled from its partitions' consumers: nothing left to read.
+      await waitFor("the partitioned route's lag sampled", async () => {
+        const text = await registry.metrics();
+        return /^junction_bridge_consumer_pending\{route="orders"\} 0$/m.test(text) || "no sample yet";
+      });
       const names = (await jsm.consumers.list("ORD").next()).map((c) => c.name).sort();
       assert.deepEqual(names, ["orders", ...Array.from({ length: 8 }, (_, p) => `orders-p${p}`)].sort());
     } finally {

@@ -119,12 +119,27 @@ export async function startPartitionedRoute(
     },
   );
 
+  // Consumer lag, sampled over the partitions this process serves: each partition's consumer reads
+  // the whole route, so the route's lag here is the slowest one's (max across processes in Prometheus).
+  const sampler = setInterval(() => {
+    const owned = group.owned();
+    if (owned.length === 0) return;
+    void Promise.all(owned.map((p) => jsm.consumers.info(stream, `${route.name}-p${p}`))).then(
+      (infos) => rt.metrics.consumerPending.set(labels, Math.max(...infos.map((i) => i.num_pending))),
+      () => {},
+    );
+  }, deps.lagSampleMs ?? 5000);
+  sampler.unref();
+
   return {
     route: route.name,
     inflight: () => held,
     paused,
     owned: () => group.owned(),
-    stop: () => group.stop(),
+    stop: () => {
+      clearInterval(sampler);
+      return group.stop();
+    },
   };
 }
 

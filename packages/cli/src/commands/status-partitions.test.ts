@@ -85,6 +85,8 @@ describe("junction status: partition ownership", { timeout: 180_000 }, () => {
   it("prints a table of members, partitions and lease ages for people", async () => {
     const { code, stdout } = await status();
     assert.equal(code, 0, stdout);
+    // The partitioned route's consumer columns come from its partitions' consumers (not "-").
+    assert.match(stdout, /^orders\s+\d+\s+\d+\s+\d+\s+/m);
     assert.match(stdout, /^group\s+member\s+partitions\s+lease age$/m);
     assert.match(stdout, /^orders\s+sdk-member\s+\d, \d\s+\d+\.\d s$/m);
   });
