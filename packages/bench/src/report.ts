@@ -9,7 +9,8 @@ export interface BenchSection {
   readonly results: readonly Record<string, unknown>[];
 }
 
-const MEASURES = new Set(["junction", "baseline", "ratio", "unit"]);
+// `added` is junction − baseline (the gateway's), a measure too, not a parameter of the run.
+const MEASURES = new Set(["junction", "baseline", "ratio", "unit", "added"]);
 
 /** What a result measured: its metric and parameters (`cpu per message`, `routes 1000`, …). */
 export function labelOf(result: Record<string, unknown>): string {
