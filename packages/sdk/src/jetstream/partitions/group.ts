@@ -188,14 +188,22 @@ export async function startPartitionGroup(
       }
     } else if (kind === "owner") {
       const p = Number(id);
-      // Older than what a direct read after a failed claim already showed (see `refreshClaim`).
-      if (e.revision < (claims.get(p)?.revision ?? 0)) return schedule();
       if (e.operation === "PUT" && "owner" in e.value) {
         claims.set(p, { owner: e.value.owner, released: e.value.released === true, revision: e.revision });
-        // Someone took over our claim (we were judged dead): stop at once, without releasing.
+        // Someone took over our claim (we were judged dead): stop at once, without releasing. A lower
+        // revision is usually an old entry arriving late, but after a rollback of the bucket it can be
+        // a new one: the store decides.
         const task = tasks.get(p);
-        if (e.value.owner !== me && task?.revision !== undefined && e.revision > task.revision) {
-          task.abort.abort("stolen");
+        if (e.value.owner !== me && task?.revision !== undefined) {
+          if (e.revision > task.revision) task.abort.abort("stolen");
+          else
+            void kv.get(ownerKey(p)).then(
+              (now) => {
+                if (now === undefined || !("owner" in now.value) || now.value.owner !== me)
+                  task.abort.abort("stolen");
+              },
+              () => {},
+            );
         }
       } else claims.delete(p);
     }
@@ -267,14 +275,14 @@ export async function startPartitionGroup(
     return { revision: await kv.update(ownerKey(p), value, current.revision), takeover: true };
   };
 
-  // A claim refused as a conflict means our view of the key is behind: read it, rather than retry
-  // with the same revision until the watch catches up (or forever, if it lost the change).
+  // A claim refused as a conflict means our view of the key is wrong: read it and trust the store.
+  // The watch alone cannot fix it when a cluster failure rolled the bucket back (seen on nats-server
+  // 2.9 with R3: revisions we had seen were gone, and the watch waits for newer ones).
   const refreshClaim = async (p: number) => {
-    const e = await kv.get(ownerKey(p)).catch(() => undefined);
-    if (e === undefined) claims.delete(p);
-    else if ("owner" in e.value && e.revision >= (claims.get(p)?.revision ?? 0)) {
-      claims.set(p, { owner: e.value.owner, released: e.value.released === true, revision: e.revision });
-    }
+    const e = await kv.get(ownerKey(p)).catch(() => null);
+    if (e === null) return; // unreadable now: the next attempt reads again
+    if (e === undefined || !("owner" in e.value)) claims.delete(p);
+    else claims.set(p, { owner: e.value.owner, released: e.value.released === true, revision: e.revision });
   };
 
   const run = async (p: number, task: Task) => {
@@ -385,7 +393,7 @@ export async function startPartitionGroup(
       handingOn.add(p);
       void kv
         .update(ownerKey(p), { owner: me, released: true }, c.revision)
-        .catch(() => {}) // changed meanwhile: whoever changed it owns the partition now
+        .catch(() => refreshClaim(p)) // changed meanwhile, or our view was wrong: read it again
         .finally(() => handingOn.delete(p));
     }
     // A member dead for two leases leaves its key behind (a crash): clear it, so the bucket stays small.
