@@ -180,8 +180,9 @@ export async function startPartitionGroup(
         if (id === me) {
           // Fresh as of when that heartbeat was sent, not when it came back: a watch that lags
           // (its node recovering) would otherwise keep us confirmed while it hides others' claims.
-          const sent = "at" in e.value ? sentAt.get(e.value.at) : undefined;
-          for (const at of sentAt.keys()) if ("at" in e.value && at <= e.value.at) sentAt.delete(at);
+          const echoedAt = "at" in e.value ? e.value.at : Number.NEGATIVE_INFINITY;
+          const sent = sentAt.get(echoedAt);
+          for (const at of sentAt.keys()) if (at <= echoedAt) sentAt.delete(at);
           if (sent !== undefined && sent > echoAt) echoAt = sent;
           echoed?.();
         }
@@ -353,6 +354,22 @@ export async function startPartitionGroup(
     }
   };
 
+  // A partition assigned to us and not served for longer than any hand-over takes (lease, ack wait,
+  // a pull's life): say what blocks it, once a minute.
+  const reportStall = (p: number, now: number, claiming: boolean) => {
+    const since = wantedSince.get(p) ?? now;
+    wantedSince.set(p, since);
+    if (now - since <= stallMs || now - (stallReported.get(p) ?? 0) <= 60_000) return;
+    stallReported.set(p, now);
+    const c = claims.get(p);
+    const holder =
+      c === undefined
+        ? "unclaimed"
+        : `claimed by ${c.owner === me ? "this member" : c.owner} at revision ${c.revision}${c.released ? " (released)" : ""}`;
+    const why = `${holder}, ${claiming ? "claim under way" : "no claim under way"}`;
+    emit({ type: "error", error: new PartitionStalledError(group, p, now - since, why) });
+  };
+
   const tick = () => {
     if (stopping) return;
     const now = performance.now();
@@ -366,20 +383,7 @@ export async function startPartitionGroup(
     for (let p = 0; p < partitions; p++) {
       const task = tasks.get(p);
       if (wanted[p] !== me || task?.served === true) wantedSince.delete(p);
-      else {
-        const since = wantedSince.get(p) ?? now;
-        wantedSince.set(p, since);
-        // Longer than any hand-over takes (lease, ack wait, a pull's life): say what blocks it, once a minute.
-        if (now - since > stallMs && now - (stallReported.get(p) ?? 0) > 60_000) {
-          stallReported.set(p, now);
-          const c = claims.get(p);
-          const why =
-            c === undefined
-              ? `unclaimed, ${task === undefined ? "no claim under way" : "claim under way"}`
-              : `claimed by ${c.owner === me ? "this member" : c.owner} at revision ${c.revision}${c.released ? " (released)" : ""}, ${task === undefined ? "no claim under way" : "claim under way"}`;
-          emit({ type: "error", error: new PartitionStalledError(group, p, now - since, why) });
-        }
-      }
+      else reportStall(p, now, task !== undefined);
       if (wanted[p] === me && task === undefined) {
         const started: Task = { abort: new AbortController(), done: Promise.resolve() };
         tasks.set(p, started);
