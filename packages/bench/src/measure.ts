@@ -1,4 +1,5 @@
 // Timing helpers shared by benchmarks: throughput by iteration count, medians, a seeded PRNG.
+import { readFile } from "node:fs/promises";
 
 export interface Throughput {
   /** Operations per second. */
@@ -69,3 +70,20 @@ export async function interleave<T>(
   }
   return out;
 }
+
+/**
+ * CPU time (user + system, µs) a process has used so far, read from `/proc/<pid>/stat` (Linux): how
+ * a benchmark counts what a process it did not fork from Node (nats-server) spends. Undefined where
+ * there is no procfs or the process is gone.
+ */
+export async function processCpuMicros(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+  if (stat === undefined) return undefined;
+  // Fields after the parenthesised command name (which may hold spaces): utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? (ticks * 1_000_000) / CLOCK_TICKS : undefined;
+}
+
+// USER_HZ: 100 on every Linux Node supports (getconf CLK_TCK); procfs reports CPU time in these ticks.
+const CLOCK_TICKS = 100;

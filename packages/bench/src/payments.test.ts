@@ -12,12 +12,23 @@ describe("junction bench payments", { timeout: 120_000 }, () => {
         ["latency p99", "µs", 200],
         ["achieved rate", "req/s", 200],
         ["sender CPU per request", "µs CPU", 200],
+        ["worker CPU per request", "µs CPU", 200],
+        ["nats-server CPU per request", "µs CPU", 200],
+        ["CPU per request, all processes", "µs CPU", 200],
       ],
     );
-    const [p50, p99, rate] = results;
+    const [p50, p99, rate, sender, worker, server, all] = results;
     for (const side of ["junction", "baseline"] as const) {
       assert.ok((p50?.[side] ?? 0) > 0 && (p50?.[side] ?? 0) <= (p99?.[side] ?? 0), `${side}: 0 < p50 ≤ p99`);
       assert.ok((rate?.[side] ?? 0) > 150 && (rate?.[side] ?? 0) < 260, `${side}: about 200 req/s`);
+      // Every process on the path did work, and the total holds each part (the gateway side adds the load).
+      const parts = [sender, worker, server].map((r) => r?.[side] ?? 0);
+      assert.ok(
+        parts.every((cpu) => cpu > 0),
+        `${side}: CPU measured in every process: ${parts}`,
+      );
+      const sum = parts.reduce((a, b) => a + b, 0);
+      assert.ok((all?.[side] ?? 0) >= sum - 1, `${side}: total ${all?.[side]} ≥ ${sum}`);
     }
   });
 });

@@ -4,14 +4,14 @@
 // run in processes of their own; the load runs here, one open-loop schedule for both sides: a request
 // every 1/rate s whatever the answers do (autocannon's rate limit sends each second's share in a burst).
 import { mkdtemp, rm } from "node:fs/promises";
-import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@junction/bridge";
 import { startNatsServer } from "@junction/local";
 import { connect, type JunctionClient } from "@junction/sdk";
+import { Pool } from "undici";
 import { formatBars } from "./bars.ts";
-import { interleave, median } from "./measure.ts";
+import { interleave, median, processCpuMicros } from "./measure.ts";
 import { benchScenarios, type ScenarioOptions } from "./payments-scenarios.ts";
 import { PAYMENTS_BENCH_CONFIG, type PaymentsWorkerSetup } from "./payments-worker.ts";
 import { startWorkerProcess, type WorkerProcess } from "./worker-process.ts";
@@ -69,8 +69,10 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
   const pairs = Math.max(1, opts.pairs ?? 2);
   const dir = await mkdtemp(join(tmpdir(), "junction-bench-payments-"));
   const server = await startNatsServer({ jetstream: true, configDir: dir, storeDir: join(dir, "store") });
+  const natsPid = server.pid;
   const workers: WorkerProcess<string | undefined>[] = [];
   let client: JunctionClient | undefined;
+  let pool: Pool | undefined;
   const results: PaymentsBenchResult[] = [];
   try {
     client = await connect({ servers: server.url, name: "bench payments load" });
@@ -86,7 +88,8 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
     const gateway = await start("gateway");
     workers.push(gateway);
     let keys = 0; // unique idempotency keys across every run: each request is a new authorization
-    const post = createPoster(`${gateway.info}`);
+    pool = new Pool(`${gateway.info}`, { connections: 256, pipelining: 1, headersTimeout: 10_000 });
+    const post = createPoster(pool, `${gateway.info}`);
     const authorize = (i: number) => post(AUTHORIZE_PATH, body(i), `bench-${i}`);
     const viaGateway = (amount: number) => atRate(rate, amount, () => authorize(++keys));
     const c = client;
@@ -99,23 +102,43 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
       });
     await viaGateway(Math.min(total, 2000)); // warm-up: JIT, connections, consumer, KV
     await direct(Math.min(total, 2000));
-    // CPU per request of the side that sends the durable request: the gateway's process, or this one.
+    // CPU per request of every process on the path: the side that sends the durable request (the
+    // gateway's process, or this one's SDK), the worker, nats-server, and this process (the load, and
+    // on the gateway side its HTTP client). The total is what bounds the rate one machine sustains.
+    const responder = workers[0] as WorkerProcess<string | undefined>;
+    // `sender` reads the sending process's CPU; `ownProcess` when that is this one (no second count).
+    const measured = async (sender: () => Promise<number>, ownProcess: boolean, run: () => Promise<Run>) => {
+      const before = { sender: await sender(), worker: await responder.report(), load: process.cpuUsage() };
+      const serverBefore = await processCpuMicros(natsPid);
+      const result = await run();
+      const load = process.cpuUsage(before.load);
+      const perRequest = (micros: number) => micros / total;
+      const serverAfter = await processCpuMicros(natsPid);
+      const cpu = perRequest((await sender()) - before.sender);
+      const worker = perRequest((await responder.report()) - before.worker);
+      const server =
+        serverBefore === undefined || serverAfter === undefined
+          ? Number.NaN
+          : perRequest(serverAfter - serverBefore);
+      const all = cpu + worker + server + (ownProcess ? 0 : perRequest(load.user + load.system));
+      return { ...result, cpu, worker, server, all };
+    };
+    const ownCpu = async () => {
+      const used = process.cpuUsage();
+      return used.user + used.system;
+    };
     const runs = await interleave(
       pairs,
-      async () => {
-        const before = await gateway.report();
-        const run = await viaGateway(total);
-        return { ...run, cpu: ((await gateway.report()) - before) / total };
-      },
-      async () => {
-        const before = process.cpuUsage();
-        const run = await direct(total);
-        const used = process.cpuUsage(before);
-        return { ...run, cpu: (used.user + used.system) / total };
-      },
+      () =>
+        measured(
+          () => gateway.report(),
+          false,
+          () => viaGateway(total),
+        ),
+      () => measured(ownCpu, true, () => direct(total)),
     );
     for (const w of workers) w.check();
-    const report = (metric: string, value: (r: Run & { cpu: number }) => number, unit: string) => {
+    const report = (metric: string, value: (r: (typeof runs.junction)[number]) => number, unit: string) => {
       const junction = median(runs.junction.map(value));
       const baseline = median(runs.baseline.map(value));
       const ratio = unit === "req/s" ? junction / baseline : baseline / junction;
@@ -127,6 +150,11 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
     report("latency p99", (r) => r.p99, "µs");
     report("achieved rate", (r) => r.perSecond, "req/s");
     report("sender CPU per request", (r) => r.cpu, "µs CPU");
+    report("worker CPU per request", (r) => r.worker, "µs CPU");
+    if ([...runs.junction, ...runs.baseline].every((r) => Number.isFinite(r.server))) {
+      report("nats-server CPU per request", (r) => r.server, "µs CPU");
+      report("CPU per request, all processes", (r) => r.all, "µs CPU");
+    }
     if (opts.scenarios !== undefined) {
       const scenarios = await benchScenarios({ client, post, atRate, next: () => ++keys }, opts.scenarios);
       for (const s of scenarios) {
@@ -162,6 +190,7 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
       opts.onProgress?.(r);
     }
   } finally {
+    await pool?.close();
     for (const w of workers) w.stop();
     await client?.drain().catch(() => undefined);
     await server.stop();
@@ -230,23 +259,19 @@ async function atRate(rate: number, amount: number, send: () => Promise<unknown>
   return summarize(samples, amount, last - started);
 }
 
-/** POSTs JSON over keep-alive loopback connections; resolves on a 200, fails on anything else. */
-function createPoster(base: string): (path: string, data: string, key?: string) => Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  return (path, data, key) =>
-    new Promise((resolve, reject) => {
-      const url = `${base}${path}`;
-      const headers: Record<string, string> = { "content-type": "application/json" };
-      if (key !== undefined) headers["idempotency-key"] = key;
-      const req = request(url, { method: "POST", agent, headers, timeout: 10_000 }, (res) => {
-        res.resume();
-        res.on("end", () =>
-          res.statusCode === 200 ? resolve() : reject(new Error(`${url}: HTTP ${res.statusCode}`)),
-        );
-      });
-      req.on("error", reject);
-      req.end(data);
-    });
+/**
+ * POSTs JSON over keep-alive loopback connections; resolves on a 200, fails on anything else. undici's
+ * pool, not node:http's client: the load runs on the same two cores as what it measures, and node:http
+ * spent about as much CPU per request as the gateway itself.
+ */
+function createPoster(pool: Pool, base: string): (path: string, data: string, key?: string) => Promise<void> {
+  return async (path, data, key) => {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (key !== undefined) headers["idempotency-key"] = key;
+    const res = await pool.request({ path, method: "POST", headers, body: data });
+    await res.body.dump();
+    if (res.statusCode !== 200) throw new Error(`${base}${path}: HTTP ${res.statusCode}`);
+  };
 }
 
 function summarize(samples: Float64Array, n: number, elapsedMs: number): Run {
