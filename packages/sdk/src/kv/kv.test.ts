@@ -45,6 +45,33 @@ describe("kv: typed buckets", () => {
     assert.ok((await agents.create("c1", { status: "reborn", n: 2 })) > rev);
   });
 
+  it("get and create take the client's own inbox, not nats.js's request, and agree with it", async () => {
+    const calls: string[] = [];
+    const raw = agents.raw as unknown as Record<"get" | "create", (...a: unknown[]) => unknown>;
+    const original = { get: raw.get, create: raw.create };
+    for (const name of ["get", "create"] as const) {
+      raw[name] = (...a: unknown[]) => {
+        calls.push(name);
+        return original[name].apply(agents.raw, a);
+      };
+    }
+    try {
+      const rev = await agents.create("fast", { status: "new", n: 1 });
+      assert.deepEqual(await agents.get("fast"), { value: { status: "new", n: 1 }, revision: rev });
+      assert.equal(await agents.get("fast-missing"), undefined);
+      assert.deepEqual(calls, [], "the common cases never reach nats.js");
+      // A conflict and a tombstone are nats.js's to decide: the answers stay the same.
+      await assert.rejects(agents.create("fast", { status: "again", n: 2 }), KvConflictError);
+      assert.equal(calls[0], "create", "nats.js decided the conflict");
+      await agents.raw.purge("fast");
+      assert.equal(await agents.get("fast"), undefined);
+      assert.ok((await agents.create("fast", { status: "reborn", n: 3 })) > rev);
+      assert.deepEqual((await agents.get("fast"))?.value, { status: "reborn", n: 3 });
+    } finally {
+      Object.assign(raw, original);
+    }
+  });
+
   it("update is a compare-and-set: a stale revision is a KvConflictError with key and revision", async () => {
     const r1 = await agents.put("cas", { status: "a", n: 1 });
     const r2 = await agents.update("cas", { status: "b", n: 2 }, r1);

@@ -1,6 +1,7 @@
 import { type KV, Kvm, type KvEntry as NatsKvEntry, type KvOptions as NatsKvOptions } from "@nats-io/kv";
 import type { ClientContext } from "../client/context.ts";
 import type { Codec } from "../codecs/index.ts";
+import { directAccess, UNDECIDED } from "./direct.ts";
 import { checkKey, KvArgumentError, toKvError } from "./errors.ts";
 
 export interface KvBucketOptions<T> {
@@ -62,6 +63,9 @@ export interface KvBucket<T> {
   keys(filter?: string): Promise<string[]>;
 }
 
+/** nats.js's default for a JetStream API call. */
+const DEFAULT_TIMEOUT_MS = 5000;
+
 /** Opens (creating it if missing, unless `bindOnly`) a typed bucket. */
 export async function openKv<T = unknown>(
   ctx: ClientContext,
@@ -105,10 +109,16 @@ export async function openKv<T = unknown>(
     }
   };
 
+  const direct = directAccess(ctx, kv, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+
   return {
     name: bucket,
     raw: kv,
     async get(key) {
+      const found = direct === undefined ? UNDECIDED : await call(key, () => direct.get(key));
+      if (found !== UNDECIDED) {
+        return found === null ? undefined : { value: codec.decode(found.data), revision: found.revision };
+      }
       const e = await call(key, () => kv.get(key));
       if (e === null || e.operation !== "PUT") return undefined;
       return { value: codec.decode(e.value), revision: e.revision };
@@ -119,7 +129,8 @@ export async function openKv<T = unknown>(
     },
     async create(key, value) {
       const data = codec.encode(value);
-      return call(key, () => kv.create(key, data), 0);
+      const revision = direct === undefined ? UNDECIDED : await call(key, () => direct.create(key, data), 0);
+      return revision === UNDECIDED ? call(key, () => kv.create(key, data), 0) : revision;
     },
     async update(key, value, expectedRevision) {
       if (!Number.isInteger(expectedRevision) || expectedRevision < 1) {
