@@ -6,11 +6,11 @@ import { inSpan, SpanKind } from "../tracing/index.ts";
  */
 export function awsCall<R>(service: string, operation: string, call: () => Promise<R>): Promise<R> {
   return inSpan(
-    `${service}.${operation}`,
-    {
+    () => ({
+      name: `${service}.${operation}`,
       kind: SpanKind.CLIENT,
       attributes: { "rpc.system": "aws-api", "rpc.service": service, "rpc.method": operation },
-    },
+    }),
     call,
   );
 }

@@ -84,8 +84,8 @@ export function startPoller(options: PollerOptions, deps: PollerDeps): Poller {
     try {
       // The trace the message carried into AWS goes on: the JetStream publish is a child of this span.
       const ack = await inSpan(
-        `receive ${options.queueName}`,
-        {
+        () => ({
+          name: `receive ${options.queueName}`,
           kind: SpanKind.CONSUMER,
           parent: contextOf(headers),
           attributes: {
@@ -95,7 +95,7 @@ export function startPoller(options: PollerOptions, deps: PollerDeps): Poller {
             "messaging.message.id": message.MessageId ?? "",
             "junction.inbound": options.name,
           },
-        },
+        }),
         () => js.publish(subject, data, { identity, headers }),
       );
       if (ack.duplicate) metrics.duplicates.inc(labels);

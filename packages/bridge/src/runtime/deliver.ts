@@ -76,8 +76,8 @@ export async function attemptOne(
   }
   const sent = request;
   const outcome = await inSpan(
-    `send ${channel.label}`,
-    {
+    () => ({
+      name: `send ${channel.label}`,
       kind: SpanKind.PRODUCER,
       attributes: {
         "junction.route": rt.route.name,
@@ -85,7 +85,7 @@ export async function attemptOne(
         "cloud.service": sent.service,
         "messaging.destination.name": sent.resource,
       },
-    },
+    }),
     (_span, ctx) => channel.deliver(withTraceContext(sent, ctx)),
     (o) => (o.ok ? undefined : o.error),
   );

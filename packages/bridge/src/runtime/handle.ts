@@ -51,8 +51,8 @@ export function handleMessage(
 ): Promise<void> {
   // One consume span per delivery, continuing the publisher's trace: the target sends are its children.
   return inSpan(
-    `process ${deps.rt.route.name}`,
-    {
+    () => ({
+      name: `process ${deps.rt.route.name}`,
       kind: SpanKind.CONSUMER,
       parent: contextOf(message.headers),
       attributes: {
@@ -65,7 +65,7 @@ export function handleMessage(
         ...(held.stream === undefined ? {} : { "messaging.consumer.group.name": deps.rt.route.name }),
         "junction.delivery_count": held.deliveryCount,
       },
-    },
+    }),
     () => settle(deps, held, message, scope, ordered),
   );
 }

@@ -33,23 +33,42 @@ export function contextOf(headers: Readonly<Record<string, string>>): Context {
   return propagation.extract(ROOT_CONTEXT, headers, recordGetter);
 }
 
+/** What a span is; built only when one is recorded. */
+export interface SpanDescription {
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly attributes?: Attributes;
+  /** Default: the active context. */
+  readonly parent?: Context;
+}
+
+/** The span `fn` gets when none is recorded: one object for every call, not one per message. */
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
 /**
- * Runs `fn` in a new span (child of `parent`, default the active context) and ends it when `fn`
- * settles: an error status for a throw, or for a result `failure` says is one.
+ * Runs `fn` in a new span and ends it when `fn` settles: an error status for a throw, or for a result
+ * `failure` says is one. `describe` runs only when a span is recorded: per message and per send,
+ * without a registered OTel SDK there is no span, no attribute object and no context copy at all (the
+ * gateway's and the SDK's spans skip the same way).
  */
-export async function inSpan<R>(
-  name: string,
-  options: { kind: SpanKind; attributes?: Attributes; parent?: Context },
+export function inSpan<R>(
+  describe: () => SpanDescription,
   fn: (span: Span, ctx: Context) => Promise<R>,
   failure?: (result: R) => { code: string; message: string } | undefined,
 ): Promise<R> {
-  const parent = options.parent ?? context.active();
-  // Per message and per send: without a registered OTel SDK, no span and no context copy at all (the
-  // gateway's and the SDK's spans skip the same way).
-  if (tracingOff()) return fn(trace.wrapSpanContext(INVALID_SPAN_CONTEXT), parent);
+  if (tracingOff()) return fn(NO_SPAN, context.active());
+  return recorded(describe(), fn, failure);
+}
+
+async function recorded<R>(
+  d: SpanDescription,
+  fn: (span: Span, ctx: Context) => Promise<R>,
+  failure?: (result: R) => { code: string; message: string } | undefined,
+): Promise<R> {
+  const parent = d.parent ?? context.active();
   const span = tracer().startSpan(
-    name,
-    { kind: options.kind, ...(options.attributes === undefined ? {} : { attributes: options.attributes }) },
+    d.name,
+    { kind: d.kind, ...(d.attributes === undefined ? {} : { attributes: d.attributes }) },
     parent,
   );
   const ctx = trace.setSpan(parent, span);
