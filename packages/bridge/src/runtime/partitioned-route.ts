@@ -1,11 +1,12 @@
+import { ensureConsumer } from "@junction/sdk/jetstream";
 import { consumePartition, type PartitionGroupEvent } from "@junction/sdk/partitions";
 import type { JetStreamManager, JsMsg } from "./nats-types.ts";
 import {
   deliverStreamMessage,
-  NANOS_PER_MS,
   type PreparedMessage,
   prepareStreamMessage,
   type RouteConsumer,
+  routeConsumerSpec,
   type StreamRouteDeps,
 } from "./stream-route.ts";
 
@@ -155,7 +156,7 @@ async function continueFromSharedConsumer(
   partitions: number,
   log: StreamRouteDeps["logger"],
 ): Promise<void> {
-  const { stream, policy } = deps;
+  const { stream } = deps;
   const route = deps.rt.route;
   const shared = await jsm.consumers.info(stream, route.name).catch(() => undefined);
   if (shared === undefined) return;
@@ -170,16 +171,7 @@ async function continueFromSharedConsumer(
       )
     )
       continue;
-    await jsm.consumers.add(stream, {
-      durable_name: durable,
-      ack_policy: "explicit",
-      ack_wait: policy.ackWaitMs * NANOS_PER_MS,
-      max_deliver: -1,
-      max_ack_pending: policy.concurrency,
-      filter_subject: route.pattern.natsSubject,
-      deliver_policy: "by_start_sequence",
-      opt_start_seq: startSeq,
-    });
+    await ensureConsumer(jsm, { ...routeConsumerSpec(deps, durable), startAt: { sequence: startSeq } });
     created++;
   }
   if (created > 0) {

@@ -1,5 +1,10 @@
 import type { SubjectRouter } from "@junction/sdk";
-import { type JunctionJetStream, pullMessages } from "@junction/sdk/jetstream";
+import {
+  type DurableSpec,
+  ensureConsumer,
+  type JunctionJetStream,
+  pullMessages,
+} from "@junction/sdk/jetstream";
 import type { Lanes } from "@junction/sdk/partitions";
 import type { CompiledRoute } from "../routes/compile.ts";
 import { createMessageScope, type RouteMessage } from "../targets/message.ts";
@@ -28,8 +33,6 @@ export interface RouteConsumer {
   stop(): Promise<void>;
 }
 
-export const NANOS_PER_MS = 1_000_000;
-
 /**
  * Creates or updates the route's durable consumer: explicit acks, the route's subject as filter,
  * `max_ack_pending` bounded by the route's concurrency. The server redelivers without limit
@@ -37,20 +40,19 @@ export const NANOS_PER_MS = 1_000_000;
  * deliveries kept ending in a crash, so the server never drops one silently.
  */
 export async function ensureRouteConsumer(jsm: JetStreamManager, deps: StreamRouteDeps): Promise<void> {
-  const { route } = deps.rt;
-  const mutable = {
-    ack_wait: deps.policy.ackWaitMs * NANOS_PER_MS,
-    max_deliver: -1,
-    max_ack_pending: deps.policy.concurrency,
-    filter_subject: route.pattern.natsSubject,
+  await ensureConsumer(jsm, routeConsumerSpec(deps, deps.rt.route.name));
+}
+
+/** The settings of a route's durable consumer, the shared one or a partition's. */
+export function routeConsumerSpec(deps: StreamRouteDeps, durable: string): DurableSpec {
+  return {
+    stream: deps.stream,
+    durable,
+    ackWaitMs: deps.policy.ackWaitMs,
+    maxDeliver: -1,
+    maxAckPending: deps.policy.concurrency,
+    filterSubject: deps.rt.route.pattern.natsSubject,
   };
-  try {
-    await jsm.consumers.info(deps.stream, route.name);
-  } catch {
-    await jsm.consumers.add(deps.stream, { ...mutable, durable_name: route.name, ack_policy: "explicit" });
-    return;
-  }
-  await jsm.consumers.update(deps.stream, route.name, mutable);
 }
 
 /** A stream message as its route sees it, with its ordering key; undefined when another route owns it. */

@@ -27,5 +27,5 @@ export { createJetStream, type JetStreamOptions, type JunctionJetStream } from "
 export { type Backoff, backoffDelay, type Job } from "./job.ts";
 export type { JetStreamPublishOptions, PublishAck } from "./publisher.ts";
 export { type Pull, type PullOptions, pullMessages } from "./pull.ts";
-export type { StreamSpec } from "./streams.ts";
+export { type DurableSpec, ensureConsumer, type StreamSpec } from "./streams.ts";
 export type { JobHandler, Worker, WorkerOptions } from "./worker.ts";

@@ -53,8 +53,11 @@ export interface DurableSpec {
   readonly maxDeliver: number;
   readonly filterSubject?: string | undefined;
   readonly maxAckPending?: number | undefined;
-  /** Where a new consumer starts (default `all`); a consumer's start cannot change once created. */
-  readonly startAt?: "all" | "new" | undefined;
+  /**
+   * Where a new consumer starts (default `all`): every message, only new ones, or at a stream sequence
+   * (to continue where another consumer stopped). A consumer's start cannot change once created.
+   */
+  readonly startAt?: "all" | "new" | { readonly sequence: number } | undefined;
 }
 
 /**
@@ -77,7 +80,7 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: DurableSpec): 
         ...mutable,
         durable_name: spec.durable,
         ack_policy: AckPolicy.Explicit,
-        ...(spec.startAt === "new" ? { deliver_policy: DeliverPolicy.New } : {}),
+        ...startOf(spec.startAt),
         ...(spec.filterSubject === undefined ? {} : { filter_subject: spec.filterSubject }),
       });
     }
@@ -87,6 +90,13 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: DurableSpec): 
   } catch (err) {
     throw toJetStreamError(err, spec.stream);
   }
+}
+
+function startOf(at: DurableSpec["startAt"]): Partial<ConsumerConfig> {
+  if (at === "new") return { deliver_policy: DeliverPolicy.New };
+  if (typeof at === "object")
+    return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: at.sequence };
+  return {};
 }
 
 // True when every field asked for already has that value (the server fills in the rest).
