@@ -63,6 +63,7 @@ describe("partitions: a group under random join / leave / crash schedules", () =
       const handled = new Map<string, Set<number>>();
       const handledBy = new Map<number, string[]>();
       const violations: string[] = [];
+      const history: string[] = [];
 
       const members: Member[] = [];
       let nextMember = 0;
@@ -96,7 +97,13 @@ describe("partitions: a group under random join / leave / crash schedules", () =
               ackWaitMs: 2500,
               concurrency: 16,
               memberId: `${group}-${name}`,
-              onEvent: (e) => events.push(e),
+              onEvent: (e) => {
+                events.push(e);
+                // What a member went through, for the report of a message it ran twice.
+                if (e.type === "fenced") history.push(`${name} fenced (${e.why})`);
+                if (e.type === "released") history.push(`${name} released p${e.partition} (${e.reason})`);
+                if (e.type === "assigned") history.push(`${name} assigned p${e.partition}`);
+              },
             },
           ),
         };
@@ -168,7 +175,8 @@ describe("partitions: a group under random join / leave / crash schedules", () =
       for (const [seq, by] of again) {
         assert.ok(
           by.slice(0, -1).some((n) => crashedNames.has(n)),
-          `seq ${seq} handled by ${by.join(", ")} with no crash among them (schedule: ${schedule.join(", ")})`,
+          `seq ${seq} handled by ${by.join(", ")} with no crash among them (schedule: ${schedule.join(", ")}; ` +
+            `their events: ${history.filter((h) => by.some((n) => h.startsWith(`${n} `))).join(", ")})`,
         );
       }
       assert.ok(events.some((e) => e.type === "assigned" && e.takeover) || crashedNames.size === 0);
