@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startLocalAws, startNatsServer } from "@junction/local";
 import { connect, type JunctionClient } from "@junction/sdk";
+import { partitionConsumer } from "@junction/sdk/partitions";
 import { formatBars } from "./bars.ts";
 import type { FleetWorkerSetup } from "./fleet-worker.ts";
 import { payload } from "./pipeline.ts";
@@ -140,11 +141,11 @@ ${ordered ? `    key: "{key}"\n    partitions: ${partitions}\n` : ""}    to: [{ 
           if (floorAtClaim.has(p)) continue;
           const owner = (await kv.get(`${route}.owner.${p}`))?.value.owner;
           if (owner !== undefined && pidOf(owner) !== victim.pid) {
-            floorAtClaim.set(p, infos.get(`${route}-p${p}`)?.ack_floor.stream_seq ?? 0);
+            floorAtClaim.set(p, infos.get(partitionConsumer(route, p))?.ack_floor.stream_seq ?? 0);
           }
         }
         const moved = theirs.every((p) => {
-          const c = infos.get(`${route}-p${p}`);
+          const c = infos.get(partitionConsumer(route, p));
           const floor = floorAtClaim.get(p);
           return (
             c !== undefined &&

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { JunctionClient } from "@junction/sdk";
 import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "@junction/sdk/jetstream";
+import { partitionOfConsumer } from "@junction/sdk/partitions";
 import type { Registry } from "prom-client";
 import type { JunctionConfig } from "../config/schema.ts";
 import type { JetStreamManager } from "../runtime/nats-types.ts";
@@ -240,19 +241,12 @@ async function listConsumers(jsm: JetStreamManager, stream: string): Promise<Con
  * consumer it ran on before may still exist, stale — else its own.
  */
 function routeConsumer(consumers: readonly ConsumerState[], route: string): RouteStatus["consumer"] {
-  const prefix = `${route}-p`;
-  const parts = consumers.filter(
-    (c) => c.name.startsWith(prefix) && /^\d+$/.test(c.name.slice(prefix.length)),
-  );
-  if (parts.length > 0) {
-    return {
-      pending: Math.max(...parts.map((c) => c.num_pending)),
-      ackPending: parts.reduce((n, c) => n + c.num_ack_pending, 0),
-      redelivered: parts.reduce((n, c) => n + c.num_redelivered, 0),
-    };
-  }
-  const own = consumers.find((c) => c.name === route);
-  return own === undefined
-    ? undefined
-    : { pending: own.num_pending, ackPending: own.num_ack_pending, redelivered: own.num_redelivered };
+  const parts = consumers.filter((c) => partitionOfConsumer(route, c.name) !== undefined);
+  const serving = parts.length > 0 ? parts : consumers.filter((c) => c.name === route);
+  if (serving.length === 0) return undefined;
+  return {
+    pending: Math.max(...serving.map((c) => c.num_pending)),
+    ackPending: serving.reduce((n, c) => n + c.num_ack_pending, 0),
+    redelivered: serving.reduce((n, c) => n + c.num_redelivered, 0),
+  };
 }

@@ -1,5 +1,6 @@
 import { parsePattern } from "@junction/sdk";
 import { DLQ_STREAM, DLQ_SUBJECT_PREFIX } from "@junction/sdk/jetstream";
+import { partitionConsumer } from "@junction/sdk/partitions";
 import {
   clientPermissions,
   durableConsumerPermissions,
@@ -41,7 +42,7 @@ export function bridgePermissions(loaded: LoadedConfig): NatsPermissions {
     if (route.stream !== undefined && route.orderingKey !== undefined && route.partitions !== undefined) {
       sets.push(groups);
       for (let n = 0; n < route.partitions; n++)
-        sets.push(durableConsumerPermissions(route.stream, `${route.name}-p${n}`));
+        sets.push(durableConsumerPermissions(route.stream, partitionConsumer(route.name, n)));
     }
     if (route.stream !== undefined) {
       sets.push(

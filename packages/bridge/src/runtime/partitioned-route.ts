@@ -1,5 +1,5 @@
 import { ensureConsumer } from "@junction/sdk/jetstream";
-import { consumePartition, type PartitionGroupEvent } from "@junction/sdk/partitions";
+import { consumePartition, type PartitionGroupEvent, partitionConsumer } from "@junction/sdk/partitions";
 import type { JetStreamManager, JsMsg } from "./nats-types.ts";
 import {
   deliverStreamMessage,
@@ -125,7 +125,7 @@ export async function startPartitionedRoute(
   const sampler = setInterval(() => {
     const owned = group.owned();
     if (owned.length === 0) return;
-    void Promise.all(owned.map((p) => jsm.consumers.info(stream, `${route.name}-p${p}`))).then(
+    void Promise.all(owned.map((p) => jsm.consumers.info(stream, partitionConsumer(route.name, p)))).then(
       (infos) => rt.metrics.consumerPending.set(labels, Math.max(...infos.map((i) => i.num_pending))),
       () => {},
     );
@@ -163,7 +163,7 @@ async function continueFromSharedConsumer(
   const startSeq = shared.ack_floor.stream_seq + 1;
   let created = 0;
   for (let p = 0; p < partitions; p++) {
-    const durable = `${route.name}-p${p}`;
+    const durable = partitionConsumer(route.name, p);
     if (
       await jsm.consumers.info(stream, durable).then(
         () => true,

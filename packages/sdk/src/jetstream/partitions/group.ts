@@ -16,6 +16,7 @@ import {
   PartitionStalledError,
 } from "./errors.ts";
 import { assignPartitions } from "./hash.ts";
+import { partitionConsumer } from "./names.ts";
 
 export interface PartitionGroupOptions {
   /**
@@ -148,13 +149,21 @@ export async function startPartitionGroup(
   const emit = (event: PartitionGroupEvent) => options.onEvent?.(event);
   const jsm = await deps.jsm();
   const kv = await openGroupBucket(ctx, options);
-  const consumerOf = (p: number) => `${group}-p${p}`;
+  const consumerOf = (p: number) => partitionConsumer(group, p);
   const memberKey = (id: string) => `${group}.member.${id}`;
   const ownerKey = (p: number) => `${group}.owner.${p}`;
+  type Claim = { owner: string; released: boolean; revision: number };
+  /** A partition's claim as the store holds it now: undefined for none, null when unreadable. */
+  const readClaim = async (p: number): Promise<Claim | undefined | null> => {
+    const e = await kv.get(ownerKey(p)).catch(() => null);
+    if (e === null) return null;
+    if (e === undefined || !("owner" in e.value)) return undefined;
+    return { owner: e.value.owner, released: e.value.released === true, revision: e.revision };
+  };
 
   /** Members by id: when (our clock) their key last changed, and its revision. */
   const seen = new Map<string, { at: number; revision: number }>();
-  const claims = new Map<number, { owner: string; released: boolean; revision: number }>();
+  const claims = new Map<number, Claim>();
   const tasks = new Map<number, Task>();
   /** Partitions whose stale claim of ours is being handed on (see `tick`). */
   const handingOn = new Set<number>();
@@ -198,13 +207,9 @@ export async function startPartitionGroup(
         if (e.value.owner !== me && task?.revision !== undefined) {
           if (e.revision > task.revision) task.abort.abort("stolen");
           else
-            void kv.get(ownerKey(p)).then(
-              (now) => {
-                if (now === undefined || !("owner" in now.value) || now.value.owner !== me)
-                  task.abort.abort("stolen");
-              },
-              () => {},
-            );
+            void readClaim(p).then((stored) => {
+              if (stored !== null && stored?.owner !== me) task.abort.abort("stolen");
+            });
         }
       } else claims.delete(p);
     }
@@ -251,7 +256,14 @@ export async function startPartitionGroup(
       // Distinct per heartbeat (the wall clock may stand still between two): keys the send time.
       const at = Math.max(Date.now(), lastAt + 1);
       lastAt = at;
-      sentAt.set(at, performance.now());
+      const now = performance.now();
+      // An echo of a heartbeat older than a lease confirms nothing: forget it, so that a watch that
+      // stopped echoing (a long outage) does not grow this map.
+      for (const [old, sent] of sentAt) {
+        if (now - sent < leaseMs) break; // in sending order
+        sentAt.delete(old);
+      }
+      sentAt.set(at, now);
       await kv.put(memberKey(me), { at });
       storedAt = performance.now();
     } catch (err) {
@@ -280,10 +292,10 @@ export async function startPartitionGroup(
   // The watch alone cannot fix it when a cluster failure rolled the bucket back (seen on nats-server
   // 2.9 with R3: revisions we had seen were gone, and the watch waits for newer ones).
   const refreshClaim = async (p: number) => {
-    const e = await kv.get(ownerKey(p)).catch(() => null);
-    if (e === null) return; // unreadable now: the next attempt reads again
-    if (e === undefined || !("owner" in e.value)) claims.delete(p);
-    else claims.set(p, { owner: e.value.owner, released: e.value.released === true, revision: e.revision });
+    const stored = await readClaim(p);
+    if (stored === null) return; // unreadable now: the next attempt reads again
+    if (stored === undefined) claims.delete(p);
+    else claims.set(p, stored);
   };
 
   const run = async (p: number, task: Task) => {

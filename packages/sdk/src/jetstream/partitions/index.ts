@@ -17,4 +17,5 @@ export {
 } from "./group.ts";
 export { assignPartitions, fnv1a32, partitionOf } from "./hash.ts";
 export { createLanes, type Lanes } from "./lanes.ts";
+export { partitionConsumer, partitionOfConsumer } from "./names.ts";
 export type { PartitionedWorkerOptions } from "./worker.ts";
