@@ -55,6 +55,11 @@ export interface Pull {
   readonly done: Promise<boolean>;
 }
 
+interface Held {
+  readonly since: number;
+  at: number;
+}
+
 /** Default pull lifetime: nats.js checks a pull's heartbeats every half of it; shorter, and a busy process misses them. */
 const FETCH_EXPIRES_MS = 3000;
 /** After the ack wait, the server's redelivery timer needs a moment to queue the expired messages. */
@@ -103,7 +108,9 @@ export async function settled(
 export function pullMessages(o: PullOptions): Pull {
   const expires = o.expiresMs ?? FETCH_EXPIRES_MS;
   /** Held messages: when fetched, and when their ack deadline last started (fetch or `working()`). */
-  const held = new Map<JsMsg, { readonly since: number; at: number }>();
+  const held = new Map<JsMsg, Held>();
+  /** The held message of each stream sequence, to recognise the server's copy of one held here. */
+  const heldSeq = new Map<number, Held>();
   let wakeSlot: (() => void) | undefined;
   let drained: (() => void) | undefined;
   let lost = false;
@@ -113,15 +120,25 @@ export function pullMessages(o: PullOptions): Pull {
     else m.nak(delayMs);
   };
 
+  const maxExtendMs = o.maxExtendMs ?? Number.POSITIVE_INFINITY;
   const dispatch = (m: JsMsg) => {
     const now = performance.now();
-    held.set(m, { since: now, at: now });
+    const seq = m.info.streamSequence;
+    const original = heldSeq.get(seq);
+    // The server redelivered a message still held here: its deadline ran out unextended (a stalled
+    // event loop, an unconfirmed partition owner). The held one settles it, so this copy is not run a
+    // second time. Past `maxExtendMs` the redelivery is the point (a hung handler), so it runs.
+    if (original !== undefined && now - original.since < maxExtendMs) return;
+    const h: Held = { since: now, at: now };
+    held.set(m, h);
+    heldSeq.set(seq, h);
     o.onHeld?.(held.size);
     void o
       .dispatch(m)
       .catch((err: unknown) => o.onError?.(err))
       .finally(() => {
         held.delete(m);
+        if (heldSeq.get(seq) === h) heldSeq.delete(seq);
         o.onHeld?.(held.size);
         wakeSlot?.();
         if (held.size === 0) drained?.();
@@ -132,7 +149,6 @@ export function pullMessages(o: PullOptions): Pull {
   // wait is left for a busy event loop, whose late timers would otherwise let a held message expire
   // and come back as a duplicate.
   const extendAfterMs = Math.max(100, o.ackWaitMs / 3);
-  const maxExtendMs = o.maxExtendMs ?? Number.POSITIVE_INFINITY;
   const heartbeat = setInterval(() => {
     if (o.extending?.() === false) return;
     const now = performance.now();
