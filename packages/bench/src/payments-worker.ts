@@ -1,13 +1,15 @@
 // One process of `junction bench payments`: the gateway serving payments.authorize as `junction up`
-// serves the catalogue (`gateway`), or the workers answering it (`responder`).
+// serves the catalogue (`gateway`), a bare node:http server making the same durable call with the SDK
+// (`bare`, the HTTP floor the gateway is compared with), or the workers answering it (`responder`).
+import { createServer } from "node:http";
 import { loadConfig } from "@junction/bridge";
 import { createGateway, servedGateway } from "@junction/gateway";
-import { connect } from "@junction/sdk";
+import { connect, type JunctionClient, rawCodec } from "@junction/sdk";
 import { createLogger } from "junction/bench-support";
 import { serveWorker } from "./worker-process.ts";
 
 export interface PaymentsWorkerSetup {
-  readonly role: "gateway" | "responder";
+  readonly role: "gateway" | "bare" | "responder";
   readonly natsUrl: string;
 }
 
@@ -50,8 +52,42 @@ serveWorker<PaymentsWorkerSetup>(async (setup) => {
     await client.serve("hyperswitch.payments.{merchantId}.sync", answer("authorized"));
     return {};
   }
+  if (setup.role === "bare") return { info: await serveBare(client) };
   const section = servedGateway(loadConfig(PAYMENTS_BENCH_CONFIG, { env: {} }).config);
   if (section === undefined) throw new Error("the benchmark config has no gateway");
   const gateway = createGateway(section, { client, logger: createLogger("junction", "warn") });
   return { info: await gateway.start() };
 });
+
+/**
+ * What a careful engineer writes without a framework: node:http, the body read whole, the SDK's durable
+ * request under the caller's Idempotency-Key, the outcome's bytes as the answer. No routing, schema,
+ * auth, limits, metrics or problem documents: only what any HTTP front of a durable call must do.
+ */
+async function serveBare(client: JunctionClient): Promise<string> {
+  const js = client.jetstream();
+  const codec = rawCodec();
+  const server = createServer((req, res) => {
+    const key = req.headers["idempotency-key"];
+    const contentType = req.headers["content-type"];
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      if (typeof key !== "string") return void res.writeHead(400).end();
+      js.durableRequest<Uint8Array>(BARE_SUBJECT, Buffer.concat(chunks), {
+        idempotencyKey: key,
+        timeoutMs: 10_000,
+        codec,
+        ...(contentType === undefined ? {} : { headers: { "Content-Type": contentType } }),
+      }).then(
+        (data) => res.writeHead(200, { "content-type": "application/json" }).end(data),
+        () => res.writeHead(503).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+/** The one operation the bare server serves: authorize for merchant m1, whatever the path. */
+const BARE_SUBJECT = "hyperswitch.payments.m1.authorize";

@@ -1,6 +1,7 @@
 // `junction bench payments`: the p99 latency of authorize through gateway → NATS (JetStream, durable
 // request/reply) → worker at a fixed 1,000 requests per second, against the same durable request sent
-// straight over NATS with the SDK (no HTTP, no gateway), in the same run. The gateway and the worker
+// straight over NATS with the SDK (no HTTP, no gateway), in the same run; and the gateway against a bare
+// node:http server making that SDK call (the HTTP floor, payments-worker.ts). The servers and the worker
 // run in processes of their own; the load runs here, one open-loop schedule for both sides: a request
 // every 1/rate s whatever the answers do (autocannon's rate limit sends each second's share in a burst).
 import { mkdtemp, rm } from "node:fs/promises";
@@ -25,7 +26,12 @@ export interface PaymentsBenchResult {
   /** Higher is better: baseline/junction for latencies and CPU, junction/baseline for the achieved rate. */
   readonly ratio: number;
   readonly unit: string;
+  /** What `baseline` is when it is not the direct SDK call: `bare node:http` (the same call behind a bare server). */
+  readonly against?: string;
 }
+
+/** The baseline of the rows that compare the gateway with a bare node:http server making the same call. */
+export const BARE_HTTP = "bare node:http";
 
 export interface PaymentsBenchOptions {
   /** Requests per second; default 1,000. */
@@ -72,7 +78,7 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
   const natsPid = server.pid;
   const workers: WorkerProcess<string | undefined>[] = [];
   let client: JunctionClient | undefined;
-  let pool: Pool | undefined;
+  const pools: Pool[] = [];
   const results: PaymentsBenchResult[] = [];
   try {
     client = await connect({ servers: server.url, name: "bench payments load" });
@@ -87,11 +93,23 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
     workers.push(await start("responder"));
     const gateway = await start("gateway");
     workers.push(gateway);
+    const bare = await start("bare");
+    workers.push(bare);
     let keys = 0; // unique idempotency keys across every run: each request is a new authorization
-    pool = new Pool(`${gateway.info}`, { connections: 256, pipelining: 1, headersTimeout: 10_000 });
-    const post = createPoster(pool, `${gateway.info}`);
+    const poolOf = (url: string) => {
+      const p = new Pool(url, { connections: 256, pipelining: 1, headersTimeout: 10_000 });
+      pools.push(p);
+      return createPoster(p, url);
+    };
+    const post = poolOf(`${gateway.info}`);
+    const postBare = poolOf(`${bare.info}`);
     const authorize = (i: number) => post(AUTHORIZE_PATH, body(i), `bench-${i}`);
     const viaGateway = (amount: number) => atRate(rate, amount, () => authorize(++keys));
+    const viaBare = (amount: number) =>
+      atRate(rate, amount, () => {
+        const i = ++keys;
+        return postBare(AUTHORIZE_PATH, body(i), `bench-${i}`);
+      });
     const c = client;
     const direct = (amount: number) =>
       atRate(rate, amount, () => {
@@ -102,6 +120,7 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
       });
     await viaGateway(Math.min(total, 2000)); // warm-up: JIT, connections, consumer, KV
     await direct(Math.min(total, 2000));
+    await viaBare(Math.min(total, 2000));
     // CPU per request of every process on the path: the side that sends the durable request (the
     // gateway's process, or this one's SDK), the worker, nats-server, and this process (the load, and
     // on the gateway side its HTTP client). The total is what bounds the rate one machine sustains.
@@ -137,12 +156,43 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
         ),
       () => measured(ownCpu, true, () => direct(total)),
     );
+    // The gateway against the HTTP floor: a bare node:http server making the same SDK call.
+    const floor = await interleave(
+      pairs,
+      () =>
+        measured(
+          () => gateway.report(),
+          false,
+          () => viaGateway(total),
+        ),
+      () =>
+        measured(
+          () => bare.report(),
+          false,
+          () => viaBare(total),
+        ),
+    );
     for (const w of workers) w.check();
-    const report = (metric: string, value: (r: (typeof runs.junction)[number]) => number, unit: string) => {
-      const junction = median(runs.junction.map(value));
-      const baseline = median(runs.baseline.map(value));
+    type Measured = (typeof runs.junction)[number];
+    const report = (
+      metric: string,
+      value: (r: Measured) => number,
+      unit: string,
+      sides: { junction: Measured[]; baseline: Measured[] } = runs,
+      against?: string,
+    ) => {
+      const junction = median(sides.junction.map(value));
+      const baseline = median(sides.baseline.map(value));
       const ratio = unit === "req/s" ? junction / baseline : baseline / junction;
-      const r = { metric, rate, junction, baseline, ratio, unit };
+      const r = {
+        metric,
+        rate,
+        junction,
+        baseline,
+        ratio,
+        unit,
+        ...(against === undefined ? {} : { against }),
+      };
       results.push(r);
       opts.onProgress?.(r);
     };
@@ -155,6 +205,8 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
       report("nats-server CPU per request", (r) => r.server, "µs CPU");
       report("CPU per request, all processes", (r) => r.all, "µs CPU");
     }
+    report("latency p99", (r) => r.p99, "µs", floor, BARE_HTTP);
+    report("sender CPU per request", (r) => r.cpu, "µs CPU", floor, BARE_HTTP);
     if (opts.scenarios !== undefined) {
       const scenarios = await benchScenarios({ client, post, atRate, next: () => ++keys }, opts.scenarios);
       for (const s of scenarios) {
@@ -190,7 +242,7 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
       opts.onProgress?.(r);
     }
   } finally {
-    await pool?.close();
+    for (const p of pools) await p.close();
     for (const w of workers) w.stop();
     await client?.drain().catch(() => undefined);
     await server.stop();
@@ -295,7 +347,8 @@ export async function runPaymentsBench(
       "  then capture, sync and refund against their p99 budgets, durable operations all in flight at once,\n" +
       "  and 50 workers of one operation sharing its commands\n" +
       "  junction: HTTP POST → gateway (as `junction up` serves the catalogue) → NATS → worker → HTTP reply\n" +
-      "  baseline: the same durable request straight over NATS with the SDK (no HTTP, no gateway)\n",
+      "  baseline: the same durable request straight over NATS with the SDK (no HTTP, no gateway)\n" +
+      `  ${BARE_HTTP}: a bare node:http server making that SDK call (the HTTP floor any gateway stands on)\n`,
   );
   const cell = (s: string, w = 16) => s.padStart(w);
   if (!opts.quick)
@@ -304,6 +357,7 @@ export async function runPaymentsBench(
     );
   out.write(`${cell("metric", 32)}${cell("gateway")}${cell("direct NATS")}${cell("ratio", 9)}\n`);
   let scenarioHeader = false;
+  let bareHeader = false;
   const results = await benchPayments({
     seconds,
     ...(opts.quick ? { pairs: 1 } : { sweep: [1000, 1500, 2000, 2500, 3000, 3500, 4000] }),
@@ -315,6 +369,10 @@ export async function runPaymentsBench(
           : r.unit === "ms"
             ? `${n.toFixed(2)} ms`
             : `${Math.round(n).toLocaleString("en-US")} ${r.unit}`;
+      if (r.against !== undefined && !bareHeader) {
+        bareHeader = true;
+        out.write(`\n${cell("metric", 32)}${cell("gateway")}${cell(r.against)}${cell("ratio", 9)}\n`);
+      }
       if (isScenario(r) && !scenarioHeader) {
         scenarioHeader = true;
         out.write(`\n${cell("scenario", 48)}${cell("measured")}${cell("budget/asked")}${cell("ratio", 9)}\n`);
@@ -324,9 +382,15 @@ export async function runPaymentsBench(
       );
     },
   });
-  out.write("\nratio (1.00 = as fast as the direct NATS call; higher is better)\n");
+  out.write("\nratio (1.00 = as fast as the direct NATS call, or the bare server; higher is better)\n");
   out.write(
-    formatBars(results.map((r) => ({ label: r.metric, value: r.ratio, text: `${r.ratio.toFixed(2)}×` }))),
+    formatBars(
+      results.map((r) => ({
+        label: r.against === undefined ? r.metric : `${r.metric} vs ${r.against}`,
+        value: r.ratio,
+        text: `${r.ratio.toFixed(2)}×`,
+      })),
+    ),
   );
   const p99 = results.find((r) => r.metric === "latency p99");
   if (p99 !== undefined) {
