@@ -146,31 +146,22 @@ export async function benchPayments(opts: PaymentsBenchOptions = {}): Promise<Pa
       const used = process.cpuUsage();
       return used.user + used.system;
     };
-    const runs = await interleave(
-      pairs,
-      () =>
-        measured(
-          () => gateway.report(),
-          false,
-          () => viaGateway(total),
-        ),
-      () => measured(ownCpu, true, () => direct(total)),
+    const viaGatewayMeasured = () =>
+      measured(
+        () => gateway.report(),
+        false,
+        () => viaGateway(total),
+      );
+    const runs = await interleave(pairs, viaGatewayMeasured, () =>
+      measured(ownCpu, true, () => direct(total)),
     );
     // The gateway against the HTTP floor: a bare node:http server making the same SDK call.
-    const floor = await interleave(
-      pairs,
-      () =>
-        measured(
-          () => gateway.report(),
-          false,
-          () => viaGateway(total),
-        ),
-      () =>
-        measured(
-          () => bare.report(),
-          false,
-          () => viaBare(total),
-        ),
+    const floor = await interleave(pairs, viaGatewayMeasured, () =>
+      measured(
+        () => bare.report(),
+        false,
+        () => viaBare(total),
+      ),
     );
     for (const w of workers) w.check();
     type Measured = (typeof runs.junction)[number];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestNats, type TestNats, waitFor } from "@junction/testkit";
-import { jetstream, type JetStreamManager } from "@nats-io/jetstream";
+import { type JetStreamManager, jetstream } from "@nats-io/jetstream";
 import { connect, type JunctionClient } from "../connect/client.ts";
 import { pullMessages } from "./pull.ts";
 import { ensureConsumer } from "./streams.ts";
